@@ -1,0 +1,65 @@
+# Paravane — top-level build.
+#
+# Each directory contributes a `rules.mk` fragment (and tests/<dir>/rules.mk
+# where its tests need rules). A fragment adds to these lists:
+#
+#   ALL_TARGETS   things `make all` builds
+#   UNIT_TESTS    host test executables (built with ASan/UBSan); each prints a
+#                 Check summary or "N passed, N failed" and exits non-zero on
+#                 failure
+#   TEST_SUITES   other test commands with the same contract (QEMU suites...)
+#   BENCHES       commands `make bench` runs, in order
+#   LINT_SRCS     C sources and headers held to clang-format and cppcheck
+#
+# Everything built goes under build/. Nothing here needs to be run from a
+# particular directory but the top.
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+BUILD      := build
+ROOT       := $(CURDIR)
+
+# Host code (tests, simulator, xenstore-lite, toolstack): C11, warnings as
+# errors, ASan/UBSan in every test build.
+HOST_CC      ?= gcc
+HOST_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all -MMD -MP
+HOST_LDFLAGS := -fsanitize=address,undefined
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+QEMU       ?= qemu-system-x86_64
+
+ALL_TARGETS :=
+UNIT_TESTS  :=
+TEST_SUITES :=
+BENCHES     :=
+LINT_SRCS   :=
+
+include $(sort $(wildcard */rules.mk) $(wildcard tests/*/rules.mk))
+
+.PHONY: all deps test check bench lint run debug clean
+all: $(ALL_TARGETS)
+
+deps:
+	@scripts/deps.sh
+
+# `make test` = install what is missing, build everything, run every suite.
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: all $(UNIT_TESTS)
+	@tests/run-suites.sh $(UNIT_TESTS) tests/lint.sh $(TEST_SUITES)
+
+lint:
+	@LINT_SRCS="$(LINT_SRCS)" tests/lint.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@set -e; for b in $(BENCHES); do echo "=== bench $$b"; $$b; done
+
+clean:
+	rm -rf $(BUILD)
+
+export LINT_SRCS
