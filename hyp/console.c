@@ -1,0 +1,157 @@
+/*
+ * Hypervisor console: log levels, line output to COM1, input to the
+ * debug-key handlers.
+ *
+ * Locking: console_lock serialises output between CPUs so lines never
+ * interleave. It is recursive on one CPU (owner + depth), because the
+ * fatal-trap report may start while that CPU already holds it. The panic
+ * path steals it with console_force_unlock().
+ */
+#include "console.h"
+#include "cmdline.h"
+#include "keyhandler.h"
+#include "lib.h"
+#include "percpu.h"
+#include "uart.h"
+#include <xen/errno.h>
+
+static enum log_level threshold = LOG_INFO;
+static bool console_on = true;
+
+static volatile int lock_owner = -1; /* CPU holding the lock, -1 if none */
+static unsigned int lock_depth;      /* only touched by the owner */
+
+static int parse_console(const char *s)
+{
+    if (!strcmp(s, "com1") || !strcmp(s, "com1,vga") || !strcmp(s, "vga,com1"))
+        console_on = true;
+    else if (!strcmp(s, "none"))
+        console_on = false;
+    else
+        return -XEN_EINVAL;
+    return 0;
+}
+OPTION_CUSTOM("console", parse_console);
+
+static int parse_loglvl(const char *s)
+{
+    return console_parse_loglvl(s);
+}
+OPTION_CUSTOM("loglvl", parse_loglvl);
+
+int console_parse_loglvl(const char *s)
+{
+    static const struct {
+        const char *name;
+        enum log_level lvl;
+    } names[] = {
+        {"none", LOG_NONE}, {"error", LOG_ERR}, {"warning", LOG_WARN},
+        {"info", LOG_INFO}, {"debug", LOG_DEBUG}, {"all", LOG_ALL},
+    };
+    /* Xen's syntax is "<level>[/<rate-limited level>]"; we do not rate
+     * limit, so the part after '/' is accepted and ignored. */
+    size_t n = 0;
+    while (s[n] && s[n] != '/')
+        n++;
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (strlen(names[i].name) == n && !strncmp(s, names[i].name, n)) {
+            threshold = names[i].lvl;
+            return 0;
+        }
+    }
+    return -XEN_EINVAL;
+}
+
+void console_set_threshold(enum log_level lvl)
+{
+    threshold = lvl;
+}
+
+void console_enable(bool on)
+{
+    console_on = on;
+}
+
+void console_init(void)
+{
+    uart_init();
+}
+
+void console_lock(void)
+{
+    int me = (int)smp_processor_id();
+
+    if (lock_owner == me) {
+        lock_depth++;
+        return;
+    }
+    while (!__atomic_compare_exchange_n(&lock_owner, &(int){-1}, me, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+        cpu_relax();
+    lock_depth = 1;
+}
+
+void console_unlock(void)
+{
+    if (--lock_depth == 0)
+        __atomic_store_n(&lock_owner, -1, __ATOMIC_RELEASE);
+}
+
+void console_force_unlock(void)
+{
+    lock_depth = 0;
+    __atomic_store_n(&lock_owner, -1, __ATOMIC_RELEASE);
+}
+
+static void put_str(const char *s)
+{
+    if (!console_on)
+        return;
+    for (; *s; s++) {
+        if (*s == '\n')
+            uart_putc('\r');
+        uart_putc(*s);
+    }
+}
+
+static void vprint(const char *prefix, const char *fmt, va_list ap)
+{
+    char buf[512];
+    unsigned long flags = local_irq_save();
+
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    console_lock();
+    if (prefix)
+        put_str(prefix);
+    put_str(buf);
+    console_unlock();
+    local_irq_restore(flags);
+}
+
+void vprintk_lvl(enum log_level lvl, const char *fmt, va_list ap)
+{
+    if (lvl > threshold)
+        return;
+    vprint("(hyp) ", fmt, ap);
+}
+
+void printk_lvl(enum log_level lvl, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk_lvl(lvl, fmt, ap);
+    va_end(ap);
+}
+
+void printk_raw(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprint(NULL, fmt, ap);
+    va_end(ap);
+}
+
+void console_rx_char(char c)
+{
+    handle_keypress(c);
+}

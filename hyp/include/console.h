@@ -1,0 +1,52 @@
+/*
+ * Hypervisor console: formatted output to the serial line with log levels,
+ * and the input path that feeds debug keys.
+ *
+ * Levels follow Xen's `loglvl=` names. A message is printed when its level
+ * is at or below the threshold; the threshold is set on the command line.
+ */
+#ifndef PARAVANE_CONSOLE_H
+#define PARAVANE_CONSOLE_H
+
+#include "types.h"
+#include "compiler.h"
+
+enum log_level {
+    LOG_NONE = 0, /* threshold only: print nothing */
+    LOG_ERR = 1,
+    LOG_WARN = 2,
+    LOG_INFO = 3,
+    LOG_DEBUG = 4,
+    LOG_ALL = 5, /* threshold only: print everything */
+};
+
+void console_init(void);
+void console_set_threshold(enum log_level lvl);
+/* Parse a Xen-style `loglvl=` value ("info", "debug", "warning/all"...). */
+int console_parse_loglvl(const char *s);
+void console_enable(bool on);
+
+void vprintk_lvl(enum log_level lvl, const char *fmt, va_list ap);
+void printk_lvl(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
+/* Unconditional output without prefix: verdict lines tests look for. */
+void printk_raw(const char *fmt, ...) __printf(1, 2);
+
+#define pr_err(...)   printk_lvl(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  printk_lvl(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  printk_lvl(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) printk_lvl(LOG_DEBUG, __VA_ARGS__)
+
+/*
+ * The console lock serialises whole lines between CPUs. A dump that spans
+ * many lines (debug key 'd', the fatal trap report) holds it across them.
+ * It is recursive per CPU so a fault while printing still gets reported.
+ */
+void console_lock(void);
+void console_unlock(void);
+/* On the way down: take the console from whoever holds it. */
+void console_force_unlock(void);
+
+/* One received character, from the serial interrupt. */
+void console_rx_char(char c);
+
+#endif

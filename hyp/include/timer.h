@@ -1,0 +1,41 @@
+/*
+ * Timer events: a callback run on a given CPU at (or soon after) a given
+ * system time.
+ *
+ * Each CPU keeps its pending timers in a list sorted by expiry, guarded by
+ * its timer_lock (taken with interrupts off: the timer interrupt takes it),
+ * and programs its local APIC one-shot for the earliest one. Callbacks run
+ * in interrupt context on the timer's CPU with no lock held, so they may
+ * re-arm their own timer.
+ */
+#ifndef PARAVANE_TIMER_H
+#define PARAVANE_TIMER_H
+
+#include "list.h"
+#include "types.h"
+
+struct timer {
+    struct list_head node; /* on the CPU's list while active */
+    s_time_t expires;
+    void (*fn)(void *data);
+    void *data;
+    unsigned int cpu;
+    bool active;
+};
+
+void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
+/* (Re-)arm to fire at system time `expires` (a past time fires at once). */
+void set_timer(struct timer *t, s_time_t expires);
+/* Disarm; the callback will not run after this returns. */
+void stop_timer(struct timer *t);
+
+/* Per-CPU set-up (before interrupts are enabled on that CPU). */
+void timer_init_cpu(void);
+/* Timer interrupt and event-check paths. */
+void timer_interrupt(void);
+void timer_reprogram(void);
+
+/* Print every CPU's pending timers (debug key). */
+void timer_dump(void);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * Timer-event queues, one per CPU (see timer.h for the locking rules).
+ *
+ * A timer belongs to one CPU for its lifetime (t->cpu). Arming a timer of
+ * another CPU inserts it under that CPU's lock and sends an event-check
+ * IPI so that CPU reprograms its APIC for a possibly earlier deadline.
+ */
+#include "timer.h"
+#include "asm/apic.h"
+#include "asm/traps.h"
+#include "console.h"
+#include "lib.h"
+#include "percpu.h"
+#include "smp.h"
+#include "time.h"
+
+void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu)
+{
+    ASSERT(cpu < NR_CPUS);
+    list_init(&t->node);
+    t->expires = 0;
+    t->fn = fn;
+    t->data = data;
+    t->cpu = cpu;
+    t->active = false;
+}
+
+void timer_init_cpu(void)
+{
+    struct percpu *pc = this_cpu();
+    spin_lock_init(&pc->timer_lock);
+    list_init(&pc->timers);
+}
+
+/* Program this CPU's APIC for its earliest timer. Timer lock held. */
+static void program_locked(struct percpu *pc)
+{
+    struct timer *first;
+
+    if (list_empty(&pc->timers)) {
+        apic_timer_oneshot(0);
+        return;
+    }
+    first = list_first_entry(&pc->timers, struct timer, node);
+    apic_timer_oneshot(ns_to_apic_ticks(first->expires - NOW()));
+}
+
+void timer_reprogram(void)
+{
+    struct percpu *pc = this_cpu();
+    unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
+    program_locked(pc);
+    spin_unlock_irqrestore(&pc->timer_lock, flags);
+}
+
+static void remove_locked(struct timer *t)
+{
+    if (t->active) {
+        list_del(&t->node);
+        t->active = false;
+    }
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    struct percpu *pc = &percpu[t->cpu];
+    struct list_head *pos;
+    unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
+    bool first;
+
+    remove_locked(t);
+    t->expires = expires;
+    list_for_each(pos, &pc->timers) {
+        if (list_entry(pos, struct timer, node)->expires > expires)
+            break;
+    }
+    list_add_tail(&t->node, pos); /* before the first later timer */
+    t->active = true;
+    first = pc->timers.next == &t->node;
+    if (first && t->cpu == smp_processor_id())
+        program_locked(pc);
+    spin_unlock_irqrestore(&pc->timer_lock, flags);
+    if (first && t->cpu != smp_processor_id())
+        apic_send_ipi(pc->apic_id, EVENT_CHECK_VECTOR);
+}
+
+void stop_timer(struct timer *t)
+{
+    struct percpu *pc = &percpu[t->cpu];
+    unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
+    remove_locked(t);
+    spin_unlock_irqrestore(&pc->timer_lock, flags);
+}
+
+void timer_interrupt(void)
+{
+    struct percpu *pc = this_cpu();
+    unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
+
+    pc->timer_irqs++;
+    while (!list_empty(&pc->timers)) {
+        struct timer *t = list_first_entry(&pc->timers, struct timer, node);
+        void (*fn)(void *) = t->fn;
+        void *data = t->data;
+
+        if (t->expires > NOW())
+            break;
+        remove_locked(t);
+        spin_unlock_irqrestore(&pc->timer_lock, flags);
+        fn(data);
+        flags = spin_lock_irqsave(&pc->timer_lock);
+    }
+    program_locked(pc);
+    spin_unlock_irqrestore(&pc->timer_lock, flags);
+}
+
+void timer_dump(void)
+{
+    unsigned int cpu;
+    s_time_t t = NOW();
+
+    printk_lvl(LOG_ERR, "timers at %ld ns:\n", t);
+    for_each_online_cpu(cpu) {
+        struct percpu *pc = &percpu[cpu];
+        struct list_head *pos;
+        unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
+
+        printk_lvl(LOG_ERR, "  CPU %u: %lu interrupts\n", cpu, pc->timer_irqs);
+        list_for_each(pos, &pc->timers) {
+            struct timer *tm = list_entry(pos, struct timer, node);
+            printk_lvl(LOG_ERR, "    in %ld ns: %p(%p)\n", tm->expires - t, (void *)tm->fn,
+                       tm->data);
+        }
+        spin_unlock_irqrestore(&pc->timer_lock, flags);
+    }
+}
