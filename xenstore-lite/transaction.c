@@ -1,0 +1,198 @@
+/*
+ * transaction.c: TRANSACTION_START/END bookkeeping and commit.
+ *
+ * A transaction is a private overlay of the paths it touched (view.c
+ * fills it), the watch events its changes will fire, and the node-count
+ * changes it will make. Commit checks that nothing it read changed
+ * meanwhile (else EAGAIN, as xenstored) and then publishes its versions;
+ * nothing can fail once publishing starts, so a commit is all or nothing.
+ *
+ * Lifetime: owned by its connection (c->txns); freed on END, on
+ * RESET_WATCHES and when the connection goes.
+ * Locking: daemon thread only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "private.h"
+
+#define TXN_BUCKETS 256u
+
+static unsigned bucket_of(const char *path)
+{
+    unsigned h = 2166136261u;
+
+    while (*path)
+        h = (h ^ (unsigned char)*path++) * 16777619u;
+    return h % TXN_BUCKETS;
+}
+
+/* The entry for path, created (empty) when create says so; NULL if none/OOM. */
+struct xs_txn_ent *xs_txn_ent_get(struct xs_txn *t, const char *path, bool create)
+{
+    unsigned b = bucket_of(path);
+    struct xs_txn_ent *e;
+    size_t len;
+
+    for (e = t->buckets[b]; e; e = e->hnext)
+        if (strcmp(e->path, path) == 0)
+            return e;
+    if (!create)
+        return NULL;
+    len = strlen(path) + 1;
+    e = calloc(1, sizeof(*e) + len);
+    if (!e)
+        return NULL;
+    memcpy(e->path, path, len);
+    e->hnext = t->buckets[b];
+    t->buckets[b] = e;
+    t->nents++;
+    return e;
+}
+
+static void txn_free(struct xs_txn *t)
+{
+    unsigned b;
+
+    for (b = 0; b < TXN_BUCKETS; b++) {
+        struct xs_txn_ent *e = t->buckets[b];
+
+        while (e) {
+            struct xs_txn_ent *next = e->hnext;
+
+            if (e->node)
+                xs_node_free(e->node);
+            free(e);
+            e = next;
+        }
+    }
+    xs_events_clear(&t->events);
+    free(t->node_delta);
+    free(t->buckets);
+    free(t);
+}
+
+/* ENOSPC when the connection has its quota of open transactions. */
+int xs_txn_start(struct xs_conn *c, uint32_t *id)
+{
+    struct xs_txn *t;
+
+    if (!xs_conn_privileged(c) && c->ntxns >= c->d->quota.transactions)
+        return ENOSPC;
+    t = calloc(1, sizeof(*t));
+    if (!t)
+        return ENOMEM;
+    t->buckets = calloc(TXN_BUCKETS, sizeof(*t->buckets));
+    if (!t->buckets) {
+        free(t);
+        return ENOMEM;
+    }
+    xs_events_init(&t->events);
+    /* Ids are never 0 (that means "no transaction") nor one still open. */
+    do {
+        t->id = ++c->next_txid;
+    } while (t->id == 0 || xs_txn_find(c, t->id));
+    t->next = c->txns;
+    c->txns = t;
+    c->ntxns++;
+    *id = t->id;
+    return 0;
+}
+
+struct xs_txn *xs_txn_find(struct xs_conn *c, uint32_t id)
+{
+    struct xs_txn *t;
+
+    for (t = c->txns; t; t = t->next)
+        if (t->id == id)
+            return t;
+    return NULL;
+}
+
+static void txn_unlink(struct xs_conn *c, struct xs_txn *t)
+{
+    struct xs_txn **pp;
+
+    for (pp = &c->txns; *pp; pp = &(*pp)->next)
+        if (*pp == t) {
+            *pp = t->next;
+            c->ntxns--;
+            return;
+        }
+}
+
+static bool txn_conflicts(struct xs_daemon *d, struct xs_txn *t)
+{
+    unsigned b;
+
+    if (t->failed)
+        return true;
+    for (b = 0; b < TXN_BUCKETS; b++) {
+        const struct xs_txn_ent *e;
+
+        for (e = t->buckets[b]; e; e = e->hnext) {
+            const struct xs_node *cur = xs_tree_lookup(&d->tree, e->path);
+
+            if ((cur ? cur->generation : XS_GEN_ABSENT) != e->read_gen)
+                return true;
+        }
+    }
+    return false;
+}
+
+static void txn_publish(struct xs_daemon *d, struct xs_txn *t)
+{
+    unsigned b, dom;
+
+    for (b = 0; b < TXN_BUCKETS; b++) {
+        struct xs_txn_ent *e;
+
+        for (e = t->buckets[b]; e; e = e->hnext) {
+            if (!e->written)
+                continue;
+            if (e->node) {
+                xs_tree_publish(&d->tree, e->node); /* tree inherits it */
+                e->node = NULL;
+            } else {
+                xs_tree_unpublish(&d->tree, e->path);
+            }
+        }
+    }
+    if (t->node_delta)
+        for (dom = 0; dom < XS_DOMID_MAX; dom++)
+            if (t->node_delta[dom])
+                xs_domain_nodes_adjust(d, dom, t->node_delta[dom]);
+}
+
+/*
+ * End transaction t of connection c: commit (EAGAIN if something it read
+ * changed meanwhile) or abort. t is freed either way.
+ */
+int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
+{
+    int rc = 0;
+
+    txn_unlink(c, t);
+    if (commit) {
+        if (txn_conflicts(c->d, t)) {
+            rc = EAGAIN;
+        } else {
+            txn_publish(c->d, t);
+            xs_watch_fire(c->d, &t->events);
+        }
+    }
+    txn_free(t);
+    return rc;
+}
+
+void xs_txn_free_all(struct xs_conn *c)
+{
+    while (c->txns) {
+        struct xs_txn *t = c->txns;
+
+        c->txns = t->next;
+        txn_free(t);
+    }
+    c->ntxns = 0;
+}

@@ -1,0 +1,129 @@
+/*
+ * xenstored.c: the xenstore-lite daemon program — options, signals, loop.
+ *
+ *   xenstored [--socket PATH] [--quota NAME=N]... [--pid-file F] [-V]
+ *
+ * Startup errors are fatal (vmd style); at run time errors are per
+ * request or per connection and never stop the daemon. SIGTERM/SIGINT end
+ * the loop and remove the socket.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "private.h"
+
+#define DEFAULT_SOCKET "/run/xenstored/socket"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: xenstored [--socket PATH] [--quota NAME=N]... [--pid-file FILE] [-V]\n"
+                    "quotas: nodes node-size watches transactions outstanding\n"
+                    "        transaction-nodes permissions\n");
+    exit(2);
+}
+
+static void set_quota(struct xs_quota *q, const char *arg)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } names[] = {
+        {"nodes", offsetof(struct xs_quota, nodes)},
+        {"node-size", offsetof(struct xs_quota, node_size)},
+        {"watches", offsetof(struct xs_quota, watches)},
+        {"transactions", offsetof(struct xs_quota, transactions)},
+        {"outstanding", offsetof(struct xs_quota, outstanding)},
+        {"transaction-nodes", offsetof(struct xs_quota, txn_nodes)},
+        {"permissions", offsetof(struct xs_quota, perms)},
+    };
+    const char *eq = strchr(arg, '=');
+    unsigned long v;
+    size_t i;
+
+    if (!eq || xs_wire_parse_uint(eq + 1, 1u << 30, &v)) {
+        fprintf(stderr, "xenstored: bad quota '%s'\n", arg);
+        exit(2);
+    }
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i].name) == (size_t)(eq - arg) &&
+            strncmp(names[i].name, arg, (size_t)(eq - arg)) == 0) {
+            *(unsigned *)((char *)q + names[i].off) = (unsigned)v;
+            return;
+        }
+    fprintf(stderr, "xenstored: unknown quota '%s'\n", arg);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"socket", required_argument, NULL, 's'},   {"quota", required_argument, NULL, 'Q'},
+        {"pid-file", required_argument, NULL, 'F'}, {"verbose", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    struct xs_daemon_opts o = {.socket_path = NULL, .quota = XS_QUOTA_DEFAULT};
+    const char *pidfile = NULL, *env = getenv("XENSTORED_PATH");
+    struct xs_daemon *d;
+    bool verbose = false;
+    int opt;
+
+    o.socket_path = env ? env : DEFAULT_SOCKET;
+    while ((opt = getopt_long(argc, argv, "s:Q:F:Vh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 's':
+            o.socket_path = optarg;
+            break;
+        case 'Q':
+            set_quota(&o.quota, optarg);
+            break;
+        case 'F':
+            pidfile = optarg;
+            break;
+        case 'V':
+            verbose = true;
+            break;
+        default:
+            usage();
+        }
+    }
+    if (optind != argc)
+        usage();
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    d = xs_daemon_create(&o);
+    if (!d) {
+        fprintf(stderr, "xenstored: cannot start on %s: %s\n", o.socket_path, strerror(errno));
+        return 1;
+    }
+    d->debug_log = verbose;
+    if (pidfile) {
+        FILE *f = fopen(pidfile, "w");
+
+        if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
+            fprintf(stderr, "xenstored: cannot write %s\n", pidfile);
+            xs_daemon_destroy(d);
+            return 1;
+        }
+    }
+    while (!stop)
+        if (xs_daemon_step(d, 1000) < 0) {
+            fprintf(stderr, "xenstored: poll failed: %s\n", strerror(errno));
+            break;
+        }
+    xs_daemon_destroy(d);
+    return 0;
+}
