@@ -42,7 +42,8 @@ $(XS_OUT)/xs: $(XS_OUT)/obj/tools/xs_tool.o $(XS_OUT)/libxsclient.a
 $(XS_TOOLS:%=$(XS_OUT)/%): $(XS_OUT)/xs
 	ln -sf xs $@
 
-ALL_TARGETS += $(XS_OUT)/xenstored $(XS_OUT)/libxsclient.a
+ALL_TARGETS += $(XS_OUT)/xenstored $(XS_OUT)/xs $(XS_TOOLS:%=$(XS_OUT)/%) \
+               $(XS_OUT)/libxsclient.a
 
 # --- unit tests (Check) ---------------------------------------------------
 XS_CHECK_SRCS := $(wildcard $(XS_TDIR)/check_*.c)
@@ -57,7 +58,11 @@ $(XS_TOUT)/xs_check: $(XS_CHECK_OBJS) $(XS_OUT)/libxsd.a $(XS_OUT)/libxsclient.a
 
 UNIT_TESTS += $(XS_TOUT)/xs_check
 
+# Xen's clients (Debian's xenstore-utils) and ours against the daemon.
+TEST_SUITES += $(XS_TDIR)/compat.sh
+
 LINT_SRCS += $(wildcard $(XS_SRC)/*.c $(XS_SRC)/*.h $(XS_SRC)/client/*.[ch] $(XS_SRC)/tools/*.c \
                $(XS_TDIR)/*.c $(XS_TDIR)/*.h)
 
--include $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d
+-include $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
+         $(XS_CLIENT_OBJS:.o=.d) $(XS_OUT)/obj/tools/xs_tool.d
