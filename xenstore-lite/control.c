@@ -78,7 +78,8 @@ static int check_node(const struct xs_node *n, void *arg)
     return 0;
 }
 
-static int tree_check(struct xs_daemon *d, char *msg, size_t msgsz)
+/* 0 if the tree is consistent; else 1 with what is wrong in msg. */
+int xs_tree_check(struct xs_daemon *d, char *msg, size_t msgsz)
 {
     struct check_state st = {&d->tree, msg, msgsz};
 
@@ -99,7 +100,7 @@ int xs_control(struct xs_req *r)
         v[i] = v[i - 1] + strlen(v[i - 1]) + 1;
 
     if (strcmp(v[0], "check") == 0) {
-        if (tree_check(r->c->d, out, sizeof(out)) == 0)
+        if (xs_tree_check(r->c->d, out, sizeof(out)) == 0)
             snprintf(out, sizeof(out), "OK");
         return xs_conn_reply(r->c, XS_CONTROL, out, strlen(out) + 1, NULL, 0);
     }

@@ -54,15 +54,13 @@ int xs_domain_introduce(struct xs_daemon *d, unsigned domid, unsigned long gfn, 
     void *page;
     int local;
 
-    if (domid == 0 || domid >= XS_DOMID_MAX)
+    if (domid == 0 || domid >= XS_DOMID_MAX || !env->map || !env->bind)
         return EINVAL;
     dom = xs_domain_get(d, domid, true);
     if (!dom)
         return ENOMEM;
     if (dom->introduced)
         return 0;
-    if (!env->map || !env->bind)
-        return EINVAL;
     page = env->map(env->ctx, domid, gfn);
     if (!page)
         return EINVAL;

@@ -61,8 +61,33 @@ UNIT_TESTS += $(XS_TOUT)/xs_check
 # Xen's clients (Debian's xenstore-utils) and ours against the daemon.
 TEST_SUITES += $(XS_TDIR)/compat.sh
 
+# --- libFuzzer target over the request path (clang) ------------------------
+XS_FUZZ_CC     := clang
+XS_FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+                  -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                  $(XS_URCU) -I$(XS_SRC)
+XS_FUZZ_OBJS   := $(XS_CORE:%=$(XS_TOUT)/fuzz/%.o) $(XS_TOUT)/fuzz/fuzz_request.o
+
+$(XS_TOUT)/fuzz/%.o: $(XS_SRC)/%.c
+	@mkdir -p $(dir $@)
+	$(XS_FUZZ_CC) $(XS_FUZZ_CFLAGS) -c $< -o $@
+
+$(XS_TOUT)/fuzz/fuzz_request.o: $(XS_TDIR)/fuzz_request.c
+	@mkdir -p $(dir $@)
+	$(XS_FUZZ_CC) $(XS_FUZZ_CFLAGS) -c $< -o $@
+
+$(XS_TOUT)/xs_fuzz: $(XS_FUZZ_OBJS)
+	$(XS_FUZZ_CC) -fsanitize=fuzzer,address,undefined $^ -o $@ $(XS_LIBS)
+
+# The suite runner runs UNIT_TESTS, which make builds first: the bounded
+# fuzz run goes there as a copy of fuzz.sh next to the binary it drives.
+$(XS_TOUT)/fuzz-30s: $(XS_TDIR)/fuzz.sh $(XS_TOUT)/xs_fuzz
+	cp $< $@
+
+UNIT_TESTS += $(XS_TOUT)/fuzz-30s
+
 LINT_SRCS += $(wildcard $(XS_SRC)/*.c $(XS_SRC)/*.h $(XS_SRC)/client/*.[ch] $(XS_SRC)/tools/*.c \
                $(XS_TDIR)/*.c $(XS_TDIR)/*.h)
 
--include $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
+-include $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
          $(XS_CLIENT_OBJS:.o=.d) $(XS_OUT)/obj/tools/xs_tool.d

@@ -68,15 +68,15 @@ static void node_free_rcu(struct rcu_head *head)
 void xs_tree_fini(struct xs_tree *t)
 {
     struct cds_lfht_iter it;
-    struct xs_node *n;
+    struct cds_lfht_node *ht;
 
     if (!t->ht)
         return;
     rcu_read_lock();
-    cds_lfht_for_each_entry(t->ht, &it, n, hnode)
+    cds_lfht_for_each(t->ht, &it, ht)
     {
-        if (cds_lfht_del(t->ht, &n->hnode) == 0)
-            call_rcu(&n->rcu, node_free_rcu);
+        if (cds_lfht_del(t->ht, ht) == 0)
+            call_rcu(&caa_container_of(ht, struct xs_node, hnode)->rcu, node_free_rcu);
     }
     rcu_read_unlock();
     /* Let every deferred free run before the table itself goes. */
@@ -89,12 +89,13 @@ void xs_tree_fini(struct xs_tree *t)
 int xs_tree_foreach(struct xs_tree *t, int (*fn)(const struct xs_node *n, void *arg), void *arg)
 {
     struct cds_lfht_iter it;
-    struct xs_node *n;
+    struct cds_lfht_node *ht;
     int rc = 0;
 
-    cds_lfht_for_each_entry(t->ht, &it, n, hnode)
+    /* Not cds_lfht_for_each_entry: it does container_of on NULL at the end. */
+    cds_lfht_for_each(t->ht, &it, ht)
     {
-        rc = fn(n, arg);
+        rc = fn(caa_container_of(ht, struct xs_node, hnode), arg);
         if (rc)
             break;
     }
