@@ -45,6 +45,40 @@ $(XS_TOOLS:%=$(XS_OUT)/%): $(XS_OUT)/xs
 ALL_TARGETS += $(XS_OUT)/xenstored $(XS_OUT)/xs $(XS_TOOLS:%=$(XS_OUT)/%) \
                $(XS_OUT)/libxsclient.a
 
+# --- optimised builds: dom0's static daemon, and the bench ----------------
+# dom0 runs the daemon as a static binary (plain C + libc + liburcu); the
+# bench measures the same optimised code, not the sanitizer build.
+XS_OPT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client
+XS_OPT_OBJS   := $(XS_CORE:%=$(XS_OUT)/opt/%.o)
+
+$(XS_OUT)/opt/%.o: $(XS_SRC)/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XS_OPT_CFLAGS) -c $< -o $@
+
+$(XS_OUT)/opt/client/%.o: $(XS_SRC)/client/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XS_OPT_CFLAGS) -c $< -o $@
+
+$(XS_OUT)/xenstored-static: $(XS_OUT)/opt/xenstored.o $(XS_OPT_OBJS)
+	$(HOST_CC) -static $^ -o $@ -lurcu-cds -lurcu -lurcu-common -lpthread
+
+$(XS_OUT)/bench/xenstored: $(XS_OUT)/opt/xenstored.o $(XS_OPT_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $^ -o $@ $(XS_LIBS)
+
+$(XS_OUT)/bench/xs_bench: $(XS_TDIR)/xs_bench.c $(XS_OUT)/opt/client/xs_client.o
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XS_OPT_CFLAGS) $^ -o $@ -lpthread
+
+# Lets Debian's xenstored, the comparator, start without Xen (see the file).
+$(XS_OUT)/bench/shim.so: $(XS_TDIR)/bench_shim.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -O2 -fPIC -shared -Wall -Wextra -Werror $< -o $@ -ldl
+
+ALL_TARGETS += $(XS_OUT)/xenstored-static $(XS_OUT)/bench/xenstored $(XS_OUT)/bench/xs_bench \
+               $(XS_OUT)/bench/shim.so
+BENCHES     += $(XS_TDIR)/bench.sh
+
 # --- unit tests (Check) ---------------------------------------------------
 XS_CHECK_SRCS := $(wildcard $(XS_TDIR)/check_*.c)
 XS_CHECK_OBJS := $(XS_CHECK_SRCS:$(XS_TDIR)/%.c=$(XS_TOUT)/%.o) $(XS_TOUT)/harness.o
@@ -89,5 +123,5 @@ UNIT_TESTS += $(XS_TOUT)/fuzz-30s
 LINT_SRCS += $(wildcard $(XS_SRC)/*.c $(XS_SRC)/*.h $(XS_SRC)/client/*.[ch] $(XS_SRC)/tools/*.c \
                $(XS_TDIR)/*.c $(XS_TDIR)/*.h)
 
--include $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
+-include $(XS_OPT_OBJS:.o=.d) $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
          $(XS_CLIENT_OBJS:.o=.d) $(XS_OUT)/obj/tools/xs_tool.d

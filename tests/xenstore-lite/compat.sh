@@ -25,12 +25,20 @@ check() { # name expected actual
     fi
 }
 
-"$out/xenstored" --socket "$sock" 2>"$dir/log" &
-pid=$!
-for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
 export XENSTORED_PATH=$sock
+start() {
+    "$out/$1" --socket "$sock" 2>"$dir/log" &
+    pid=$!
+    for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+}
 
-for suite in debian ours; do
+# The sanitizer build with both sets of clients, then dom0's static build.
+start xenstored
+for suite in debian ours static; do
+    if [ $suite = static ]; then
+        kill "$pid" && wait "$pid" 2>/dev/null
+        start xenstored-static
+    fi
     if [ $suite = debian ]; then
         if ! command -v xenstore-read >/dev/null || [ "$(command -v xenstore-read)" != /usr/bin/xenstore-read ]; then
             check "debian xenstore-utils installed (make deps)" yes no
