@@ -59,6 +59,16 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@set -e; for b in $(BENCHES); do echo "=== bench $$b"; $$b; done
 
+# Boot the hypervisor on this terminal (SMP=, MEM=, HYP_ARGS= override).
+run: deps
+	@$(MAKE) --no-print-directory hyp
+	@scripts/qemu-run.sh run
+
+# The same machine stopped at its first instruction, under gdb.
+debug: deps
+	@$(MAKE) --no-print-directory hyp
+	@scripts/qemu-run.sh debug
+
 clean:
 	rm -rf $(BUILD)
 

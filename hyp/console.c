@@ -45,7 +45,7 @@ int console_parse_loglvl(const char *s)
         const char *name;
         enum log_level lvl;
     } names[] = {
-        {"none", LOG_NONE}, {"error", LOG_ERR}, {"warning", LOG_WARN},
+        {"none", LOG_NONE}, {"error", LOG_ERR},   {"warning", LOG_WARN},
         {"info", LOG_INFO}, {"debug", LOG_DEBUG}, {"all", LOG_ALL},
     };
     /* Xen's syntax is "<level>[/<rate-limited level>]"; we do not rate

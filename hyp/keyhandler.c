@@ -18,11 +18,19 @@
 
 extern const struct keyhandler __keyhandlers_start[], __keyhandlers_end[];
 
+/* The handlers the linker gathered, as one array. */
+static size_t nr_keyhandlers(void)
+{
+    return ((uintptr_t)__keyhandlers_end - (uintptr_t)__keyhandlers_start) /
+           sizeof(struct keyhandler);
+}
+
 void handle_keypress(char c)
 {
     const struct cpu_user_regs *regs = current_irq_regs();
 
-    for (const struct keyhandler *k = __keyhandlers_start; k < __keyhandlers_end; k++) {
+    for (size_t i = 0; i < nr_keyhandlers(); i++) {
+        const struct keyhandler *k = &__keyhandlers_start[i];
         if (k->key == c) {
             printk_lvl(LOG_ERR, "'%c' pressed -> %s\n", c, k->desc);
             k->fn(c, regs);
@@ -35,8 +43,9 @@ static void key_help(char key, const struct cpu_user_regs *regs)
 {
     (void)key;
     (void)regs;
-    for (const struct keyhandler *k = __keyhandlers_start; k < __keyhandlers_end; k++)
-        printk_lvl(LOG_ERR, " key '%c': %s\n", k->key, k->desc);
+    for (size_t i = 0; i < nr_keyhandlers(); i++)
+        printk_lvl(LOG_ERR, " key '%c': %s\n", __keyhandlers_start[i].key,
+                   __keyhandlers_start[i].desc);
 }
 KEYHANDLER('h', key_help, "show this help");
 

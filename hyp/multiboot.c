@@ -50,7 +50,8 @@ static void copy_string(char *dst, size_t size, paddr_t src, const char *what)
         pr_warn("multiboot: %s truncated to %zu bytes\n", what, size - 1);
 }
 
-/* The loader passes "<image path> <options>": keep the options. */
+/* Loaders pass "<file path> <options>" for the image and each module:
+ * keep the options. */
 static void strip_image_name(char *s)
 {
     char *p = s;
@@ -109,6 +110,7 @@ int multiboot_parse(uint32_t magic, paddr_t mbi_pa)
             bm->start = m[i].mod_start;
             bm->end = m[i].mod_end;
             copy_string(bm->cmdline, sizeof(bm->cmdline), m[i].string, "module command line");
+            strip_image_name(bm->cmdline);
         }
     }
     return 0;

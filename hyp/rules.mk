@@ -80,4 +80,6 @@ $(BUILD)/paravane.elf: $(HYP_OBJS) $(HYP_OUT)/syms.o $(HYP_OUT)/paravane.lds
 hyp: $(BUILD)/paravane.elf
 ALL_TARGETS += $(BUILD)/paravane.elf
 
+LINT_SRCS += $(filter %.c,$(HYP_SRCS)) $(wildcard hyp/include/*.h hyp/include/*/*.h)
+
 -include $(HYP_OBJS:.o=.d)

@@ -40,8 +40,7 @@ void on_selected_cpus(cpumask_t mask, void (*fn)(void *), void *arg, bool wait)
         call.fn = fn;
         call.arg = arg;
         __atomic_store_n(&call.pending, mask, __ATOMIC_RELEASE);
-        for_each_cpu(cpu, mask)
-            apic_send_ipi(percpu[cpu].apic_id, CALL_FUNCTION_VECTOR);
+        for_each_cpu(cpu, mask) apic_send_ipi(percpu[cpu].apic_id, CALL_FUNCTION_VECTOR);
     }
     if (self) {
         flags = local_irq_save();

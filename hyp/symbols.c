@@ -40,8 +40,8 @@ const char *symbol_lookup(unsigned long addr, unsigned long *offset, unsigned lo
     if (offset)
         *offset = addr - symtab_entries[lo].addr;
     if (size) {
-        unsigned long end = lo + 1 < symtab_count ? symtab_entries[lo + 1].addr
-                                                  : (unsigned long)__etext;
+        unsigned long end =
+            lo + 1 < symtab_count ? symtab_entries[lo + 1].addr : (unsigned long)__etext;
         *size = end - symtab_entries[lo].addr;
     }
     return &symtab_names[symtab_entries[lo].name];

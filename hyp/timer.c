@@ -70,7 +70,8 @@ void set_timer(struct timer *t, s_time_t expires)
 
     remove_locked(t);
     t->expires = expires;
-    list_for_each(pos, &pc->timers) {
+    list_for_each(pos, &pc->timers)
+    {
         if (list_entry(pos, struct timer, node)->expires > expires)
             break;
     }
@@ -120,13 +121,15 @@ void timer_dump(void)
     s_time_t t = NOW();
 
     printk_lvl(LOG_ERR, "timers at %ld ns:\n", t);
-    for_each_online_cpu(cpu) {
+    for_each_online_cpu(cpu)
+    {
         struct percpu *pc = &percpu[cpu];
         struct list_head *pos;
         unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
 
         printk_lvl(LOG_ERR, "  CPU %u: %lu interrupts\n", cpu, pc->timer_irqs);
-        list_for_each(pos, &pc->timers) {
+        list_for_each(pos, &pc->timers)
+        {
             struct timer *tm = list_entry(pos, struct timer, node);
             printk_lvl(LOG_ERR, "    in %ld ns: %p(%p)\n", tm->expires - t, (void *)tm->fn,
                        tm->data);

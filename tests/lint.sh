@@ -15,8 +15,9 @@ for f in $srcs; do
     fi
 done
 for f in $(printf '%s\n' $srcs | grep '\.c$'); do
-    if out=$(cppcheck -q --enable=warning,portability --error-exitcode=1 --inline-suppr \
-        --suppress=missingIncludeSystem -I /usr/include "$f" 2>&1) && [ -z "$out" ]; then
+    # System headers are not parsed (their #ifdef maze is not ours to check).
+    if out=$(cppcheck -q --std=c11 --enable=warning,portability --error-exitcode=1 \
+        --inline-suppr --suppress=missingIncludeSystem -I hyp/include "$f" 2>&1); then
         pass=$((pass + 1))
     else
         echo "lint: cppcheck $f:"

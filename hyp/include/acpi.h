@@ -11,8 +11,8 @@
 
 struct acpi_info {
     paddr_t lapic_base;
-    unsigned int nr_cpus;          /* enabled local APICs in the MADT */
-    uint32_t cpu_apic_id[64];      /* in MADT order; the BSP is among them */
+    unsigned int nr_cpus;     /* enabled local APICs in the MADT */
+    uint32_t cpu_apic_id[64]; /* in MADT order; the BSP is among them */
     unsigned int nr_ioapics;
     struct {
         uint32_t id;

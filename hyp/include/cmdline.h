@@ -34,17 +34,17 @@ struct boot_option {
 };
 
 #define __OPTION(n, t, v, s, p)                                                                    \
-    static const struct boot_option __opt_##v __attribute__((used, section(".init.options"),      \
-                                                             aligned(8))) = {n, t, &v, s, p}
+    static const struct boot_option __opt_##v                                                      \
+        __attribute__((used, section(".init.options"), aligned(8))) = {n, t, &v, s, p}
 
 #define OPTION_BOOL(name, var) __OPTION(name, OPT_BOOL, var, sizeof(var), NULL)
 #define OPTION_UINT(name, var) __OPTION(name, OPT_UINT, var, sizeof(var), NULL)
 #define OPTION_SIZE(name, var) __OPTION(name, OPT_SIZE, var, sizeof(var), NULL)
 #define OPTION_STR(name, var)  __OPTION(name, OPT_STR, var, sizeof(var), NULL)
 #define OPTION_CUSTOM(name, fn)                                                                    \
-    static const struct boot_option __opt_##fn __attribute__((used, section(".init.options"),     \
-                                                              aligned(8))) = {                     \
-        name, OPT_CUSTOM, NULL, 0, fn}
+    static const struct boot_option __opt_##fn                                                     \
+        __attribute__((used, section(".init.options"), aligned(8))) = {name, OPT_CUSTOM, NULL, 0,  \
+                                                                       fn}
 
 /* Report hook for unknown or malformed options (console in the hypervisor). */
 typedef void (*cmdline_warn_fn)(const char *what, const char *name, const char *value);

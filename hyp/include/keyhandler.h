@@ -19,7 +19,7 @@ struct keyhandler {
 };
 
 #define KEYHANDLER(k, handler, text)                                                               \
-    static const struct keyhandler __kh_##handler __used __section(".keyhandlers")                \
+    static const struct keyhandler __kh_##handler __used __section(".keyhandlers")                 \
         __aligned(8) = {k, text, handler}
 
 void handle_keypress(char c);

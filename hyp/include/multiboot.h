@@ -10,8 +10,8 @@
 #include "types.h"
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
-#define MAX_BOOT_MODULES 16
-#define BOOT_CMDLINE_MAX 1024
+#define MAX_BOOT_MODULES           16
+#define BOOT_CMDLINE_MAX           1024
 
 struct boot_module {
     paddr_t start, end; /* [start, end) */

@@ -31,7 +31,7 @@
 struct cpu_user_regs;
 
 struct cpu_info {
-    unsigned int cpu;    /* logical CPU number */
+    unsigned int cpu; /* logical CPU number */
     unsigned int pad;
     struct percpu *pcpu; /* this CPU's struct percpu */
 };
@@ -40,13 +40,13 @@ struct percpu {
     unsigned int cpu;
     uint32_t apic_id;
     bool online;
-    void *stack;             /* base of the stack block */
+    void *stack; /* base of the stack block */
     struct tss *tss;
-    struct desc *gdt;        /* GDT_ENTRIES descriptors */
+    struct desc *gdt; /* GDT_ENTRIES descriptors */
     /* Timer queue: sorted by expiry, guarded by timer_lock (irqsave). */
     spinlock_t timer_lock;
     struct list_head timers;
-    uint64_t timer_irqs;     /* statistics for the 'd'/'t' debug output */
+    uint64_t timer_irqs; /* statistics for the 'd'/'t' debug output */
     uint64_t idle_halts;
 };
 

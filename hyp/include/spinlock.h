@@ -15,7 +15,10 @@ typedef struct {
     uint16_t tail; /* next ticket to hand out */
 } spinlock_t;
 
-#define SPIN_LOCK_UNLOCKED {0, 0}
+#define SPIN_LOCK_UNLOCKED                                                                         \
+    {                                                                                              \
+        0, 0                                                                                       \
+    }
 #define DEFINE_SPINLOCK(l) spinlock_t l = SPIN_LOCK_UNLOCKED
 
 static inline void spin_lock_init(spinlock_t *l)

@@ -10,9 +10,9 @@
 
 #include "types.h"
 
-#define MILLISECS(ms) ((s_time_t)(ms) * 1000000)
-#define MICROSECS(us) ((s_time_t)(us) * 1000)
-#define SECONDS(s)    ((s_time_t)(s) * 1000000000)
+#define MILLISECS(ms) ((s_time_t)(ms)*1000000)
+#define MICROSECS(us) ((s_time_t)(us)*1000)
+#define SECONDS(s)    ((s_time_t)(s)*1000000000)
 
 /* Calibrate TSC and APIC timer (BSP, once, APIC mapped). */
 void time_calibrate(void);

@@ -10,18 +10,18 @@
 #include "machine.h"
 #include "percpu.h"
 
-static __noreturn void die(const char *what, const char *fmt, va_list ap)
+static char die_msg[256];
+
+static __noreturn void die(const char *what, const char *msg)
 {
-    char buf[256];
     unsigned long rbp;
 
     local_irq_disable();
-    vsnprintf(buf, sizeof(buf), fmt, ap);
     console_force_unlock();
     console_set_threshold(LOG_ALL);
     console_lock();
     printk_lvl(LOG_ERR, "****************************************\n");
-    printk_lvl(LOG_ERR, "%s on CPU %u: %s\n", what, smp_processor_id(), buf);
+    printk_lvl(LOG_ERR, "%s on CPU %u: %s\n", what, smp_processor_id(), msg);
     __asm__ volatile("mov %%rbp, %0" : "=r"(rbp));
     show_backtrace((unsigned long)__builtin_return_address(0), rbp);
     printk_lvl(LOG_ERR, "****************************************\n");
@@ -32,18 +32,17 @@ static __noreturn void die(const char *what, const char *fmt, va_list ap)
 void panic(const char *fmt, ...)
 {
     va_list ap;
-    va_start(ap, fmt);
-    die("PANIC", fmt, ap);
-}
 
-static __noreturn void assert_fmt(const char *fmt, ...)
-{
-    va_list ap;
+    local_irq_disable();
     va_start(ap, fmt);
-    die("ASSERTION FAILED", fmt, ap);
+    vsnprintf(die_msg, sizeof(die_msg), fmt, ap);
+    va_end(ap);
+    die("PANIC", die_msg);
 }
 
 void assert_failed(const char *expr, const char *file, int line)
 {
-    assert_fmt("'%s' at %s:%d", expr, file, line);
+    local_irq_disable();
+    snprintf(die_msg, sizeof(die_msg), "'%s' at %s:%d", expr, file, line);
+    die("ASSERTION FAILED", die_msg);
 }

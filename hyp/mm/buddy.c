@@ -139,7 +139,6 @@ unsigned long buddy_free_blocks(const struct buddy_heap *h, unsigned int order)
 
     if (order > BUDDY_MAX_ORDER)
         return 0;
-    list_for_each(p, &h->free[order])
-        n++;
+    list_for_each(p, &h->free[order]) n++;
     return n;
 }

@@ -35,8 +35,8 @@ void page_alloc_init(struct memmap *boot_free, paddr_t ram_top, uint64_t ram_byt
 
     buddy_init(&heap, frame_table, max_mfn);
     for (unsigned int i = 0; i < boot_free->nr; i++) {
-        int rc = buddy_add_range(&heap, PFN_DOWN(boot_free->r[i].start),
-                                 PFN_DOWN(boot_free->r[i].end));
+        int rc =
+            buddy_add_range(&heap, PFN_DOWN(boot_free->r[i].start), PFN_DOWN(boot_free->r[i].end));
         if (rc)
             panic("mm: cannot add %#lx-%#lx to the heap (%d)", boot_free->r[i].start,
                   boot_free->r[i].end, rc);

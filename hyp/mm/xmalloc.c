@@ -19,9 +19,9 @@
 #include "mm/page_alloc.h"
 #include "spinlock.h"
 
-#define MIN_SHIFT 4 /* 16-byte class */
-#define MAX_SHIFT 11
-#define NR_CLASSES (MAX_SHIFT - MIN_SHIFT + 1)
+#define MIN_SHIFT         4 /* 16-byte class */
+#define MAX_SHIFT         11
+#define NR_CLASSES        (MAX_SHIFT - MIN_SHIFT + 1)
 #define XMALLOC_MAX_SMALL (1UL << MAX_SHIFT)
 
 struct free_obj {

@@ -164,8 +164,8 @@ static void parse_fadt(const struct sdt_header *f)
 
     if (f->length < 72)
         return;
-    pm1a_cnt = (uint16_t)*(const uint32_t *)(b + 64);
-    pm1b_cnt = (uint16_t)*(const uint32_t *)(b + 68);
+    pm1a_cnt = (uint16_t) * (const uint32_t *)(b + 64);
+    pm1b_cnt = (uint16_t) * (const uint32_t *)(b + 68);
     dsdt = map_table(*(const uint32_t *)(b + 40));
     if (dsdt && !memcmp(dsdt->sig, "DSDT", 4))
         find_s5(dsdt);

@@ -8,9 +8,9 @@
 #include "lib.h"
 #include "paging.h"
 
-#define IOAPIC_REGSEL 0x00
-#define IOAPIC_WIN    0x10
-#define IOAPIC_VER    0x01
+#define IOAPIC_REGSEL   0x00
+#define IOAPIC_WIN      0x10
+#define IOAPIC_VER      0x01
 #define IOAPIC_REDIR(n) (0x10 + 2 * (n))
 
 #define REDIR_MASKED     (1u << 16)

@@ -29,7 +29,7 @@ extern const char trampoline_start[], trampoline_end[], trampoline_params[];
 extern const char ap_entry64[];
 extern char boot_pml4[];
 
-#define GDT_ORDER 4 /* 16 pages */
+#define GDT_ORDER           4 /* 16 pages */
 #define AP_START_TIMEOUT_US 1000000
 
 void idle_loop(void) __noreturn;
@@ -76,7 +76,7 @@ static bool start_cpu(unsigned int cpu)
 {
     struct percpu *pc = &percpu[cpu];
     struct trampoline_params *tp =
-        __va(TRAMPOLINE_PHYS + (size_t)(trampoline_params - trampoline_start));
+        __va(TRAMPOLINE_PHYS + ((uintptr_t)trampoline_params - (uintptr_t)trampoline_start));
 
     tp->cr3 = __pa(boot_pml4);
     tp->efer = rdmsr(MSR_EFER) & (EFER_LME | EFER_SCE | EFER_NXE);
@@ -99,7 +99,8 @@ void smp_boot_cpus(unsigned int max_cpus)
     uint32_t bsp = apic_id();
     unsigned int next = 1;
 
-    memcpy(__va(TRAMPOLINE_PHYS), trampoline_start, (size_t)(trampoline_end - trampoline_start));
+    memcpy(__va(TRAMPOLINE_PHYS), trampoline_start,
+           (uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
     for (unsigned int i = 0; i < acpi_info.nr_cpus; i++) {
         uint32_t id = acpi_info.cpu_apic_id[i];
 

@@ -109,8 +109,7 @@ void show_registers(const struct cpu_user_regs *r)
 {
     bool guest = (r->cs & 3) != 0;
 
-    printk_lvl(LOG_ERR, "CPU %u, %s context\n", smp_processor_id(),
-               guest ? "guest" : "hypervisor");
+    printk_lvl(LOG_ERR, "CPU %u, %s context\n", smp_processor_id(), guest ? "guest" : "hypervisor");
     if (guest)
         printk_lvl(LOG_ERR, "RIP: %04x:[<%016lx>]\n", r->cs, r->rip);
     else
@@ -138,7 +137,7 @@ int deliberate_fault(const char *kind)
     else if (!strcmp(kind, "ud"))
         __asm__ volatile("ud2");
     else if (!strcmp(kind, "gp"))
-        __asm__ volatile("mov %0, %%cr4" ::"r"(~0UL)); /* reserved CR4 bits */
+        (void)*(volatile unsigned long *)(bad | (1UL << 63)); /* non-canonical */
     else if (!strcmp(kind, "de"))
         __asm__ volatile("xor %%ecx, %%ecx; div %%ecx" ::: "eax", "ecx", "edx");
     return -XEN_EINVAL;

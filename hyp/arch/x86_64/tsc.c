@@ -8,13 +8,13 @@
 #include "lib.h"
 #include "time.h"
 
-#define PIT_HZ        1193182
-#define CALIBRATE_MS  20
+#define PIT_HZ       1193182
+#define CALIBRATE_MS 20
 
 static uint64_t boot_tsc;
 static uint64_t tsc_hz, apic_hz;
-static uint64_t tsc_to_ns_mul;   /* 32.32: ns per TSC tick */
-static uint64_t ns_to_apic_mul;  /* 32.32: APIC ticks per ns */
+static uint64_t tsc_to_ns_mul;  /* 32.32: ns per TSC tick */
+static uint64_t ns_to_apic_mul; /* 32.32: APIC ticks per ns */
 
 static uint64_t scale(uint64_t v, uint64_t mul)
 {

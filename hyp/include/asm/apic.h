@@ -6,32 +6,32 @@
 
 #include "types.h"
 
-#define APIC_ID      0x020
-#define APIC_VERSION 0x030
-#define APIC_TPR     0x080
-#define APIC_EOI     0x0b0
-#define APIC_SVR     0x0f0
-#define APIC_ESR     0x280
-#define APIC_ICR_LO  0x300
-#define APIC_ICR_HI  0x310
+#define APIC_ID        0x020
+#define APIC_VERSION   0x030
+#define APIC_TPR       0x080
+#define APIC_EOI       0x0b0
+#define APIC_SVR       0x0f0
+#define APIC_ESR       0x280
+#define APIC_ICR_LO    0x300
+#define APIC_ICR_HI    0x310
 #define APIC_LVT_TIMER 0x320
 #define APIC_LVT_LINT0 0x350
 #define APIC_LVT_LINT1 0x360
 #define APIC_LVT_ERROR 0x370
-#define APIC_TMICT   0x380 /* timer initial count */
-#define APIC_TMCCT   0x390 /* timer current count */
-#define APIC_TDCR    0x3e0 /* timer divide configuration */
+#define APIC_TMICT     0x380 /* timer initial count */
+#define APIC_TMCCT     0x390 /* timer current count */
+#define APIC_TDCR      0x3e0 /* timer divide configuration */
 
-#define APIC_LVT_MASKED (1u << 16)
-#define APIC_DM_FIXED   (0u << 8)
-#define APIC_DM_NMI     (4u << 8)
-#define APIC_DM_INIT    (5u << 8)
-#define APIC_DM_STARTUP (6u << 8)
-#define APIC_ICR_BUSY   (1u << 12)
-#define APIC_ICR_ASSERT (1u << 14)
-#define APIC_ICR_LEVEL  (1u << 15)
-#define APIC_DEST_SELF      (1u << 18)
-#define APIC_DEST_ALLBUT    (3u << 18)
+#define APIC_LVT_MASKED  (1u << 16)
+#define APIC_DM_FIXED    (0u << 8)
+#define APIC_DM_NMI      (4u << 8)
+#define APIC_DM_INIT     (5u << 8)
+#define APIC_DM_STARTUP  (6u << 8)
+#define APIC_ICR_BUSY    (1u << 12)
+#define APIC_ICR_ASSERT  (1u << 14)
+#define APIC_ICR_LEVEL   (1u << 15)
+#define APIC_DEST_SELF   (1u << 18)
+#define APIC_DEST_ALLBUT (3u << 18)
 
 /* Map the local APIC (BSP, once). */
 void apic_map(paddr_t base);

@@ -26,7 +26,7 @@
 #include "compiler.h"
 #include <xen/xen.h> /* FIRST_RESERVED_GDT_PAGE/ENTRY */
 
-#define GDT_ENTRIES              (16 * 512)
+#define GDT_ENTRIES (16 * 512)
 
 #define HYP_CS     0xe008
 #define HYP_DS     0xe010

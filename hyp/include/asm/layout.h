@@ -18,29 +18,29 @@
 #ifndef PARAVANE_ASM_LAYOUT_H
 #define PARAVANE_ASM_LAYOUT_H
 
-#define HYP_VIRT_START     0xffff800000000000
-#define HYP_VIRT_END       0xffff880000000000
+#define HYP_VIRT_START 0xffff800000000000
+#define HYP_VIRT_END   0xffff880000000000
 
 #define IOREMAP_VIRT_START 0xffff82c000000000
 #define IOREMAP_VIRT_END   0xffff82c040000000
 
 /* The image is linked at HYP_IMAGE_OFFSET + its physical address. */
-#define HYP_IMAGE_OFFSET   0xffff82d080000000
-#define HYP_LOAD_PHYS      0x200000
+#define HYP_IMAGE_OFFSET 0xffff82d080000000
+#define HYP_LOAD_PHYS    0x200000
 
 #define DIRECTMAP_VIRT_START 0xffff830000000000
 #define DIRECTMAP_VIRT_END   0xffff880000000000
 
 /* L4 slots of the layout above (each slot spans 512 GiB). */
-#define L4_SLOT(va)        (((va) >> 39) & 511)
+#define L4_SLOT(va) (((va) >> 39) & 511)
 
 /* Per-CPU stack block: IST stacks, the primary stack, cpu_info on top. */
-#define STACK_ORDER        3
-#define STACK_SIZE         (4096 << STACK_ORDER)
+#define STACK_ORDER 3
+#define STACK_SIZE  (4096 << STACK_ORDER)
 /* Bytes at the top of each stack block reserved for struct cpu_info. */
-#define CPU_INFO_RESERVED  1024
+#define CPU_INFO_RESERVED 1024
 
 /* AP start-up trampoline, copied below 1 MiB (SIPI vector = page number). */
-#define TRAMPOLINE_PHYS    0x7000
+#define TRAMPOLINE_PHYS 0x7000
 
 #endif

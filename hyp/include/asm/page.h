@@ -18,15 +18,15 @@
 #define _PAGE_GLOBAL   0x100UL
 #define _PAGE_NX       (1UL << 63)
 
-#define PADDR_BITS      52
-#define PTE_ADDR_MASK   (((1UL << PADDR_BITS) - 1) & PAGE_MASK)
+#define PADDR_BITS    52
+#define PTE_ADDR_MASK (((1UL << PADDR_BITS) - 1) & PAGE_MASK)
 
-#define PAGETABLE_ORDER 9
+#define PAGETABLE_ORDER    9
 #define L1_PAGETABLE_SHIFT 12
 #define L2_PAGETABLE_SHIFT 21
 #define L3_PAGETABLE_SHIFT 30
 #define L4_PAGETABLE_SHIFT 39
-#define PT_INDEX(va, lvl) (((va) >> (12 + 9 * ((lvl) - 1))) & 511)
+#define PT_INDEX(va, lvl)  (((va) >> (12 + 9 * ((lvl)-1))) & 511)
 
 typedef uint64_t pte_t;
 

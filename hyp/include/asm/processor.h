@@ -15,25 +15,25 @@
 #define X86_CR0_WP (1UL << 16)
 #define X86_CR0_PG (1UL << 31)
 
-#define X86_CR4_PAE (1UL << 5)
-#define X86_CR4_PGE (1UL << 7)
-#define X86_CR4_OSFXSR (1UL << 9)
+#define X86_CR4_PAE        (1UL << 5)
+#define X86_CR4_PGE        (1UL << 7)
+#define X86_CR4_OSFXSR     (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
 
 #define X86_EFLAGS_IF (1UL << 9)
 
-#define MSR_EFER         0xc0000080
-#define EFER_SCE         (1UL << 0)
-#define EFER_LME         (1UL << 8)
-#define EFER_NXE         (1UL << 11)
-#define MSR_STAR         0xc0000081
-#define MSR_LSTAR        0xc0000082
-#define MSR_CSTAR        0xc0000083
-#define MSR_SYSCALL_MASK 0xc0000084
-#define MSR_FS_BASE      0xc0000100
-#define MSR_GS_BASE      0xc0000101
+#define MSR_EFER           0xc0000080
+#define EFER_SCE           (1UL << 0)
+#define EFER_LME           (1UL << 8)
+#define EFER_NXE           (1UL << 11)
+#define MSR_STAR           0xc0000081
+#define MSR_LSTAR          0xc0000082
+#define MSR_CSTAR          0xc0000083
+#define MSR_SYSCALL_MASK   0xc0000084
+#define MSR_FS_BASE        0xc0000100
+#define MSR_GS_BASE        0xc0000101
 #define MSR_SHADOW_GS_BASE 0xc0000102
-#define MSR_APIC_BASE    0x0000001b
+#define MSR_APIC_BASE      0x0000001b
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c,
                          uint32_t *d)

@@ -35,7 +35,7 @@ struct page_info {
 #define PGC_state_free     (1UL << PGC_STATE_SHIFT)
 #define PGC_state_inuse    (2UL << PGC_STATE_SHIFT)
 /* Free frame heading a free block (as opposed to a frame inside one). */
-#define PGC_buddy_head     (1UL << 61)
+#define PGC_buddy_head (1UL << 61)
 
 #define DOMID_INVALID_OWNER 0xffffffffU
 

@@ -12,8 +12,8 @@ void *xmalloc_bytes(size_t size);
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
 
-#define xmalloc(type) ((type *)xmalloc_bytes(sizeof(type)))
-#define xzalloc(type) ((type *)xzalloc_bytes(sizeof(type)))
+#define xmalloc(type)          ((type *)xmalloc_bytes(sizeof(type)))
+#define xzalloc(type)          ((type *)xzalloc_bytes(sizeof(type)))
 #define xzalloc_array(type, n) ((type *)xzalloc_array_bytes(sizeof(type), (n)))
 
 void *xzalloc_array_bytes(size_t size, size_t n);
