@@ -85,9 +85,10 @@ int xs_domain_introduce(struct xs_daemon *d, unsigned domid, unsigned long gfn, 
 }
 
 /*
- * RELEASE (or the domain died): drop its connection, and with it its
- * watches and transactions, then tell @releaseDomain watchers. ENOENT if
- * the domain was not introduced.
+ * RELEASE: drop the domain's connection, and with it its watches and
+ * transactions, remove the nodes it owns, then tell @releaseDomain
+ * watchers. ENOENT if the domain was not introduced.
+ * Caller holds rcu_read_lock().
  */
 int xs_domain_release(struct xs_daemon *d, unsigned domid)
 {
@@ -101,6 +102,7 @@ int xs_domain_release(struct xs_daemon *d, unsigned domid)
     }
     dom->introduced = false;
     dom->target = XS_DOMID_MAX;
+    xs_op_forget_domain(d, domid);
     xs_watch_fire_special(d, "@releaseDomain", domid);
     return 0;
 }

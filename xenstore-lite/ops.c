@@ -288,3 +288,100 @@ int xs_op_set_perms(struct xs_view *v, const struct xs_conn *c, const char *path
     }
     return xs_view_set(v, n, old);
 }
+
+struct forget {
+    unsigned domid;
+    char **owned, **named;
+    size_t nowned, nnamed, cap_owned, cap_named;
+    int rc;
+};
+
+static int remember(char ***v, size_t *n, size_t *cap, const char *path)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        char **nv = realloc(*v, c * sizeof(*nv));
+
+        if (!nv)
+            return ENOMEM;
+        *v = nv;
+        *cap = c;
+    }
+    (*v)[*n] = strdup(path);
+    if (!(*v)[*n])
+        return ENOMEM;
+    (*n)++;
+    return 0;
+}
+
+static int forget_scan(const struct xs_node *n, void *arg)
+{
+    struct forget *f = arg;
+    unsigned i;
+
+    if (n->perms[0].domid == f->domid && n->path[0] == '/' && strcmp(n->path, "/") != 0)
+        f->rc = remember(&f->owned, &f->nowned, &f->cap_owned, n->path);
+    else
+        for (i = 1; i < n->nperms && !f->rc; i++)
+            if (n->perms[i].domid == f->domid) {
+                f->rc = remember(&f->named, &f->nnamed, &f->cap_named, n->path);
+                break;
+            }
+    return f->rc;
+}
+
+static int by_length(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+    return la < lb ? -1 : la > lb;
+}
+
+/* Drop the entries naming domid from path's permissions (owner entry kept). */
+static void unname(struct xs_view *v, const char *path, unsigned domid)
+{
+    struct xs_perm perms[XS_PERMS_MAX];
+    const struct xs_node *old;
+    struct xs_node *n;
+    unsigned i, k = 0;
+
+    if (xs_view_get(v, path, &old))
+        return;
+    for (i = 0; i < old->nperms; i++)
+        if (i == 0 || old->perms[i].domid != domid)
+            perms[k++] = old->perms[i];
+    n = xs_node_with_perms(old, perms, k);
+    if (n)
+        xs_view_set(v, n, old);
+}
+
+/*
+ * A domain was released: its nodes go, with their subtrees (watchers are
+ * told), and entries naming it vanish from other nodes' permissions, so a
+ * later domain reusing the id inherits nothing — xenstored's
+ * domain_tree_remove(). Caller holds rcu_read_lock().
+ */
+void xs_op_forget_domain(struct xs_daemon *d, unsigned domid)
+{
+    struct forget f = {.domid = domid};
+    struct xs_view v = {d, NULL};
+    struct xs_events ev;
+    size_t i;
+
+    xs_events_init(&ev);
+    xs_tree_foreach(&d->tree, forget_scan, &f);
+    /* Parents first: removing one takes its children with it (ENOENT after). */
+    if (f.nowned)
+        qsort(f.owned, f.nowned, sizeof(*f.owned), by_length);
+    for (i = 0; i < f.nowned; i++) {
+        xs_op_rm(&v, NULL, f.owned[i], &ev);
+        free(f.owned[i]);
+    }
+    for (i = 0; i < f.nnamed; i++) {
+        unname(&v, f.named[i], domid);
+        free(f.named[i]);
+    }
+    free(f.owned);
+    free(f.named);
+    xs_watch_fire(d, &ev);
+}

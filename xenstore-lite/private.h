@@ -238,6 +238,9 @@ int xs_conn_error(struct xs_conn *c, int err);
 int xs_conn_event(struct xs_conn *c, const char *path, const char *token);
 void xs_conn_reset(struct xs_conn *c);
 
+/* ops.c (the rest is in ops.h, for the handlers) */
+void xs_op_forget_domain(struct xs_daemon *d, unsigned domid);
+
 /* control.c */
 int xs_tree_check(struct xs_daemon *d, char *msg, size_t msgsz);
 

@@ -142,6 +142,25 @@ START_TEST(special_watch_nodes_need_permission)
 }
 END_TEST
 
+START_TEST(release_removes_owned_nodes_and_grants)
+{
+    ck_assert_str_eq(th_do(g3, XS_WRITE, 0, "/local/domain/3/data/x|1"), "OK|");
+    ck_assert_str_eq(th_do(d0, XS_WRITE, 0, "/local/domain/3/data/by-dom0|2"), "OK|");
+    ck_assert_str_eq(th_do(d0, XS_WRITE, 0, "/shared|s"), "OK|");
+    ck_assert_str_eq(th_do(d0, XS_SET_PERMS, 0, "/shared|n0|r3|r4|"), "OK|");
+    ck_assert_str_eq(th_do(d0, XS_WATCH, 0, "/local/domain/3|w|"), "OK|");
+    ck_assert_str_eq(th_event(d0), "/local/domain/3|w|");
+    ck_assert_str_eq(th_do(d0, XS_RELEASE, 0, "3|"), "OK|");
+    /* everything 3 owned is gone, with what others put below it */
+    ck_assert_str_eq(th_do(d0, XS_READ, 0, "/local/domain/3|"), "ERR:ENOENT");
+    ck_assert_str_eq(th_do(d0, XS_DIRECTORY, 0, "/local/domain|"), "4|");
+    ck_assert_str_eq(th_event(d0), "/local/domain/3|w|");
+    /* a later domain 3 inherits no grant */
+    ck_assert_str_eq(th_do(d0, XS_GET_PERMS, 0, "/shared|"), "n0|r4|");
+    ck_assert_str_eq(th_do(d0, XS_CONTROL, 0, "check|"), "OK|");
+}
+END_TEST
+
 Suite *suite_perms(void)
 {
     Suite *s = suite_create("perms");
@@ -157,6 +176,7 @@ Suite *suite_perms(void)
     tcase_add_test(tc, privileged_requests_are_dom0_only);
     tcase_add_test(tc, target_acts_as_its_target);
     tcase_add_test(tc, special_watch_nodes_need_permission);
+    tcase_add_test(tc, release_removes_owned_nodes_and_grants);
     suite_add_tcase(s, tc);
     return s;
 }
