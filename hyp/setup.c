@@ -172,6 +172,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     local_irq_enable();
 
     smp_boot_cpus(max_cpus ? max_cpus : 1);
+    timer_selftest();
     heap_print_totals(LOG_INFO);
     run_test_fault();
 

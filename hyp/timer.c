@@ -137,3 +137,58 @@ void timer_dump(void)
         spin_unlock_irqrestore(&pc->timer_lock, flags);
     }
 }
+
+/*
+ * Boot self-check of the timer path on every online CPU: the BSP arms one
+ * timer per CPU (remote ones through the event-check IPI), each must fire
+ * on its own CPU, not before its deadline, and within a second.
+ */
+struct selftest_slot {
+    struct timer t;
+    s_time_t fired;
+    unsigned int on_cpu;
+};
+
+static void selftest_fn(void *data)
+{
+    struct selftest_slot *s = data;
+    s->on_cpu = smp_processor_id();
+    __atomic_store_n(&s->fired, NOW(), __ATOMIC_RELEASE);
+}
+
+int timer_selftest(void)
+{
+    static struct selftest_slot slot[NR_CPUS];
+    const s_time_t delay = MILLISECS(5);
+    s_time_t deadline = NOW() + delay, worst = 0;
+    unsigned int cpu, n = 0;
+    int rc = 0;
+
+    ASSERT(local_irq_is_enabled());
+    for_each_online_cpu(cpu)
+    {
+        slot[cpu].fired = 0;
+        init_timer(&slot[cpu].t, selftest_fn, &slot[cpu], cpu);
+        set_timer(&slot[cpu].t, deadline + (s_time_t)cpu * MICROSECS(100));
+    }
+    for_each_online_cpu(cpu)
+    {
+        struct selftest_slot *s = &slot[cpu];
+        s_time_t expires = deadline + (s_time_t)cpu * MICROSECS(100);
+
+        while (!__atomic_load_n(&s->fired, __ATOMIC_ACQUIRE) && NOW() < expires + SECONDS(1))
+            cpu_relax();
+        stop_timer(&s->t);
+        if (!s->fired || s->fired < expires || s->on_cpu != cpu) {
+            pr_err("timer: self-test FAILED on CPU %u (fired %ld ns after arming, on CPU %u)\n",
+                   cpu, s->fired ? s->fired - (expires - delay) : -1L, s->on_cpu);
+            rc = -1;
+            continue;
+        }
+        worst = MAX(worst, s->fired - expires);
+        n++;
+    }
+    if (!rc)
+        pr_info("timer: self-test passed on %u CPUs, latest fired %ld us late\n", n, worst / 1000);
+    return rc;
+}

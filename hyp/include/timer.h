@@ -35,6 +35,9 @@ void timer_init_cpu(void);
 void timer_interrupt(void);
 void timer_reprogram(void);
 
+/* Boot check that a timer fires on every online CPU. 0 or -1 (logged). */
+int timer_selftest(void);
+
 /* Print every CPU's pending timers (debug key). */
 void timer_dump(void);
 

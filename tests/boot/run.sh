@@ -9,7 +9,8 @@ cd "$(dirname "$0")/../.."
 qemu_test boot-smp1-512M --smp 1 --mem 512 --ready 1 512
 qemu_test boot-smp4-512M --smp 4 --mem 512 --ready 4 512
 qemu_test boot-smp2-3072M --smp 2 --mem 3072 --ready 2 3072
-qemu_test boot-smp8-1024M --smp 8 --mem 1024 --ready 8 1024
+qemu_test boot-smp8-1024M --smp 8 --mem 1024 --ready 8 1024 \
+    --expect "timer: self-test passed on 8 CPUs"
 qemu_test boot-maxcpus --smp 4 --cmdline "maxcpus=2" --ready 2 512 \
     --expect "not started \(maxcpus=2\)"
 

@@ -10,7 +10,8 @@
 #     --module "FILE ARGS"  a multiboot module and its command line (repeatable)
 #     --expect RE           an extended regex that must appear, in order (repeatable)
 #     --forbid RE           a regex that must not appear (repeatable); the fatal
-#                           markers (FATAL TRAP, PANIC, ASSERTION FAILED) are
+#                           markers (FATAL TRAP, PANIC, ASSERTION FAILED,
+#                           self-test FAILED) are
 #                           always forbidden unless --allow-fatal
 #     --send 'RE=>KEYS'     once RE has appeared, type KEYS on the serial line
 #     --ready CPUS MB       the ready line must report CPUS cpus and a memory
@@ -29,7 +30,7 @@ set -u
 QEMU=${QEMU:-qemu-system-x86_64}
 PARAVANE_ELF=${PARAVANE_ELF:-build/paravane.elf}
 QEMU_LOG_DIR=${QEMU_LOG_DIR:-build/test-logs/qemu}
-FATAL_RE='FATAL TRAP|PANIC|ASSERTION FAILED'
+FATAL_RE='FATAL TRAP|PANIC|ASSERTION FAILED|self-test FAILED'
 qemu_passed=0
 qemu_failed=0
 

@@ -192,6 +192,7 @@ void do_trap(struct cpu_user_regs *regs)
         break;
     case EVENT_CHECK_VECTOR:
         apic_eoi();
+        timer_reprogram(); /* another CPU may have armed an earlier timer here */
         break;
     case CALL_FUNCTION_VECTOR:
         apic_eoi();

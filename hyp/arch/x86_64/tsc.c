@@ -4,6 +4,7 @@
  */
 #include "asm/apic.h"
 #include "asm/processor.h"
+#include "asm/traps.h"
 #include "console.h"
 #include "lib.h"
 #include "time.h"
@@ -83,6 +84,7 @@ void time_calibrate(void)
     t1 = rdtsc();
     a1 = apic_read(APIC_TMCCT);
     apic_write(APIC_TMICT, 0);
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* back to one-shot, unmasked */
     outb(0x61, gate);
 
     tsc_hz = (t1 - t0) * 1000 / CALIBRATE_MS;
