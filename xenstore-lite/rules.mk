@@ -92,6 +92,12 @@ $(XS_TOUT)/xs_check: $(XS_CHECK_OBJS) $(XS_OUT)/libxsd.a $(XS_OUT)/libxsclient.a
 
 UNIT_TESTS += $(XS_TOUT)/xs_check
 
+# Golden wire transcripts: transcripts/NAME.in replayed must give NAME.ok.
+$(XS_TOUT)/xs_transcript: $(XS_TOUT)/xs_transcript.o $(XS_TOUT)/harness.o $(XS_OUT)/libxsd.a
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@ $(XS_LIBS) $(CHECK_LIBS)
+
+UNIT_TESTS += $(XS_TOUT)/xs_transcript
+
 # Xen's clients (Debian's xenstore-utils) and ours against the daemon.
 TEST_SUITES += $(XS_TDIR)/compat.sh
 
@@ -123,5 +129,5 @@ UNIT_TESTS += $(XS_TOUT)/fuzz-30s
 LINT_SRCS += $(wildcard $(XS_SRC)/*.c $(XS_SRC)/*.h $(XS_SRC)/client/*.[ch] $(XS_SRC)/tools/*.c \
                $(XS_TDIR)/*.c $(XS_TDIR)/*.h)
 
--include $(XS_OPT_OBJS:.o=.d) $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
+-include $(XS_TOUT)/xs_transcript.d $(XS_OPT_OBJS:.o=.d) $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
          $(XS_CLIENT_OBJS:.o=.d) $(XS_OUT)/obj/tools/xs_tool.d
