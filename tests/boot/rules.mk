@@ -1,2 +1,2 @@
-# Boot tests of the hypervisor under QEMU (tests/boot/run.sh).
-TEST_SUITES += tests/boot/run.sh
+# Boot tests of the hypervisor under QEMU (tests/boot/qemu-boot.sh).
+TEST_SUITES += tests/boot/qemu-boot.sh
