@@ -89,6 +89,19 @@ struct xs_conn *xs_daemon_adopt_fd(struct xs_daemon *d, int fd)
     return xs_unix_adopt(d, fd);
 }
 
+int xs_daemon_attach_ring(struct xs_daemon *d, unsigned domid, void *page, int local_port)
+{
+    struct xs_domain *dom = xs_domain_get(d, domid, true);
+
+    if (!dom)
+        return -1;
+    dom->conn = xs_ring_connect(d, domid, page, local_port);
+    if (!dom->conn)
+        return -1;
+    dom->introduced = true;
+    return 0;
+}
+
 unsigned xs_daemon_conn_count(const struct xs_daemon *d)
 {
     const struct xs_conn *c;

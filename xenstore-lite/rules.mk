@@ -16,7 +16,8 @@ XS_CFLAGS := $(HOST_CFLAGS) $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client
 
 # The daemon core: everything but main(), shared by the daemon, the unit
 # tests and the fuzz target.
-XS_CORE := wire tree perms view transaction watch ops handlers control conn unix ring domain daemon
+XS_CORE := wire tree perms view transaction watch ops handlers control conn unix ring domain daemon \
+           dom0
 XS_CORE_OBJS := $(XS_CORE:%=$(XS_OUT)/obj/%.o)
 XS_CLIENT_OBJS := $(XS_OUT)/obj/client/xs_client.o
 XS_TOOLS := xenstore-read xenstore-write xenstore-ls xenstore-list xenstore-rm xenstore-watch \

@@ -2,6 +2,10 @@
  * xenstored.c: the xenstore-lite daemon program — options, signals, loop.
  *
  *   xenstored [--socket PATH] [--quota NAME=N]... [--pid-file F] [-V]
+ *             [--dom0[=DEVDIR]]
+ *
+ * --dom0 serves guests' rings and dom0's own through the Xen devices of
+ * Linux dom0 (DEVDIR, default /dev/xen; see dom0.c).
  *
  * Startup errors are fatal (vmd style); at run time errors are per
  * request or per connection and never stop the daemon. SIGTERM/SIGINT end
@@ -30,6 +34,7 @@ static void on_signal(int sig)
 static void usage(void)
 {
     fprintf(stderr, "usage: xenstored [--socket PATH] [--quota NAME=N]... [--pid-file FILE] [-V]\n"
+                    "                 [--dom0[=DEVDIR]]\n"
                     "quotas: nodes node-size watches transactions outstanding\n"
                     "        transaction-nodes permissions\n");
     exit(2);
@@ -70,12 +75,17 @@ static void set_quota(struct xs_quota *q, const char *arg)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"socket", required_argument, NULL, 's'},   {"quota", required_argument, NULL, 'Q'},
-        {"pid-file", required_argument, NULL, 'F'}, {"verbose", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"socket", required_argument, NULL, 's'},
+        {"quota", required_argument, NULL, 'Q'},
+        {"pid-file", required_argument, NULL, 'F'},
+        {"verbose", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {"dom0", optional_argument, NULL, 'D'},
+        {NULL, 0, NULL, 0},
     };
     struct xs_daemon_opts o = {.socket_path = NULL, .quota = XS_QUOTA_DEFAULT};
-    const char *pidfile = NULL, *env = getenv("XENSTORED_PATH");
+    const char *pidfile = NULL, *env = getenv("XENSTORED_PATH"), *devdir = NULL;
+    struct xs_ring_env dom0_env;
     struct xs_daemon *d;
     bool verbose = false;
     int opt;
@@ -95,6 +105,9 @@ int main(int argc, char **argv)
         case 'V':
             verbose = true;
             break;
+        case 'D':
+            devdir = optarg ? optarg : "/dev/xen";
+            break;
         default:
             usage();
         }
@@ -104,9 +117,22 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
+    if (devdir) {
+        if (xs_dom0_env_open(&dom0_env, devdir) < 0) {
+            fprintf(stderr, "xenstored: cannot open Xen devices in %s: %s\n", devdir,
+                    strerror(errno));
+            return 1;
+        }
+        o.ring_env = &dom0_env;
+    }
     d = xs_daemon_create(&o);
     if (!d) {
         fprintf(stderr, "xenstored: cannot start on %s: %s\n", o.socket_path, strerror(errno));
+        return 1;
+    }
+    if (devdir && xs_dom0_attach_self(d, &dom0_env) < 0) {
+        fprintf(stderr, "xenstored: cannot serve dom0's ring: %s\n", strerror(errno));
+        xs_daemon_destroy(d);
         return 1;
     }
     d->debug_log = verbose;

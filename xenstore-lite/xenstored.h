@@ -71,7 +71,17 @@ struct xs_conn *xs_daemon_adopt_fd(struct xs_daemon *d, int fd);
 void xs_daemon_kick(struct xs_daemon *d);
 /* The hypervisor reported a domain shut down or dying: @releaseDomain. */
 void xs_daemon_domain_gone(struct xs_daemon *d, unsigned domid);
+/*
+ * Serve a ring whose page is already mapped and whose event channel is
+ * bound to local_port (dom0's own ring); marks domid introduced.
+ * Returns 0 or -1 (out of memory).
+ */
+int xs_daemon_attach_ring(struct xs_daemon *d, unsigned domid, void *page, int local_port);
 /* Number of live connections (tests). */
 unsigned xs_daemon_conn_count(const struct xs_daemon *d);
+
+/* dom0.c: the ring environment of Linux dom0 (see the file). */
+int xs_dom0_env_open(struct xs_ring_env *env, const char *devdir);
+int xs_dom0_attach_self(struct xs_daemon *d, const struct xs_ring_env *env);
 
 #endif
