@@ -172,6 +172,59 @@ START_TEST(transaction_retry_loop)
 }
 END_TEST
 
+#define INCR_THREADS 4
+#define INCR_EACH    150
+
+/* Increment /counter INCR_EACH times, each in a transaction retried on EAGAIN. */
+static void *incrementer(void *arg)
+{
+    struct xsc *h = xsc_open(sock);
+    unsigned long *retries = arg;
+    int i;
+
+    ck_assert_ptr_nonnull(h);
+    for (i = 0; i < INCR_EACH; i++) {
+        for (;;) {
+            char *v, buf[16];
+            uint32_t tx;
+            int l;
+
+            ck_assert_int_eq(xsc_transaction_start(h, &tx), 0);
+            v = xsc_read(h, tx, "/counter", NULL);
+            ck_assert_ptr_nonnull(v);
+            l = snprintf(buf, sizeof(buf), "%ld", strtol(v, NULL, 10) + 1);
+            free(v);
+            ck_assert_int_eq(xsc_write(h, tx, "/counter", buf, (size_t)l), 0);
+            if (xsc_transaction_end(h, tx, true) == 0)
+                break;
+            ck_assert_int_eq(errno, EAGAIN);
+            (*retries)++;
+        }
+    }
+    xsc_close(h);
+    return NULL;
+}
+
+START_TEST(concurrent_transactions_lose_no_update)
+{
+    struct xsc *h = xsc_open(sock);
+    pthread_t th[INCR_THREADS];
+    unsigned long retries[INCR_THREADS] = {0};
+    char *v;
+    int i;
+
+    ck_assert_int_eq(xsc_write(h, 0, "/counter", "0", 1), 0);
+    for (i = 0; i < INCR_THREADS; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, incrementer, &retries[i]), 0);
+    for (i = 0; i < INCR_THREADS; i++)
+        pthread_join(th[i], NULL);
+    v = xsc_read(h, 0, "/counter", NULL);
+    ck_assert_str_eq(v, "600"); /* INCR_THREADS * INCR_EACH: no lost update */
+    free(v);
+    xsc_close(h);
+}
+END_TEST
+
 START_TEST(domain_path_and_privileged)
 {
     struct xsc *h = xsc_open(sock);
@@ -205,6 +258,7 @@ Suite *suite_client(void)
     tcase_add_test(tc, perms);
     tcase_add_test(tc, watch_across_handles);
     tcase_add_test(tc, transaction_retry_loop);
+    tcase_add_test(tc, concurrent_transactions_lose_no_update);
     tcase_add_test(tc, domain_path_and_privileged);
     tcase_add_test(tc, open_fails_cleanly);
     suite_add_tcase(s, tc);
