@@ -33,7 +33,8 @@ static const struct {
 
 #define NQUOTA (sizeof(quota_names) / sizeof(quota_names[0]))
 
-static unsigned *quota_field(struct xs_quota *q, const char *name)
+/* The quota called name (as CONTROL and --quota spell it), or NULL. */
+unsigned *xs_quota_field(struct xs_quota *q, const char *name)
 {
     size_t i;
 
@@ -108,7 +109,7 @@ int xs_control(struct xs_req *r)
         for (i = 0; i < NQUOTA; i++)
             used +=
                 (size_t)snprintf(out + used, sizeof(out) - used, "%-18s %u\n", quota_names[i].name,
-                                 *quota_field(&r->c->d->quota, quota_names[i].name));
+                                 *xs_quota_field(&r->c->d->quota, quota_names[i].name));
         return xs_conn_reply(r->c, XS_CONTROL, out, used + 1, NULL, 0);
     }
     if (strcmp(v[0], "quota") == 0 && n == 2) {
@@ -118,7 +119,7 @@ int xs_control(struct xs_req *r)
 
         if (sscanf(v[1], "set %31s", name) != 1)
             return EINVAL;
-        f = quota_field(&r->c->d->quota, name);
+        f = xs_quota_field(&r->c->d->quota, name);
         if (!f || xs_wire_parse_uint(v[1] + strlen("set ") + strlen(name) + 1, 1u << 30, &val))
             return EINVAL;
         *f = (unsigned)val;

@@ -40,36 +40,26 @@ static void usage(void)
     exit(2);
 }
 
+/* --quota NAME=N */
 static void set_quota(struct xs_quota *q, const char *arg)
 {
-    static const struct {
-        const char *name;
-        size_t off;
-    } names[] = {
-        {"nodes", offsetof(struct xs_quota, nodes)},
-        {"node-size", offsetof(struct xs_quota, node_size)},
-        {"watches", offsetof(struct xs_quota, watches)},
-        {"transactions", offsetof(struct xs_quota, transactions)},
-        {"outstanding", offsetof(struct xs_quota, outstanding)},
-        {"transaction-nodes", offsetof(struct xs_quota, txn_nodes)},
-        {"permissions", offsetof(struct xs_quota, perms)},
-    };
     const char *eq = strchr(arg, '=');
+    char name[32];
     unsigned long v;
-    size_t i;
+    unsigned *field;
 
-    if (!eq || xs_wire_parse_uint(eq + 1, 1u << 30, &v)) {
+    if (!eq || (size_t)(eq - arg) >= sizeof(name) || xs_wire_parse_uint(eq + 1, 1u << 30, &v)) {
         fprintf(stderr, "xenstored: bad quota '%s'\n", arg);
         exit(2);
     }
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strlen(names[i].name) == (size_t)(eq - arg) &&
-            strncmp(names[i].name, arg, (size_t)(eq - arg)) == 0) {
-            *(unsigned *)((char *)q + names[i].off) = (unsigned)v;
-            return;
-        }
-    fprintf(stderr, "xenstored: unknown quota '%s'\n", arg);
-    exit(2);
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = '\0';
+    field = xs_quota_field(q, name);
+    if (!field) {
+        fprintf(stderr, "xenstored: unknown quota '%s'\n", name);
+        exit(2);
+    }
+    *field = (unsigned)v;
 }
 
 int main(int argc, char **argv)

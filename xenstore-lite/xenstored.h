@@ -34,6 +34,9 @@ struct xs_quota {
         1000, 2048, 128, 10, 20, 1024, 5                                                           \
     }
 
+/* The field of q named name ("nodes", "node-size", ...), or NULL. */
+unsigned *xs_quota_field(struct xs_quota *q, const char *name);
+
 /*
  * How the daemon reaches guest rings and event channels. On the host the
  * tests map rings in their own memory; in dom0 this wraps

@@ -76,5 +76,14 @@ done
 
 # the daemon survived all of it
 kill -0 "$pid" 2>/dev/null; check "daemon alive" 0 $?
+
+# chmod -r reaches the whole subtree
+"$out/xenstore-write" /r/a/b 1 && "$out/xenstore-chmod" -r /r b0 r7
+check "chmod -r" 'b = "1"  (b0,r7)' "$("$out/xenstore-ls" -p /r/a)"
+
+# options are parsed strictly; startup errors are fatal
+"$out/xenstored" --quota nodes=many --socket "$dir/x" 2>/dev/null; check "bad quota value" 2 $?
+"$out/xenstored" --quota bogus=1 --socket "$dir/x" 2>/dev/null; check "unknown quota" 2 $?
+"$out/xenstored" --socket /nonexistent-dir/sock 2>/dev/null; check "unusable socket path" 1 $?
 echo "compat: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
