@@ -128,11 +128,18 @@ static int create(struct xs_view *v, const struct xs_conn *c, const char *path, 
         snprintf(name, sizeof(name), "%.*s", (int)(comp_end - start), path + start);
         built[i] = xs_node_new(cur, perms, nperms, NULL, 0, name, (uint32_t)strlen(name) + 1);
     }
-    if (!built[missing]) {
+    /*
+     * The existing ancestor grows by one child name: a guest may not push
+     * any node past the size quota that way either (xenstored checks every
+     * node a request rewrites).
+     */
+    rc = built[missing] ? check_size(c, built[0]->datalen, built[0]->childlen, built[0]->nperms)
+                        : ENOMEM;
+    if (rc) {
         for (i = 0; i <= missing; i++)
             xs_node_free(built[i]);
         free(built);
-        return ENOMEM;
+        return rc;
     }
     for (i = 0; i <= missing && !rc; i++)
         rc = xs_view_set(v, built[i], i == 0 ? top : NULL); /* view inherits built[i] */

@@ -90,6 +90,18 @@ START_TEST(node_size)
 }
 END_TEST
 
+START_TEST(node_size_counts_child_names)
+{
+    /* each child adds its name + NUL to the parent's size (64 here) */
+    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/a-long-child-name-one|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/a-long-child-name-two|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/a-long-child-name-three|"), "ERR:ENOSPC");
+    ck_assert_str_eq(th_do(g, XS_DIRECTORY, 0, "d|"),
+                     "a-long-child-name-one|a-long-child-name-two|");
+    ck_assert_str_eq(th_do(d0, XS_MKDIR, 0, "/local/domain/2/d/a-long-child-name-three|"), "OK|");
+}
+END_TEST
+
 START_TEST(watches_per_connection)
 {
     ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|1|"), "OK|");
@@ -186,6 +198,7 @@ Suite *suite_quota(void)
     tcase_add_test(tc, nodes_per_domain);
     tcase_add_test(tc, nodes_counted_in_transactions);
     tcase_add_test(tc, node_size);
+    tcase_add_test(tc, node_size_counts_child_names);
     tcase_add_test(tc, watches_per_connection);
     tcase_add_test(tc, transactions_per_connection);
     tcase_add_test(tc, perm_entries);
