@@ -123,7 +123,7 @@ size_t xs_path_parent(const char *path, char *out, size_t outsz)
 
     if (n >= outsz)
         n = outsz - 1;
-    memcpy(out, path, n);
+    memmove(out, path, n); /* callers may pass out == path */
     out[n] = '\0';
     return n;
 }
