@@ -30,9 +30,12 @@ wait_socket() {
     return 1
 }
 
-run() { # label socket round
+run() { # label socket round; also records the daemon's resident memory
     "$out/xs_bench" "$2" "$secs" | sed "s/^phase/$1 round $3/" | tee -a "$dir/$1.txt"
-    return "${PIPESTATUS[0]}"
+    local rc=${PIPESTATUS[0]}
+    echo "$1 round $3 rss-kB $(awk '/^VmRSS/ { print $2 }' "/proc/$pid/status")" |
+        tee -a "$dir/$1.txt"
+    return "$rc"
 }
 
 lite() { # round
@@ -91,6 +94,8 @@ echo "median of $rounds rounds, ops/s:"
 medians "$dir/xenstore-lite.txt" | awk '{ printf "xenstore-lite %-11s %10s\n", $1, $2 }'
 [ $compare = 1 ] || exit 0
 medians "$dir/xenstored.txt" | awk '{ printf "xenstored     %-11s %10s\n", $1, $2 }'
-echo "ratio (xenstore-lite / Debian xenstored 4.17, same load, same machine, medians):"
+echo "ratio (xenstore-lite / Debian xenstored 4.17, same load, same machine, medians;"
+echo "       ops/s: higher is better for us; rss-kB, memory with 10k nodes: lower is):"
 join <(medians "$dir/xenstore-lite.txt") <(medians "$dir/xenstored.txt") |
-    awk '{ printf "ratio %-11s %6.2fx  (%s vs %s ops/s)\n", $1, $2 / $3, $2, $3 }'
+    awk '{ printf "ratio %-11s %6.2fx  (%s vs %s %s)\n", $1, $2 / $3, $2, $3,
+                  $1 == "rss-kB" ? "kB" : "ops/s" }'

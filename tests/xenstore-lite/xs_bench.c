@@ -8,6 +8,9 @@
  * write, read, directory, transaction (start, 2 reads, 2 writes, commit),
  * and watch (writers change watched nodes, one watcher counts events).
  * Each phase runs for a fixed time and prints "phase <name> <ops/s>".
+ * Then "populate" writes POP_DOMS x POP_KEYS nodes shaped like device
+ * entries (a fixed amount, timed) and leaves them, so that the caller can
+ * read the daemon's memory use with a realistic store in it.
  * Every reply is checked; a failed request makes the run fail (exit 1).
  */
 #include <errno.h>
@@ -19,8 +22,10 @@
 
 #include "xs_client.h"
 
-#define THREADS 4
-#define KEYS    100
+#define THREADS  4
+#define KEYS     100
+#define POP_DOMS 200
+#define POP_KEYS 50
 
 static const char *sock;
 static double seconds = 1.0;
@@ -193,6 +198,56 @@ static int run_phase(const char *phase)
     return errors ? -1 : 0;
 }
 
+struct pop {
+    pthread_t th;
+    int id, errors;
+};
+
+static void *pop_main(void *arg)
+{
+    struct pop *p = arg;
+    struct xsc *h = xsc_open(sock);
+    int dom, k;
+
+    if (!h) {
+        p->errors++;
+        return NULL;
+    }
+    for (dom = p->id; dom < POP_DOMS; dom += THREADS)
+        for (k = 0; k < POP_KEYS; k++) {
+            char path[96], val[32];
+            int l = snprintf(val, sizeof(val), "value-%d-%d", dom, k);
+
+            snprintf(path, sizeof(path), "/local/domain/%d/device/vif/%d/prop-%d", dom + 1, k % 5,
+                     k);
+            if (xsc_write(h, 0, path, val, (size_t)l))
+                p->errors++;
+        }
+    xsc_close(h);
+    return NULL;
+}
+
+static int populate(void)
+{
+    struct pop p[THREADS];
+    double t0 = now();
+    int i, errors = 0;
+
+    for (i = 0; i < THREADS; i++) {
+        p[i].id = i;
+        p[i].errors = 0;
+        pthread_create(&p[i].th, NULL, pop_main, &p[i]);
+    }
+    for (i = 0; i < THREADS; i++) {
+        pthread_join(p[i].th, NULL);
+        errors += p[i].errors;
+    }
+    printf("phase %-11s %10.0f ops/s\n", "populate", POP_DOMS * POP_KEYS / (now() - t0));
+    if (errors)
+        fprintf(stderr, "xs_bench: populate: %d failed requests\n", errors);
+    return errors ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     static const char *const phases[] = {"write", "read", "directory", "transaction", "watch"};
@@ -213,5 +268,6 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
         rc |= run_phase(phases[i]);
+    rc |= populate();
     return rc ? 1 : 0;
 }
