@@ -1,7 +1,77 @@
 # hypercall-abi/: the freestanding PV image loader and start-of-day layout
 # code that the hypervisor's boot-domain builder and the toolstack's domU
-# builder both link.
+# builder both link (see hypercall-abi/README.md).
+#
+# PV_ABI_SRCS is what hyp/ compiles with its own flags. Here the same files
+# are built three ways: freestanding with the hypervisor's flags (a compile
+# check that also refuses any undefined symbol but memcpy/memset), hosted
+# with ASan/UBSan for the Check suites, and into the host tool pv-extract-elf.
 
-PVABI_HDRS := hypercall-abi/include/paravane/pv_image.h hypercall-abi/include/paravane/pv_layout.h
+PV_ABI_SRCS := hypercall-abi/pv_elf.c
 
-LINT_SRCS += $(PVABI_HDRS)
+PVABI_OUT    := $(BUILD)/hypercall-abi
+PVABI_TOUT   := $(BUILD)/tests/hypercall-abi
+PVABI_HDRS   := hypercall-abi/include/paravane/pv_image.h \
+                hypercall-abi/include/paravane/pv_layout.h hypercall-abi/pv_lib.h
+PVABI_GCCINC := $(shell $(HOST_CC) -print-file-name=include)
+
+# The hypervisor's code-generation flags, so a construct it would reject
+# fails here first. <xen/...> comes through a link, as in hyp/.
+PVABI_FS_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -ffreestanding -nostdinc \
+                   -isystem $(PVABI_GCCINC) -Ihypercall-abi/include -I$(PVABI_OUT)/include \
+                   -D__XEN__ -fpie -fno-stack-protector -mno-red-zone -mgeneral-regs-only \
+                   -fno-asynchronous-unwind-tables -MMD -MP
+PVABI_HOST_CFLAGS := $(HOST_CFLAGS) -Ihypercall-abi/include
+
+$(PVABI_OUT)/include/xen:
+	@mkdir -p $(@D)
+	ln -sfn /usr/include/xen $@
+
+PVABI_FS_OBJS := $(patsubst hypercall-abi/%.c,$(PVABI_OUT)/freestanding/%.o,$(PV_ABI_SRCS))
+
+$(PVABI_OUT)/freestanding/%.o: hypercall-abi/%.c | $(PVABI_OUT)/include/xen
+	@mkdir -p $(@D)
+	@echo "  CC (fs) $<"
+	@$(HOST_CC) $(PVABI_FS_CFLAGS) -c $< -o $@
+
+# Freestanding objects may only need what hyp/lib provides by name.
+$(PVABI_OUT)/freestanding.ok: $(PVABI_FS_OBJS)
+	@undef=$$(nm -u $^ | awk 'NF == 2 {print $$2}' | grep -vx -e memcpy -e memset | sort -u); \
+	if [ -n "$$undef" ]; then echo "hypercall-abi: freestanding objects need: $$undef" >&2; exit 1; fi
+	@touch $@
+
+$(PVABI_OUT)/host/%.o: hypercall-abi/%.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -c $< -o $@
+
+PVABI_HOST_OBJS := $(patsubst hypercall-abi/%.c,$(PVABI_OUT)/host/%.o,$(PV_ABI_SRCS))
+
+# A small PV image with Xen notes, shaped like Linux's vmlinux.
+PVABI_TEST_GUEST := $(PVABI_TOUT)/pvguest.elf
+
+$(PVABI_TEST_GUEST): tests/hypercall-abi/pvguest.S tests/hypercall-abi/pvguest.lds
+	@mkdir -p $(@D)
+	@echo "  GUEST   $@"
+	@$(HOST_CC) -nostdlib -nostartfiles -static -no-pie -Wl,-T,tests/hypercall-abi/pvguest.lds \
+	    -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack \
+	    -Wl,--no-warn-rwx-segments -o $@ $<
+
+$(PVABI_TOUT)/%.o: tests/hypercall-abi/%.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -DPVABI_TEST_GUEST='"$(PVABI_TEST_GUEST)"' -c $< -o $@
+
+$(PVABI_TOUT)/check_pv_elf: $(PVABI_TOUT)/check_pv_elf.o $(PVABI_TOUT)/pvtest.o \
+                            $(PVABI_OUT)/host/pv_elf.o | $(PVABI_TEST_GUEST)
+	@echo "  LINK    $@"
+	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
+
+ALL_TARGETS += $(PVABI_OUT)/freestanding.ok
+UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf
+
+LINT_SRCS += $(PVABI_HDRS) hypercall-abi/pv_elf.c \
+             tests/hypercall-abi/pvtest.h tests/hypercall-abi/pvtest.c \
+             tests/hypercall-abi/check_pv_elf.c
+
+-include $(wildcard $(PVABI_OUT)/*/*.d $(PVABI_TOUT)/*.d)
