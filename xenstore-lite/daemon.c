@@ -22,13 +22,16 @@ static __thread unsigned rcu_registrations;
 
 static const struct xs_perm special_perm = {0, XS_PERM_NONE};
 
-static int add_special(struct xs_daemon *d, const char *name)
+/* A node of the initial store, owned by dom0, "n0". */
+static int add_initial(struct xs_daemon *d, const char *name, const char *children, uint32_t clen)
 {
-    struct xs_node *n = xs_node_new(name, &special_perm, 1, NULL, 0, NULL, 0);
+    struct xs_node *n = xs_node_new(name, &special_perm, 1, NULL, 0, children, clen);
 
     if (!n)
         return ENOMEM;
     rcu_read_lock();
+    if (!xs_tree_lookup(&d->tree, name))
+        xs_domain_nodes_adjust(d, 0, 1);
     xs_tree_publish(&d->tree, n);
     rcu_read_unlock();
     return 0;
@@ -49,8 +52,13 @@ struct xs_daemon *xs_daemon_create(const struct xs_daemon_opts *o)
     else
         d->ring_env.fd = -1;
     d->domains = calloc(XS_DOMID_MAX, sizeof(*d->domains));
-    if (!d->domains || xs_tree_init(&d->tree) || add_special(d, "@introduceDomain") ||
-        add_special(d, "@releaseDomain"))
+    /*
+     * The initial store, as xenstored's: the special watch nodes, and
+     * /tool/xenstored, which tools read to see that a daemon is there.
+     */
+    if (!d->domains || xs_tree_init(&d->tree) || add_initial(d, "@introduceDomain", NULL, 0) ||
+        add_initial(d, "@releaseDomain", NULL, 0) || add_initial(d, "/", "tool", 5) ||
+        add_initial(d, "/tool", "xenstored", 10) || add_initial(d, "/tool/xenstored", NULL, 0))
         goto fail;
     if (o->socket_path) {
         d->socket_path = strdup(o->socket_path);

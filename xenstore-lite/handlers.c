@@ -106,12 +106,13 @@ static int do_directory_part(struct xs_req *r)
     return xs_conn_reply(r->c, XS_DIRECTORY_PART, gen, glen, n->children + off, len);
 }
 
+/* GET_PERMS: special nodes are EINVAL here, as in xenstored 4.17. */
 static int do_get_perms(struct xs_req *r)
 {
     char path[PATHBUF], buf[XS_PERMS_MAX * 8];
     const struct xs_node *n;
     size_t len;
-    int rc = one_path(r, true, path);
+    int rc = one_path(r, false, path);
 
     if (!rc)
         rc = xs_op_get(&r->view, r->c, path, XS_PERM_READ, &n);

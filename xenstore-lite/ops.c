@@ -278,6 +278,8 @@ int xs_op_set_perms(struct xs_view *v, const struct xs_conn *c, const char *path
     if (!xs_conn_privileged(c) && nperms > c->d->quota.perms)
         return ENOSPC;
     rc = xs_op_get(v, c, path, XS_PERM_WRITE | XS_PERM_OWNER, &old);
+    if (rc == ENOENT && path[0] == '@')
+        return EINVAL; /* not one of the special nodes */
     if (rc)
         return rc;
     if (!xs_conn_privileged(c) && perms[0].domid != old->perms[0].domid)

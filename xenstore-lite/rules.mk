@@ -102,6 +102,16 @@ UNIT_TESTS += $(XS_TOUT)/xs_transcript
 # Xen's clients (Debian's xenstore-utils) and ours against the daemon.
 TEST_SUITES += $(XS_TDIR)/compat.sh
 
+# Differential test against Xen's own xenstored (see differential.sh).
+$(XS_TOUT)/xs_replay: $(XS_TOUT)/xs_replay.o $(XS_OUT)/libxsclient.a
+	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@
+
+$(XS_TOUT)/differential: $(XS_TDIR)/differential.sh $(XS_TOUT)/xs_replay $(XS_OUT)/bench/shim.so \
+                         $(XS_OUT)/xenstored
+	cp $< $@
+
+UNIT_TESTS += $(XS_TOUT)/differential
+
 # --- libFuzzer target over the request path (clang) ------------------------
 XS_FUZZ_CC     := clang
 XS_FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
@@ -130,5 +140,5 @@ UNIT_TESTS += $(XS_TOUT)/fuzz-30s
 LINT_SRCS += $(wildcard $(XS_SRC)/*.c $(XS_SRC)/*.h $(XS_SRC)/client/*.[ch] $(XS_SRC)/tools/*.c \
                $(XS_TDIR)/*.c $(XS_TDIR)/*.h)
 
--include $(XS_TOUT)/xs_transcript.d $(XS_OPT_OBJS:.o=.d) $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
+-include $(XS_TOUT)/xs_transcript.d $(XS_TOUT)/xs_replay.d $(XS_OPT_OBJS:.o=.d) $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
          $(XS_CLIENT_OBJS:.o=.d) $(XS_OUT)/obj/tools/xs_tool.d

@@ -80,6 +80,15 @@ START_TEST(rm_subtree_and_missing)
 }
 END_TEST
 
+START_TEST(initial_store)
+{
+    /* as xenstored's: tools look for /tool/xenstored */
+    ck_assert_str_eq(th_do(c, XS_DIRECTORY, 0, "/|"), "tool|");
+    ck_assert_str_eq(th_do(c, XS_READ, 0, "/tool/xenstored|"), "");
+    ck_assert_str_eq(th_do(c, XS_GET_PERMS, 0, "/tool/xenstored|"), "n0|");
+}
+END_TEST
+
 START_TEST(directory_lists_in_creation_order)
 {
     ck_assert_str_eq(th_do(c, XS_MKDIR, 0, "/d/z|"), "OK|");
@@ -145,9 +154,10 @@ START_TEST(get_set_perms_roundtrip)
     ck_assert_str_eq(th_do(c, XS_SET_PERMS, 0, "/p|x5|"), "ERR:EINVAL");
     ck_assert_str_eq(th_do(c, XS_SET_PERMS, 0, "/p|r99999|"), "ERR:EINVAL");
     ck_assert_str_eq(th_do(c, XS_SET_PERMS, 0, "/p|"), "ERR:EINVAL");
-    ck_assert_str_eq(th_do(c, XS_GET_PERMS, 0, "@releaseDomain|"), "n0|");
+    /* special nodes: settable, not readable (xenstored 4.17), no others */
     ck_assert_str_eq(th_do(c, XS_SET_PERMS, 0, "@releaseDomain|n0|r3|"), "OK|");
-    ck_assert_str_eq(th_do(c, XS_GET_PERMS, 0, "@releaseDomain|"), "n0|r3|");
+    ck_assert_str_eq(th_do(c, XS_GET_PERMS, 0, "@releaseDomain|"), "ERR:EINVAL");
+    ck_assert_str_eq(th_do(c, XS_SET_PERMS, 0, "@bogus|n0|"), "ERR:EINVAL");
 }
 END_TEST
 
@@ -223,6 +233,7 @@ Suite *suite_basic(void)
     tcase_add_test(tc, binary_values_and_empty_values);
     tcase_add_test(tc, mkdir_keeps_existing_values);
     tcase_add_test(tc, rm_subtree_and_missing);
+    tcase_add_test(tc, initial_store);
     tcase_add_test(tc, directory_lists_in_creation_order);
     tcase_add_test(tc, directory_part_pages_long_lists);
     tcase_add_test(tc, get_set_perms_roundtrip);

@@ -81,7 +81,6 @@ static struct xs_daemon *fresh_daemon(void)
         d = xs_daemon_create(&o);
         if (!d)
             abort();
-        return d;
     }
     while (d->conns)
         xs_conn_destroy(d->conns);
