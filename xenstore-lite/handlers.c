@@ -247,10 +247,11 @@ static int do_txn_end(struct xs_req *r)
     struct xs_txn *t = r->view.txn;
     int rc;
 
-    if (!t)
-        return ENOENT;
+    /* The argument is checked first, as xenstored does. */
     if (!arg || (strcmp(arg, "T") != 0 && strcmp(arg, "F") != 0))
         return EINVAL;
+    if (!t)
+        return ENOENT;
     r->view.txn = NULL;
     rc = xs_txn_end(r->c, t, arg[0] == 'T');
     return rc ? rc : ack(r);
@@ -420,7 +421,7 @@ void xs_handle_message(struct xs_conn *c)
         xs_events_clear(&r.ev);
         xs_conn_error(c, rc);
     } else if (r.view.txn) {
-        xs_events_splice(&r.view.txn->events, &r.ev);
+        xs_txn_queue_events(r.view.txn, &r.ev);
     } else {
         xs_watch_fire(c->d, &r.ev);
     }

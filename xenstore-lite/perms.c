@@ -80,7 +80,8 @@ int xs_perms_parse(const char *strings, size_t len, unsigned count, struct xs_pe
         default:
             return EINVAL;
         }
-        if (xs_wire_parse_uint(s + 1, XS_DOMID_MAX - 1, &domid))
+        /* Any 16-bit id, as xenstored: special ids simply never match. */
+        if (xs_wire_parse_uint(s + 1, UINT16_MAX, &domid))
             return EINVAL;
         out[i].domid = (uint16_t)domid;
         s = nul + 1;

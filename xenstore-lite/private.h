@@ -111,15 +111,16 @@ struct xs_events {
 void xs_events_init(struct xs_events *e);
 int xs_events_add(struct xs_events *e, const char *path, enum xs_match m, const struct xs_node *now,
                   const struct xs_node *before);
-void xs_events_splice(struct xs_events *dst, struct xs_events *src);
 void xs_events_clear(struct xs_events *e);
 
 /* One entry of a transaction's private view of a path. */
 struct xs_txn_ent {
     struct xs_txn_ent *hnext;
-    uint64_t read_gen;    /* generation seen in the tree, XS_GEN_ABSENT if none */
-    bool written;         /* node below is the transaction's version */
-    struct xs_node *node; /* private version; NULL with written = deleted */
+    struct xs_txn_ent *onext; /* in the order the transaction first touched paths */
+    struct xs_event *ev;      /* the one event its changes fire at commit, or NULL */
+    uint64_t read_gen;        /* generation seen in the tree, XS_GEN_ABSENT if none */
+    bool written;             /* node below is the transaction's version */
+    struct xs_node *node;     /* private version; NULL with written = deleted */
     char path[];
 };
 
@@ -130,8 +131,8 @@ struct xs_txn {
     unsigned nents;
     unsigned nbuckets;
     struct xs_txn_ent **buckets;
-    struct xs_events events;
-    int32_t *node_delta; /* per-domid node count change, lazily allocated */
+    struct xs_txn_ent *ohead, **otail; /* first-touch order */
+    int32_t *node_delta;               /* per-domid node count change, lazily allocated */
 };
 
 /* transaction.c */
@@ -140,6 +141,7 @@ struct xs_txn *xs_txn_find(struct xs_conn *c, uint32_t id);
 int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit);
 void xs_txn_free_all(struct xs_conn *c);
 struct xs_txn_ent *xs_txn_ent_get(struct xs_txn *t, const char *path, bool create);
+void xs_txn_queue_events(struct xs_txn *t, struct xs_events *e);
 
 /*
  * The store seen by one request: the live tree, or a transaction's view of

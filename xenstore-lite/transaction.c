@@ -7,6 +7,11 @@
  * meanwhile (else EAGAIN, as xenstored) and then publishes its versions;
  * nothing can fail once publishing starts, so a commit is all or nothing.
  *
+ * Events at commit follow xenstored 4.17 (checked by differential.sh):
+ * one per changed path however often it changed, subtree-matching if any
+ * of its changes was, in the order the transaction first touched the
+ * paths; none for a node the transaction both created and removed.
+ *
  * Lifetime: owned by its connection (c->txns); freed on END, on
  * RESET_WATCHES and when the connection goes.
  * Locking: daemon thread only.
@@ -47,6 +52,8 @@ struct xs_txn_ent *xs_txn_ent_get(struct xs_txn *t, const char *path, bool creat
     memcpy(e->path, path, len);
     e->hnext = t->buckets[b];
     t->buckets[b] = e;
+    *t->otail = e;
+    t->otail = &e->onext;
     t->nents++;
     return e;
 }
@@ -63,14 +70,52 @@ static void txn_free(struct xs_txn *t)
 
             if (e->node)
                 xs_node_free(e->node);
+            free(e->ev);
             free(e);
             e = next;
         }
     }
-    xs_events_clear(&t->events);
     free(t->node_delta);
     free(t->buckets);
     free(t);
+}
+
+/*
+ * Keep a request's events (e is emptied) for commit, merged per path: the
+ * path's entry holds one event, subtree-matching if any change was, with
+ * the permissions of the latest change and of the first one's "before".
+ */
+void xs_txn_queue_events(struct xs_txn *t, struct xs_events *e)
+{
+    while (e->head) {
+        struct xs_event *ev = e->head;
+        struct xs_txn_ent *ent = xs_txn_ent_get(t, ev->path, false);
+
+        e->head = ev->next;
+        ev->next = NULL;
+        if (!ent) {
+            free(ev); /* every change touched its path: cannot happen */
+            continue;
+        }
+        if (!ent->ev) {
+            ent->ev = ev;
+            continue;
+        }
+        if (ev->match == XS_MATCH_SUBTREE)
+            ent->ev->match = XS_MATCH_SUBTREE;
+        /* new perms from the latest change, old ones from the first */
+        if (ev->nnew) {
+            struct xs_perm old[XS_PERMS_MAX];
+            unsigned nold = ent->ev->nold;
+
+            memcpy(old, ent->ev->perms + ent->ev->nnew, nold * sizeof(old[0]));
+            memcpy(ent->ev->perms, ev->perms, ev->nnew * sizeof(old[0]));
+            memcpy(ent->ev->perms + ev->nnew, old, nold * sizeof(old[0]));
+            ent->ev->nnew = ev->nnew;
+        }
+        free(ev);
+    }
+    xs_events_init(e);
 }
 
 /* ENOSPC when the connection has its quota of open transactions. */
@@ -88,7 +133,7 @@ int xs_txn_start(struct xs_conn *c, uint32_t *id)
         free(t);
         return ENOMEM;
     }
-    xs_events_init(&t->events);
+    t->otail = &t->ohead;
     /* Ids are never 0 (that means "no transaction") nor one still open. */
     do {
         t->id = ++c->next_txid;
@@ -178,8 +223,24 @@ int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
         if (txn_conflicts(c->d, t)) {
             rc = EAGAIN;
         } else {
+            struct xs_events ev;
+            struct xs_txn_ent *e;
+
+            /* Decide which events fire before publishing frees nothing we need. */
+            xs_events_init(&ev);
+            for (e = t->ohead; e; e = e->onext) {
+                if (!e->ev)
+                    continue;
+                if (e->read_gen == XS_GEN_ABSENT && e->written && !e->node) {
+                    free(e->ev); /* created and removed again: nothing happened */
+                } else {
+                    *ev.tail = e->ev;
+                    ev.tail = &e->ev->next;
+                }
+                e->ev = NULL;
+            }
             txn_publish(c->d, t);
-            xs_watch_fire(c->d, &t->events);
+            xs_watch_fire(c->d, &ev);
         }
     }
     txn_free(t);

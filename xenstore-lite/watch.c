@@ -54,15 +54,6 @@ int xs_events_add(struct xs_events *e, const char *path, enum xs_match m, const 
     return 0;
 }
 
-void xs_events_splice(struct xs_events *dst, struct xs_events *src)
-{
-    if (!src->head)
-        return;
-    *dst->tail = src->head;
-    dst->tail = src->tail;
-    xs_events_init(src);
-}
-
 void xs_events_clear(struct xs_events *e)
 {
     while (e->head) {

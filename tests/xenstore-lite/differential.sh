@@ -4,7 +4,9 @@
 # (Debian's xen-utils-4.17, started without Xen through bench_shim.c);
 # their transcripts must be identical. Xen's daemon is the reference for
 # behaviour, so this checks our semantics against it, not against our
-# reading of the docs. Installs xen-utils-4.17 when root; without it the
+# reading of the docs. The scripts leave out the one deliberate
+# difference: we parse numbers strictly (EINVAL) where xenstored uses
+# atoi(). Installs xen-utils-4.17 when root; without it the
 # suite reports "0 passed, 0 failed" and says why.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
