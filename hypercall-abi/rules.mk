@@ -7,7 +7,8 @@
 # check that also refuses any undefined symbol but memcpy/memset), hosted
 # with ASan/UBSan for the Check suites, and into the host tool pv-extract-elf.
 
-PV_ABI_SRCS := hypercall-abi/pv_elf.c
+PV_ABI_SRCS := hypercall-abi/pv_elf.c hypercall-abi/pv_layout.c hypercall-abi/pv_pagetable.c \
+               hypercall-abi/bzimage.c
 
 PVABI_OUT    := $(BUILD)/hypercall-abi
 PVABI_TOUT   := $(BUILD)/tests/hypercall-abi
@@ -67,10 +68,16 @@ $(PVABI_TOUT)/check_pv_elf: $(PVABI_TOUT)/check_pv_elf.o $(PVABI_TOUT)/pvtest.o 
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
-ALL_TARGETS += $(PVABI_OUT)/freestanding.ok
-UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf
+$(PVABI_TOUT)/check_pv_layout: $(PVABI_TOUT)/check_pv_layout.o $(PVABI_TOUT)/pvtest.o \
+                               $(PVABI_OUT)/host/pv_elf.o $(PVABI_OUT)/host/pv_layout.o \
+                               $(PVABI_OUT)/host/pv_pagetable.o | $(PVABI_TEST_GUEST)
+	@echo "  LINK    $@"
+	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
-LINT_SRCS += $(PVABI_HDRS) hypercall-abi/pv_elf.c \
+ALL_TARGETS += $(PVABI_OUT)/freestanding.ok
+UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf $(PVABI_TOUT)/check_pv_layout
+
+LINT_SRCS += $(PVABI_HDRS) $(PV_ABI_SRCS) tests/hypercall-abi/check_pv_layout.c \
              tests/hypercall-abi/pvtest.h tests/hypercall-abi/pvtest.c \
              tests/hypercall-abi/check_pv_elf.c
 

@@ -54,20 +54,20 @@ static int parse_mutated(void (*mutate)(struct pvt_buf *b), struct pv_image_info
 /* Every invariant pv_image.h promises after a successful parse. */
 static void assert_invariants(const struct pvt_buf *b, const struct pv_image_info *info)
 {
-    ck_assert_uint_ge(info->nr_segs, 1);
-    ck_assert_uint_le(info->nr_segs, PV_MAX_LOAD_SEGS);
-    ck_assert_uint_eq(info->virt_base & 0xfff, 0);
-    ck_assert_uint_le(info->virt_base, info->virt_kstart);
-    ck_assert(info->entry >= info->virt_kstart && info->entry < info->virt_kend);
+    PVT_ge(info->nr_segs, 1);
+    PVT_le(info->nr_segs, PV_MAX_LOAD_SEGS);
+    PVT_eq(info->virt_base & 0xfff, 0);
+    PVT_le(info->virt_base, info->virt_kstart);
+    PVT_CHECK(info->entry >= info->virt_kstart && info->entry < info->virt_kend);
     for (unsigned int i = 0; i < info->nr_segs; i++) {
         const struct pv_load_seg *s = &info->segs[i];
 
-        ck_assert_uint_le(s->filesz, s->memsz);
-        ck_assert(s->offset <= b->size && s->filesz <= b->size - s->offset);
-        ck_assert_uint_ge(s->dest, info->virt_kstart);
-        ck_assert(s->dest + s->memsz >= s->dest && s->dest + s->memsz <= info->virt_kend);
+        PVT_le(s->filesz, s->memsz);
+        PVT_CHECK(s->offset <= b->size && s->filesz <= b->size - s->offset);
+        PVT_ge(s->dest, info->virt_kstart);
+        PVT_CHECK(s->dest + s->memsz >= s->dest && s->dest + s->memsz <= info->virt_kend);
         if (i > 0)
-            ck_assert_uint_le(info->segs[i - 1].dest + info->segs[i - 1].memsz, s->dest);
+            PVT_le(info->segs[i - 1].dest + info->segs[i - 1].memsz, s->dest);
     }
 }
 
@@ -208,10 +208,10 @@ START_TEST(test_truncated_everywhere)
         int rc = parse(&c, &info);
 
         if (cut < need) {
-            ck_assert_msg(rc < 0, "cut at %zu of %zu parsed", cut, guest.size);
-            ck_assert_uint_eq(info.nr_segs, 0);
+            PVT_CHECK_MSG(rc < 0, "cut at %zu of %zu parsed", cut, guest.size);
+            PVT_eq(info.nr_segs, 0);
         } else {
-            ck_assert_msg(rc == 0, "cut at %zu: %d", cut, rc);
+            PVT_CHECK_MSG(rc == 0, "cut at %zu: %d", cut, rc);
             assert_invariants(&c, &info);
         }
         pvt_free(&c);

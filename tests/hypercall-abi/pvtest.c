@@ -33,7 +33,7 @@ struct pvt_buf pvt_copy(const struct pvt_buf *b, size_t n)
 {
     struct pvt_buf c = {malloc(n ? n : 1), n};
 
-    ck_assert_ptr_nonnull(c.data);
+    PVT_CHECK(c.data != NULL);
     memcpy(c.data, b->data, n);
     return c;
 }

@@ -12,6 +12,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <check.h>
+
+/*
+ * A cheap assertion for hot loops: Check's ck_assert_* record a
+ * checkpoint (a write to the runner) on every call, this only on failure.
+ */
+#define PVT_CHECK(cond)                                                                            \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #cond);                                  \
+    } while (0)
+
+#define PVT_CHECK_MSG(cond, ...)                                                                   \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            ck_abort_msg(__VA_ARGS__);                                                             \
+    } while (0)
+#define PVT_eq(a, b) PVT_CHECK((a) == (b))
+#define PVT_ne(a, b) PVT_CHECK((a) != (b))
+#define PVT_lt(a, b) PVT_CHECK((a) < (b))
+#define PVT_le(a, b) PVT_CHECK((a) <= (b))
+#define PVT_ge(a, b) PVT_CHECK((a) >= (b))
+#define PVT_gt(a, b) PVT_CHECK((a) > (b))
+
 struct pvt_buf {
     uint8_t *data;
     size_t size;
