@@ -109,7 +109,7 @@ static int do_directory_part(struct xs_req *r)
 /* GET_PERMS: special nodes are EINVAL here, as in xenstored 4.17. */
 static int do_get_perms(struct xs_req *r)
 {
-    char path[PATHBUF], buf[XS_PERMS_MAX * 8];
+    char path[PATHBUF], buf[XENSTORE_PAYLOAD_MAX + 1];
     const struct xs_node *n;
     size_t len;
     int rc = one_path(r, false, path);
@@ -119,6 +119,8 @@ static int do_get_perms(struct xs_req *r)
     if (rc)
         return rc;
     len = xs_perms_format(n->perms, n->nperms, buf, sizeof(buf));
+    if (!len)
+        return E2BIG; /* more entries than a reply holds */
     return xs_conn_reply(r->c, XS_GET_PERMS, buf, len, NULL, 0);
 }
 

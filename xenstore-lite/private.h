@@ -101,14 +101,16 @@ enum xs_match { XS_MATCH_SUBTREE, XS_MATCH_EXACT };
 struct xs_event {
     struct xs_event *next;
     enum xs_match match;
-    unsigned nnew, nold;                    /* perms after, before the change */
-    struct xs_perm perms[XS_PERMS_MAX * 2]; /* new perms, then old ones */
+    unsigned nnew, nold;   /* perms after, before the change */
+    struct xs_perm *perms; /* new perms, then old ones (same allocation) */
     char path[];
 };
 struct xs_events {
     struct xs_event *head, **tail;
 };
 void xs_events_init(struct xs_events *e);
+struct xs_event *xs_event_new(const char *path, enum xs_match m, const struct xs_perm *now,
+                              unsigned nnew, const struct xs_perm *before, unsigned nold);
 int xs_events_add(struct xs_events *e, const char *path, enum xs_match m, const struct xs_node *now,
                   const struct xs_node *before);
 void xs_events_clear(struct xs_events *e);

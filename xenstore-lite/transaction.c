@@ -101,17 +101,20 @@ void xs_txn_queue_events(struct xs_txn *t, struct xs_events *e)
             ent->ev = ev;
             continue;
         }
-        if (ev->match == XS_MATCH_SUBTREE)
-            ent->ev->match = XS_MATCH_SUBTREE;
-        /* new perms from the latest change, old ones from the first */
-        if (ev->nnew) {
-            struct xs_perm old[XS_PERMS_MAX];
-            unsigned nold = ent->ev->nold;
+        {
+            /* new perms from the latest change, old ones from the first */
+            const struct xs_event *first = ent->ev;
+            struct xs_event *merged = xs_event_new(
+                ev->path, ev->match == XS_MATCH_SUBTREE ? XS_MATCH_SUBTREE : first->match,
+                ev->nnew ? ev->perms : first->perms, ev->nnew ? ev->nnew : first->nnew,
+                first->perms + first->nnew, first->nold);
 
-            memcpy(old, ent->ev->perms + ent->ev->nnew, nold * sizeof(old[0]));
-            memcpy(ent->ev->perms, ev->perms, ev->nnew * sizeof(old[0]));
-            memcpy(ent->ev->perms + ev->nnew, old, nold * sizeof(old[0]));
-            ent->ev->nnew = ev->nnew;
+            if (merged) {
+                free(ent->ev);
+                ent->ev = merged;
+            } else if (ev->match == XS_MATCH_SUBTREE) {
+                ent->ev->match = XS_MATCH_SUBTREE; /* keep what we have */
+            }
         }
         free(ev);
     }

@@ -31,24 +31,37 @@ void xs_events_init(struct xs_events *e)
     e->tail = &e->head;
 }
 
+/* One allocation: the event, its path, then the perms (aligned). */
+struct xs_event *xs_event_new(const char *path, enum xs_match m, const struct xs_perm *now,
+                              unsigned nnew, const struct xs_perm *before, unsigned nold)
+{
+    size_t len = strlen(path) + 1;
+    size_t poff = (sizeof(struct xs_event) + len + _Alignof(struct xs_perm) - 1) &
+                  ~(_Alignof(struct xs_perm) - 1);
+    struct xs_event *ev = calloc(1, poff + (nnew + nold) * sizeof(struct xs_perm));
+
+    if (!ev)
+        return NULL;
+    memcpy(ev->path, path, len);
+    ev->match = m;
+    ev->perms = (struct xs_perm *)((char *)ev + poff);
+    if (nnew)
+        memcpy(ev->perms, now, nnew * sizeof(struct xs_perm));
+    if (nold)
+        memcpy(ev->perms + nnew, before, nold * sizeof(struct xs_perm));
+    ev->nnew = nnew;
+    ev->nold = nold;
+    return ev;
+}
+
 int xs_events_add(struct xs_events *e, const char *path, enum xs_match m, const struct xs_node *now,
                   const struct xs_node *before)
 {
-    size_t len = strlen(path) + 1;
-    struct xs_event *ev = calloc(1, sizeof(*ev) + len);
+    struct xs_event *ev = xs_event_new(path, m, now ? now->perms : NULL, now ? now->nperms : 0,
+                                       before ? before->perms : NULL, before ? before->nperms : 0);
 
     if (!ev)
         return ENOMEM;
-    memcpy(ev->path, path, len);
-    ev->match = m;
-    if (now) {
-        memcpy(ev->perms, now->perms, now->nperms * sizeof(struct xs_perm));
-        ev->nnew = now->nperms;
-    }
-    if (before) {
-        memcpy(ev->perms + ev->nnew, before->perms, before->nperms * sizeof(struct xs_perm));
-        ev->nold = before->nperms;
-    }
     *e->tail = ev;
     e->tail = &ev->next;
     return 0;

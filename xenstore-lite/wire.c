@@ -74,11 +74,28 @@ static bool valid_char(char ch)
            ch == '-' || ch == '/' || ch == '_' || ch == '@';
 }
 
+/* Length of a leading "/local/domain/<1-5 digits>/", else 0. */
+static size_t local_prefix(const char *p)
+{
+    static const char pre[] = "/local/domain/";
+    size_t i = sizeof(pre) - 1, digits = 0;
+
+    if (strncmp(p, pre, i) != 0)
+        return 0;
+    while (p[i] >= '0' && p[i] <= '9' && digits < 5) {
+        i++;
+        digits++;
+    }
+    return digits && p[i] == '/' ? i + 1 : 0;
+}
+
 /*
  * Validate a path from a request and make it absolute. Domain connections
  * may send paths relative to /local/domain/<domid>. Special watch paths
  * (@...) are accepted only where allow_special says so.
- * Returns 0, or EINVAL for anything outside the grammar of xenstore.txt.
+ * Returns 0, or EINVAL for anything outside the grammar of xenstore.txt
+ * or longer than xenstored 4.17 allows: XENSTORE_REL_PATH_MAX characters
+ * after "/local/domain/<id>/", or in all for other paths.
  */
 int xs_path_canonical(const struct xs_conn *c, const char *in, bool allow_special, char *out,
                       size_t outsz)
@@ -109,6 +126,8 @@ int xs_path_canonical(const struct xs_conn *c, const char *in, bool allow_specia
     if (out[0] == '@')
         return 0;
     if (strstr(out, "//"))
+        return EINVAL;
+    if ((size_t)n - local_prefix(out) > XENSTORE_REL_PATH_MAX)
         return EINVAL;
     if (n > 1 && out[n - 1] == '/')
         return EINVAL;

@@ -16,7 +16,7 @@ struct xs_daemon;
 struct xs_conn;
 
 /* Limits; an unprivileged domain exceeding one gets Xen's error code. */
-#define XS_PERMS_MAX 16 /* permission entries per node, hard cap for anyone */
+#define XS_PERMS_MAX 512 /* permission entries per node, hard cap for anyone */
 
 struct xs_quota {
     unsigned nodes;        /* nodes a domain may own (ENOSPC) */

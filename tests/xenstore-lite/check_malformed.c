@@ -92,12 +92,20 @@ START_TEST(bad_paths)
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         ck_assert_msg(strcmp(raw(XS_WRITE, bad[i], strlen(bad[i]) + 1), "ERR:EINVAL") == 0,
                       "path %s", bad[i]);
+    /* as xenstored 4.17: 2048 characters, not counting /local/domain/<id>/ */
     memset(long_path, 'a', sizeof(long_path));
     long_path[0] = '/';
-    long_path[XENSTORE_ABS_PATH_MAX + 1] = '\0';
-    ck_assert_str_eq(raw(XS_MKDIR, long_path, XENSTORE_ABS_PATH_MAX + 2), "ERR:EINVAL");
-    long_path[XENSTORE_ABS_PATH_MAX] = '\0';
-    ck_assert_str_eq(raw(XS_MKDIR, long_path, XENSTORE_ABS_PATH_MAX + 1), "OK");
+    long_path[XENSTORE_REL_PATH_MAX + 1] = '\0';
+    ck_assert_str_eq(raw(XS_MKDIR, long_path, XENSTORE_REL_PATH_MAX + 2), "ERR:EINVAL");
+    long_path[XENSTORE_REL_PATH_MAX] = '\0';
+    ck_assert_str_eq(raw(XS_MKDIR, long_path, XENSTORE_REL_PATH_MAX + 1), "OK");
+    memset(long_path, 'a', sizeof(long_path));
+    memcpy(long_path, "/local/domain/77/", 17);
+    long_path[17 + XENSTORE_REL_PATH_MAX] = '\0';
+    ck_assert_str_eq(raw(XS_MKDIR, long_path, 17 + XENSTORE_REL_PATH_MAX + 1), "OK");
+    long_path[17 + XENSTORE_REL_PATH_MAX] = 'a';
+    long_path[17 + XENSTORE_REL_PATH_MAX + 1] = '\0';
+    ck_assert_str_eq(raw(XS_MKDIR, long_path, 17 + XENSTORE_REL_PATH_MAX + 2), "ERR:EINVAL");
     ck_assert_str_eq(raw(XS_READ, "@introduceDomain", 17), "ERR:EINVAL");
 }
 END_TEST
