@@ -61,23 +61,54 @@ $(PVABI_TEST_GUEST): tests/hypercall-abi/pvguest.S tests/hypercall-abi/pvguest.l
 $(PVABI_TOUT)/%.o: tests/hypercall-abi/%.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $<"
-	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -DPVABI_TEST_GUEST='"$(PVABI_TEST_GUEST)"' -c $< -o $@
+	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -DPVABI_TEST_GUEST='"$(PVABI_TEST_GUEST)"' \
+	    -DPVABI_DEBIAN_ELF='"$(BUILD)/guests/vmlinux-debian.elf"' -c $< -o $@
 
 $(PVABI_TOUT)/check_pv_elf: $(PVABI_TOUT)/check_pv_elf.o $(PVABI_TOUT)/pvtest.o \
                             $(PVABI_OUT)/host/pv_elf.o | $(PVABI_TEST_GUEST)
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
-$(PVABI_TOUT)/check_pv_layout: $(PVABI_TOUT)/check_pv_layout.o $(PVABI_TOUT)/pvtest.o \
-                               $(PVABI_OUT)/host/pv_elf.o $(PVABI_OUT)/host/pv_layout.o \
-                               $(PVABI_OUT)/host/pv_pagetable.o | $(PVABI_TEST_GUEST)
+PVABI_LAYOUT_OBJS := $(PVABI_TOUT)/pvtest.o $(PVABI_TOUT)/layoutcheck.o $(PVABI_OUT)/host/pv_elf.o \
+                     $(PVABI_OUT)/host/pv_layout.o $(PVABI_OUT)/host/pv_pagetable.o
+
+$(PVABI_TOUT)/check_pv_layout: $(PVABI_TOUT)/check_pv_layout.o $(PVABI_LAYOUT_OBJS) \
+                               | $(PVABI_TEST_GUEST)
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
-ALL_TARGETS += $(PVABI_OUT)/freestanding.ok
-UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf $(PVABI_TOUT)/check_pv_layout
+# Debian's kernel (built above) and /boot/vmlinuz-* itself.
+$(PVABI_TOUT)/check_pv_debian: $(PVABI_TOUT)/check_pv_debian.o $(PVABI_LAYOUT_OBJS) \
+                               $(PVABI_OUT)/host/bzimage.o | $(BUILD)/guests/vmlinux-debian.elf
+	@echo "  LINK    $@"
+	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
-LINT_SRCS += $(PVABI_HDRS) $(PV_ABI_SRCS) tests/hypercall-abi/check_pv_layout.c \
+# Host tool and script that pull the ELF out of a bzImage.
+$(PVABI_OUT)/pv-extract-elf: hypercall-abi/tools/pv-extract-elf.c $(PVABI_OUT)/host/pv_elf.o \
+                             $(PVABI_OUT)/host/bzimage.o
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -o $@ $^ $(HOST_LDFLAGS)
+
+# Debian's stock kernel (package linux-image-amd64) as a PV ELF: the newest
+# /boot/vmlinuz-*, whose setup header and xz payload are undone on the host.
+PVABI_VMLINUZ := $(lastword $(shell ls -v /boot/vmlinuz-* 2>/dev/null))
+
+$(BUILD)/guests/vmlinux-debian.elf: $(PVABI_VMLINUZ) hypercall-abi/tools/extract-vmlinux.sh \
+                                    $(PVABI_OUT)/pv-extract-elf
+	@test -n "$(PVABI_VMLINUZ)" || \
+	    { echo "no /boot/vmlinuz-*: run 'make deps' (linux-image-amd64)" >&2; exit 1; }
+	@echo "  EXTRACT $(PVABI_VMLINUZ) -> $@"
+	@PV_EXTRACT_ELF=$(PVABI_OUT)/pv-extract-elf hypercall-abi/tools/extract-vmlinux.sh \
+	    $(PVABI_VMLINUZ) $@
+
+ALL_TARGETS += $(PVABI_OUT)/freestanding.ok $(BUILD)/guests/vmlinux-debian.elf
+UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf $(PVABI_TOUT)/check_pv_layout \
+               $(PVABI_TOUT)/check_pv_debian
+
+LINT_SRCS += $(PVABI_HDRS) $(PV_ABI_SRCS) hypercall-abi/tools/pv-extract-elf.c \
+             tests/hypercall-abi/check_pv_layout.c tests/hypercall-abi/check_pv_debian.c \
+             tests/hypercall-abi/layoutcheck.h tests/hypercall-abi/layoutcheck.c \
              tests/hypercall-abi/pvtest.h tests/hypercall-abi/pvtest.c \
              tests/hypercall-abi/check_pv_elf.c
 
