@@ -490,10 +490,11 @@ static void csched_wake(struct sched *s, struct sched_vcpu *v, sched_time_t now)
     (void)now;
     if (v->running || cv->parked)
         return; /* still current (it will be continued) or held by its cap */
-    if (prv->boost && cv->pri == CSCHED_PRI_UNDER) {
+    /* BOOST only while UNDER; a vCPU that slept boosted (no tick caught it) keeps it. */
+    if (prv->boost && cv->pri == CSCHED_PRI_UNDER)
         cv->pri = CSCHED_PRI_BOOST;
+    if (cv->pri == CSCHED_PRI_BOOST)
         v->stats.boosts++;
-    }
     if (!cpu_is_idle(s, v->cpu)) {
         int idle = find_idle_cpu(s, v->cpu);
 

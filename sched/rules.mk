@@ -73,3 +73,6 @@ BENCHES += $(BUILD)/sched/sched-bench
 LINT_SRCS += $(SCHED_SRCS) $(SCHED_HDRS) $(SCHED_SIM_LIB_SRCS) sched/sim/sim.h sched/sim/main.c \
              sched/sim/bench.c $(wildcard tests/sched/*.c tests/sched/*.h) \
              hypercall-abi/include/paravane/sched_sedf.h
+
+# Keep the test objects (make would delete them as intermediates).
+.SECONDARY: $(SCHED_TEST_BINS:%=%.o) $(BUILD)/tests/sched/helpers.o

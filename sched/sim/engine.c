@@ -173,6 +173,14 @@ static void reschedule(struct sim *sim, unsigned int c)
             next->woke_at = -1;
         }
     }
+    if (sim->cfg->trace && next != prev) {
+        if (next)
+            fprintf(sim->cfg->trace, "%.3f cpu%u %s.%u\n", (double)sim->now / 1e6, c,
+                    sim->cfg->doms[next->dom].name,
+                    (unsigned int)(next - &sim->vcpus[sim->vcpu_base[next->dom]]));
+        else
+            fprintf(sim->cfg->trace, "%.3f cpu%u idle\n", (double)sim->now / 1e6, c);
+    }
     pc->curr = next;
     pc->timer = dec.slice == SCHED_SLICE_FOREVER ? NEVER : sim->now + dec.slice;
 }

@@ -1,6 +1,8 @@
 /*
- * sched/sim/main.c - `sched-sim [-o DIR] [--no-plots] SCENARIO`.
+ * sched/sim/main.c - `sched-sim [-o DIR] [--no-plots] [--trace] SCENARIO`.
  *
+ * --trace prints the schedule itself first: one line per change of what a
+ * pCPU runs ("12.345 cpu0 web.0", ms), the golden tests' schedule.
  * Runs the scenario (every value of its sweep, if it has one), prints the
  * summary CSV (or the sweep CSV) on stdout, and with -o writes the CSVs,
  * gnuplot scripts, PNGs and a Markdown summary into DIR. Exit 0 on
@@ -13,7 +15,7 @@
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: sched-sim [-o OUTDIR] [--no-plots] SCENARIO\n");
+    fprintf(stderr, "usage: sched-sim [-o OUTDIR] [--no-plots] [--trace] SCENARIO\n");
     exit(2);
 }
 
@@ -21,7 +23,7 @@ int main(int argc, char **argv)
 {
     const char *out = NULL, *path = NULL;
     static struct sim_cfg cfg, one;
-    bool plots = true;
+    bool plots = true, trace = false;
     char err[256];
     FILE *f;
     int rc = 0;
@@ -31,6 +33,8 @@ int main(int argc, char **argv)
             out = argv[++i];
         else if (!strcmp(argv[i], "--no-plots"))
             plots = false;
+        else if (!strcmp(argv[i], "--trace"))
+            trace = true;
         else if (argv[i][0] == '-' || path)
             usage();
         else
@@ -49,6 +53,8 @@ int main(int argc, char **argv)
         return 1;
     }
     fclose(f);
+    if (trace)
+        cfg.trace = stdout;
 
     if (!cfg.sweep.active) {
         static struct sim_result res;

@@ -76,6 +76,7 @@ struct sim_cfg {
     unsigned int nr_doms;
     struct sim_dom_cfg doms[SIM_MAX_DOMS];
     struct sim_sweep sweep;
+    FILE *trace; /* not from the file: if set, every change of what a pCPU runs */
 };
 
 /* Per-domain outcome of one run. */
