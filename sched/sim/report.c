@@ -121,6 +121,12 @@ static void write_latency(FILE *f, const struct sim_cfg *cfg, const struct sim_r
     }
 }
 
+/* Latency is worth plotting for domains that sleep and wake, not for hogs. */
+static bool plots_latency(const struct sim_cfg *cfg, const struct sim_result *res, unsigned int i)
+{
+    return cfg->doms[i].wl.kind != SIM_WL_CPU && res->dom[i].wakeups > 0;
+}
+
 static void write_plot_script(FILE *f, const struct sim_cfg *cfg, const struct sim_result *res)
 {
     bool any_lat = false;
@@ -137,7 +143,7 @@ static void write_plot_script(FILE *f, const struct sim_cfg *cfg, const struct s
                 cfg->doms[i].name);
     fprintf(f, "\n");
     for (unsigned int i = 0; i < cfg->nr_doms; i++)
-        any_lat |= res->dom[i].wakeups > 0;
+        any_lat |= plots_latency(cfg, res, i);
     if (!any_lat)
         return;
     fprintf(f,
@@ -146,10 +152,10 @@ static void write_plot_script(FILE *f, const struct sim_cfg *cfg, const struct s
             "plot ",
             cfg->name, sim_sched_name(cfg->sched_id));
     for (unsigned int i = 0, n = 0; i < cfg->nr_doms; i++) {
-        if (!res->dom[i].wakeups)
+        if (!plots_latency(cfg, res, i))
             continue;
         fprintf(f,
-                "%s'latency.csv' using ($1 eq '%s' ? ($3 > 0.1 ? $3 : 0.1) : 1/0):2 "
+                "%s'latency.csv' using (strcol(1) eq '%s' ? ($3 > 0.1 ? $3 : 0.1) : 1/0):2 "
                 "with steps lw 2 title '%s'",
                 n++ ? ", " : "", cfg->doms[i].name, cfg->doms[i].name);
     }
@@ -175,7 +181,13 @@ static void write_markdown(FILE *f, const struct sim_cfg *cfg, const struct sim_
     fprintf(f, "\nContext switches %llu, migrations %llu, idle %.2f%%.\n\n",
             (unsigned long long)res->ctx_switches, (unsigned long long)res->migrations,
             100.0 * (double)res->idle_ns / ((double)cfg->duration_ns * cfg->nr_cpus));
-    fprintf(f, "![share over time](share.png)\n\n![latency](latency.png)\n");
+    fprintf(f, "![share over time](share.png)\n");
+    for (unsigned int i = 0; i < cfg->nr_doms; i++) {
+        if (plots_latency(cfg, res, i)) {
+            fprintf(f, "\n![latency](latency.png)\n");
+            break;
+        }
+    }
 }
 
 int sim_write_report(const char *dir, const struct sim_cfg *cfg, const struct sim_result *res,
