@@ -18,8 +18,9 @@
  *   - VIRT_BASE defaults to 0 and PADDR_OFFSET to 0 (an image giving
  *     PADDR_OFFSET without VIRT_BASE is refused, as Xen does); ENTRY
  *     defaults to e_entry;
- *   - FEATURES names are those of <xen/features.h>; an unknown name is
- *     ignored unless marked required ('!'), which is an error;
+ *   - FEATURES names are those of <xen/features.h>; an unknown (or over
+ *     63-character) name is ignored unless marked required ('!'), which is
+ *     an error;
  *   - segments go to virt_base + p_paddr - paddr_offset (p_paddr, never
  *     p_vaddr); memsz 0 segments are dropped.
  */
@@ -109,11 +110,12 @@ static int parse_features(const uint8_t *s, uint64_t n, struct pv_image_info *in
         }
         while (pos + len < n && s[pos + len] != 0 && s[pos + len] != '|')
             len++;
-        if (len > MAX_FEAT_LEN)
-            return -XEN_EINVAL;
-        for (i = 0; i < NR_FEATURE_NAMES; i++)
-            if (feature_names[i] && feat_name_eq(s + pos, (size_t)len, feature_names[i]))
-                break;
+        /* A name longer than libelf's buffer matches nothing, as there. */
+        i = NR_FEATURE_NAMES;
+        if (len <= MAX_FEAT_LEN)
+            for (i = 0; i < NR_FEATURE_NAMES; i++)
+                if (feature_names[i] && feat_name_eq(s + pos, (size_t)len, feature_names[i]))
+                    break;
         if (i < NR_FEATURE_NAMES) {
             info->f_supported[i / 32] |= 1u << (i % 32);
             if (required)
