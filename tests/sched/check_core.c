@@ -309,26 +309,13 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("sched-core");
-    TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_ids_and_names,           test_create_rejects_bad_config,
+        test_sched_id_reports_policy, test_credit_params,
+        test_sedf_params_validation,  test_sedf_weights_to_slices,
+        test_lifecycle_credit,        test_lifecycle_sedf,
+        test_scenario_parser_errors,  test_parse_ms_is_exact,
+    };
 
-    setenv("PARAVANE_SCHED_LOG_QUIET", "1", 1);
-    tcase_add_test(tc, test_ids_and_names);
-    tcase_add_test(tc, test_create_rejects_bad_config);
-    tcase_add_test(tc, test_sched_id_reports_policy);
-    tcase_add_test(tc, test_credit_params);
-    tcase_add_test(tc, test_sedf_params_validation);
-    tcase_add_test(tc, test_sedf_weights_to_slices);
-    tcase_add_test(tc, test_lifecycle_credit);
-    tcase_add_test(tc, test_lifecycle_sedf);
-    tcase_add_test(tc, test_scenario_parser_errors);
-    tcase_add_test(tc, test_parse_ms_is_exact);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_tests("sched-core", tests, sizeof(tests) / sizeof(tests[0]));
 }

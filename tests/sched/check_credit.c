@@ -7,7 +7,6 @@
  */
 #include "helpers.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* Xen reference: 512:256 on one pCPU -> 66.7% / 33.3%. */
@@ -298,29 +297,20 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("sched-credit");
-    TCase *tc = tcase_create("credit");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_weights_512_256,
+        test_weights_1_2_4,
+        test_cap_50_alone,
+        test_caps_never_exceeded,
+        test_boost_io_before_hogs,
+        test_yield_before_tick_gets_no_more,
+        test_load_balance_two_pcpus,
+        test_eight_pcpus_no_starvation,
+        test_no_starvation_ten_hogs,
+        test_idle_when_nothing_runnable,
+        test_vcpus_added_and_removed,
+        test_deterministic,
+    };
 
-    setenv("PARAVANE_SCHED_LOG_QUIET", "1", 1);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_weights_512_256);
-    tcase_add_test(tc, test_weights_1_2_4);
-    tcase_add_test(tc, test_cap_50_alone);
-    tcase_add_test(tc, test_caps_never_exceeded);
-    tcase_add_test(tc, test_boost_io_before_hogs);
-    tcase_add_test(tc, test_yield_before_tick_gets_no_more);
-    tcase_add_test(tc, test_load_balance_two_pcpus);
-    tcase_add_test(tc, test_eight_pcpus_no_starvation);
-    tcase_add_test(tc, test_no_starvation_ten_hogs);
-    tcase_add_test(tc, test_idle_when_nothing_runnable);
-    tcase_add_test(tc, test_vcpus_added_and_removed);
-    tcase_add_test(tc, test_deterministic);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_tests("sched-credit", tests, sizeof(tests) / sizeof(tests[0]));
 }

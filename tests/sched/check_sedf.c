@@ -7,8 +7,6 @@
  */
 #include "helpers.h"
 
-#include <stdlib.h>
-
 static uint64_t total_misses(const struct sim_result *res)
 {
     uint64_t n = 0;
@@ -253,28 +251,19 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("sched-sedf");
-    TCase *tc = tcase_create("sedf");
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {
+        test_reservation_20_5,
+        test_weights_2_3_4_2,
+        test_feasible_set_meets_every_deadline,
+        test_overload_misses_predictably,
+        test_extra_time_split_by_weight,
+        test_extra_time_by_utilisation,
+        test_latency_hint_cuts_wake_latency,
+        test_no_load_balancing,
+        test_no_starvation_best_effort,
+        test_idle_when_nothing_runnable,
+        test_vcpus_added_and_removed,
+    };
 
-    setenv("PARAVANE_SCHED_LOG_QUIET", "1", 1);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_reservation_20_5);
-    tcase_add_test(tc, test_weights_2_3_4_2);
-    tcase_add_test(tc, test_feasible_set_meets_every_deadline);
-    tcase_add_test(tc, test_overload_misses_predictably);
-    tcase_add_test(tc, test_extra_time_split_by_weight);
-    tcase_add_test(tc, test_extra_time_by_utilisation);
-    tcase_add_test(tc, test_latency_hint_cuts_wake_latency);
-    tcase_add_test(tc, test_no_load_balancing);
-    tcase_add_test(tc, test_no_starvation_best_effort);
-    tcase_add_test(tc, test_idle_when_nothing_runnable);
-    tcase_add_test(tc, test_vcpus_added_and_removed);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_tests("sched-sedf", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -3,6 +3,7 @@
  */
 #include "helpers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void run_scenario(const char *text, struct sim_cfg *cfg, struct sim_result *res)
@@ -97,4 +98,24 @@ struct paravane_domctl_scheduler_op get_params(struct sched *s, struct sched_dom
     op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
     ck_assert_int_eq(sched_adjust(s, d, &op, 0), 0);
     return op;
+}
+
+int run_tests(const char *suite, const TTest *const *tests, size_t n)
+{
+    Suite *s = suite_create(suite);
+    TCase *tc = tcase_create(suite);
+    SRunner *sr;
+    int failed;
+
+    /* The scheduler's dump goes to stderr; keep test output to verdicts. */
+    setenv("PARAVANE_SCHED_LOG_QUIET", "1", 1);
+    tcase_set_timeout(tc, 60);
+    for (size_t i = 0; i < n; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

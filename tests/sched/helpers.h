@@ -33,6 +33,9 @@ int put_sedf(struct sched *s, struct sched_dom *d, int64_t period_ns, int64_t sl
              int64_t latency_ns, unsigned int extratime, unsigned int weight);
 struct paravane_domctl_scheduler_op get_params(struct sched *s, struct sched_dom *d);
 
+/* Run the tests as one Check suite; returns the process exit status. */
+int run_tests(const char *suite, const TTest *const *tests, size_t n);
+
 #define MS(x) ((int64_t)(x)*1000000)
 
 #define ck_assert_share(cfg, res, name, expect, tol)                                               \
