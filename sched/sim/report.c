@@ -135,7 +135,7 @@ static void write_plot_script(FILE *f, const struct sim_cfg *cfg, const struct s
                "set key outside right\nset grid\n");
     fprintf(f,
             "set output 'share.png'\nset title '%s (%s): CPU share per %.0f ms window'\n"
-            "set xlabel 'time (ms)'\nset ylabel '%% of one pCPU'\n",
+            "set xlabel 'time (ms)'\nset ylabel '%% of one pCPU'\nset yrange [0:*]\n",
             cfg->name, sim_sched_name(cfg->sched_id), (double)cfg->window_ns / 1e6);
     fprintf(f, "plot ");
     for (unsigned int i = 0; i < cfg->nr_doms; i++)
