@@ -265,6 +265,7 @@ static void csched_acct(struct sched *s, sched_time_t now)
     uint64_t weight_total = 0;
     bool changed;
 
+    ASSERT(sched_env_lock_held(&s->lock));
     /* Charge what is running now, so every vCPU is judged on the same instant. */
     for (unsigned int c = 0; c < s->nr_cpus; c++)
         if (sched_curr(s, c))
@@ -398,6 +399,7 @@ static struct sched_decision csched_schedule(struct sched *s, unsigned int cpu,
     sched_time_t until;
     unsigned int best;
 
+    ASSERT(sched_env_lock_held(&s->lock));
     if (cprev)
         burn(cprev, now);
     if (now >= prv->next_acct) {
@@ -487,6 +489,7 @@ static void csched_wake(struct sched *s, struct sched_vcpu *v, sched_time_t now)
     struct csched_priv *prv = PRIV(s);
     struct csched_vcpu *cv = CVCPU(v);
 
+    ASSERT(sched_env_lock_held(&s->lock));
     (void)now;
     if (v->running || cv->parked)
         return; /* still current (it will be continued) or held by its cap */
@@ -509,6 +512,7 @@ static void csched_sleep(struct sched *s, struct sched_vcpu *v, sched_time_t now
 {
     struct csched_vcpu *cv = CVCPU(v);
 
+    ASSERT(sched_env_lock_held(&s->lock));
     (void)now;
     if (runq_on(cv))
         runq_remove(PRIV(s), cv);
@@ -528,6 +532,7 @@ static void csched_migrate(struct sched *s, struct sched_vcpu *v, unsigned int c
     struct csched_vcpu *cv = CVCPU(v);
     bool queued = runq_on(cv);
 
+    ASSERT(sched_env_lock_held(&s->lock));
     (void)now;
     ASSERT(!v->running);
     if (queued)

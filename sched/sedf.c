@@ -279,6 +279,7 @@ static struct sched_decision sedf_schedule(struct sched *s, unsigned int cpu,
     sched_time_t until, next_release;
     struct sched_decision dec;
 
+    ASSERT(sched_env_lock_held(&s->lock));
     if (prev) {
         struct sedf_vcpu *sp = SVCPU(prev);
 
@@ -345,6 +346,7 @@ static void sedf_wake(struct sched *s, struct sched_vcpu *v, sched_time_t now)
     struct sedf_dom *sd = sv_dom(sv);
     struct sedf_pcpu *pc = &PRIV(s)->pcpu[v->cpu];
 
+    ASSERT(sched_env_lock_held(&s->lock));
     if (v->running)
         return; /* blocked and woke before its pCPU rescheduled: it carries on */
     if (!sv->slice) {
@@ -380,6 +382,7 @@ static void sedf_sleep(struct sched *s, struct sched_vcpu *v, sched_time_t now)
 {
     struct sedf_vcpu *sv = SVCPU(v);
 
+    ASSERT(sched_env_lock_held(&s->lock));
     (void)now;
     if (sv->where != SEDF_OFFQ)
         q_remove(sv);
@@ -407,6 +410,7 @@ static void sedf_reweigh(struct sched *s)
     struct sched_dom *d;
     struct sched_vcpu *v;
 
+    ASSERT(sched_env_lock_held(&s->lock));
     for (unsigned int c = 0; c < s->nr_cpus; c++) {
         prv->sumw[c] = 0;
         prv->sumt[c] = 0;
@@ -483,6 +487,7 @@ static void sedf_migrate(struct sched *s, struct sched_vcpu *v, unsigned int cpu
     struct sedf_vcpu *sv = SVCPU(v);
     bool queued = sv->where != SEDF_OFFQ;
 
+    ASSERT(sched_env_lock_held(&s->lock));
     ASSERT(!v->running);
     if (queued)
         q_remove(sv);
