@@ -147,12 +147,17 @@ static void q_insert_sorted(struct sched_link *head, struct sedf_vcpu *sv, bool 
     link_add_before(&sv->q, pos);
 }
 
+static void next_period(struct sedf_vcpu *sv);
+
 /* File an awake, not running vCPU by where it stands at `now`. */
 static void enqueue(struct sched *s, struct sedf_vcpu *sv, sched_time_t now)
 {
     struct sedf_pcpu *pc = &PRIV(s)->pcpu[sv->v.cpu];
 
     ASSERT(sv->where == SEDF_OFFQ && sched_vcpu_queueable(&sv->v));
+    /* Served its (possibly just shrunk) slice in this period: on to the next. */
+    if (sv->slice && release_of(sv) <= now && now < sv->deadline && sv->cputime >= sv->slice)
+        next_period(sv);
     if (sv->slice && release_of(sv) <= now && now < sv->deadline && sv->cputime < sv->slice) {
         q_insert_sorted(&pc->runq, sv, true);
         sv->where = SEDF_RUNQ;
@@ -293,6 +298,19 @@ static struct sched_decision sedf_schedule(struct sched *s, unsigned int cpu,
         }
     }
     update_queues(s, pc, now);
+
+    /*
+     * A reweigh (a domain arrived, left or changed weight) may have cut the
+     * slice of a queued vCPU below what it has already had this period.
+     */
+    while (!link_empty(&pc->runq)) {
+        struct sedf_vcpu *head = container_of(pc->runq.next, struct sedf_vcpu, q);
+
+        if (head->cputime < head->slice)
+            break;
+        q_remove(head);
+        enqueue(s, head, now);
+    }
 
     next_release = SEDF_NEVER;
     if (!link_empty(&pc->waitq))

@@ -249,6 +249,35 @@ START_TEST(test_vcpus_added_and_removed)
 }
 END_TEST
 
+/*
+ * Bug: when a domain arrived, a queued vCPU's weight-derived slice could
+ * shrink below what it had already run this period; picking it then gave a
+ * negative time slice. Domains now arrive and leave while others are
+ * mid-period, preempted by an I/O reservation.
+ */
+START_TEST(test_reweigh_shrinks_queued_slice)
+{
+    struct sim_cfg cfg;
+    struct sim_result res;
+    double sum = 0;
+
+    run_scenario("scheduler sedf\nduration 1000\n"
+                 "domain a weight=1\ndomain b weight=1\n"
+                 "domain rt period=5 slice=1 workload=io:interval=3,service=0.7\n"
+                 "domain c weight=4 start=70 stop=400\n"
+                 "domain d weight=4 start=133 stop=600\n"
+                 "domain e weight=8 start=251 stop=900\n",
+                 &cfg, &res);
+    for (unsigned int i = 0; i < cfg.nr_doms; i++) {
+        ck_assert_int_gt(res.dom[i].run_ns, 0);
+        sum += (double)res.dom[i].run_ns;
+    }
+    ck_assert_uint_eq(total_misses(&res), 0);
+    ck_assert_int_eq((int64_t)sum + res.idle_ns, 1000 * SIM_NS_PER_MS);
+    sim_result_free(&res);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -263,6 +292,7 @@ int main(void)
         test_no_starvation_best_effort,
         test_idle_when_nothing_runnable,
         test_vcpus_added_and_removed,
+        test_reweigh_shrinks_queued_slice,
     };
 
     return run_tests("sched-sedf", tests, sizeof(tests) / sizeof(tests[0]));
