@@ -37,7 +37,9 @@ TEST_SUITES :=
 BENCHES     :=
 LINT_SRCS   :=
 
-include $(sort $(wildcard */rules.mk) $(wildcard tests/*/rules.mk))
+# hyp/ comes last: it links sources other fragments name (SCHED_SRCS, PV_ABI_SRCS).
+include $(filter-out hyp/rules.mk,$(sort $(wildcard */rules.mk) $(wildcard tests/*/rules.mk)))
+include hyp/rules.mk
 
 .PHONY: all deps test check bench lint run debug clean
 all: $(ALL_TARGETS)

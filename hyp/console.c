@@ -12,6 +12,7 @@
 #include "keyhandler.h"
 #include "lib.h"
 #include "percpu.h"
+#include "guest_access.h"
 #include "uart.h"
 #include <xen/errno.h>
 
@@ -151,7 +152,58 @@ void printk_raw(const char *fmt, ...)
     va_end(ap);
 }
 
+/*
+ * Serial input goes to the debug keys or to dom0. Three Ctrl-A in a row
+ * switch between the two, as on Xen. Input for dom0 waits in a ring until
+ * it reads it (CONSOLEIO_read); when the ring is full new input is dropped.
+ */
+#define SWITCH_CHAR 0x01
+#define RX_RING     1024
+
+static bool input_to_dom0;
+static unsigned int switch_count;
+static char rx_ring[RX_RING];
+static unsigned int rx_prod, rx_cons; /* free-running; under rx_lock */
+static DEFINE_SPINLOCK(rx_lock);
+
 void console_rx_char(char c)
 {
-    handle_keypress(c);
+    if (c == SWITCH_CHAR) {
+        if (++switch_count == 3) {
+            switch_count = 0;
+            input_to_dom0 = !input_to_dom0;
+            printk_lvl(LOG_ERR,
+                       "*** serial input to %s (type 'CTRL-a' three times to switch input)\n",
+                       input_to_dom0 ? "DOM0" : "the hypervisor");
+        }
+        return;
+    }
+    switch_count = 0;
+    if (!input_to_dom0) {
+        handle_keypress(c);
+        return;
+    }
+    unsigned long irq = spin_lock_irqsave(&rx_lock);
+    if (rx_prod - rx_cons < RX_RING)
+        rx_ring[rx_prod++ % RX_RING] = c;
+    spin_unlock_irqrestore(&rx_lock, irq);
+}
+
+void console_set_input_to_dom0(bool on)
+{
+    input_to_dom0 = on;
+}
+
+long console_read_guest(unsigned long guest_buf, unsigned int count)
+{
+    char buf[64];
+    unsigned int n = 0;
+    unsigned long irq = spin_lock_irqsave(&rx_lock);
+
+    while (n < count && n < sizeof(buf) && rx_cons != rx_prod)
+        buf[n++] = rx_ring[rx_cons++ % RX_RING];
+    spin_unlock_irqrestore(&rx_lock, irq);
+    if (n && copy_to_guest(guest_buf, buf, n))
+        return -XEN_EFAULT;
+    return n;
 }

@@ -12,8 +12,10 @@ HYP_GCCINC  := $(shell $(HYP_CC) -print-file-name=include)
 
 HYP_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-address-of-packed-member \
                -ffreestanding -nostdinc -isystem $(HYP_GCCINC) \
-               -Ihyp/include -I$(HYP_OUT)/include -D__XEN__ \
-               -fpie -fno-stack-protector -fno-omit-frame-pointer \
+               -Ihyp/include -I$(HYP_OUT)/include \
+               -Ihypercall-abi/include -D__XEN__ \
+               -fpie -include hyp/include/visibility.h \
+               -fno-stack-protector -fno-omit-frame-pointer \
                -fno-asynchronous-unwind-tables -fcf-protection=none \
                -mno-red-zone -mgeneral-regs-only -MMD -MP
 HYP_AFLAGS  := -D__ASSEMBLY__ -nostdinc -Ihyp/include -I$(HYP_OUT)/include -MMD -MP
@@ -22,16 +24,33 @@ HYP_LDFLAGS := -m elf_x86_64 -nostdlib -static -n -z max-page-size=4096 -z noexe
 
 HYP_SRCS := \
     hyp/setup.c hyp/cmdline.c hyp/console.c hyp/multiboot.c hyp/keyhandler.c \
-    hyp/timer.c hyp/smp.c hyp/symbols.c \
+    hyp/timer.c hyp/smp.c hyp/symbols.c hyp/softirq.c hyp/guest_access.c \
+    hyp/domain.c hyp/vcpu.c hyp/schedule.c hyp/sched_env.c hyp/boot_domains.c \
+    hyp/dom_build.c hyp/hypercall.c hyp/console_io.c hyp/version.c hyp/sched_op.c \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \
     hyp/drivers/uart16550.c \
     hyp/arch/x86_64/head.S hyp/arch/x86_64/trampoline.S hyp/arch/x86_64/entry.S \
     hyp/arch/x86_64/desc.c hyp/arch/x86_64/traps.c hyp/arch/x86_64/paging.c \
     hyp/arch/x86_64/acpi.c hyp/arch/x86_64/apic.c hyp/arch/x86_64/ioapic.c \
-    hyp/arch/x86_64/tsc.c hyp/arch/x86_64/smpboot.c hyp/arch/x86_64/machine.c
+    hyp/arch/x86_64/tsc.c hyp/arch/x86_64/smpboot.c hyp/arch/x86_64/machine.c \
+    hyp/arch/x86_64/usercopy.S \
+    hyp/arch/x86_64/pv/context.c hyp/arch/x86_64/pv/traps.c hyp/arch/x86_64/pv/emulate.c \
+    hyp/arch/x86_64/pv/cpuid.c hyp/arch/x86_64/pv/callbacks.c \
+    hyp/arch/x86_64/pv/descriptor.c hyp/arch/x86_64/pv/debugreg.c
 
-HYP_OBJS := $(patsubst hyp/%,$(HYP_OUT)/%.o,$(HYP_SRCS))
+# Freestanding code shared with the host (scheduler library, PV image
+# loader), built here with the hypervisor's flags.
+HYP_EXT_SRCS := $(SCHED_SRCS) $(PV_ABI_SRCS)
+
+# Files that include the scheduler library's headers see domctl.h, whose
+# __XEN__ branch wants Xen's internal headers: they take the tools' view.
+HYP_TOOLS_VIEW := $(HYP_OUT)/schedule.c.o $(HYP_OUT)/sched_env.c.o \
+                  $(patsubst %,$(HYP_OUT)/ext/%.o,$(SCHED_SRCS))
+$(HYP_TOOLS_VIEW): HYP_CFLAGS += -U__XEN__ -D__XEN_TOOLS__
+
+HYP_OBJS := $(patsubst hyp/%,$(HYP_OUT)/%.o,$(HYP_SRCS)) \
+            $(patsubst %,$(HYP_OUT)/ext/%.o,$(HYP_EXT_SRCS))
 
 # The Xen public headers are reached as <xen/...> through a link, so no other
 # host header directory is on the hypervisor's include path.
@@ -40,6 +59,11 @@ $(HYP_OUT)/include/xen:
 	ln -sfn /usr/include/xen $@
 
 $(HYP_OUT)/%.c.o: hyp/%.c | $(HYP_OUT)/include/xen
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(HYP_CC) $(HYP_CFLAGS) -c $< -o $@
+
+$(HYP_OUT)/ext/%.c.o: %.c | $(HYP_OUT)/include/xen
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(HYP_CC) $(HYP_CFLAGS) -c $< -o $@
@@ -81,5 +105,8 @@ hyp: $(BUILD)/paravane.elf
 ALL_TARGETS += $(BUILD)/paravane.elf
 
 LINT_SRCS += $(filter %.c,$(HYP_SRCS)) $(wildcard hyp/include/*.h hyp/include/*/*.h)
+
+# A change of flags rebuilds everything.
+$(HYP_OBJS): hyp/rules.mk
 
 -include $(HYP_OBJS:.o=.d)

@@ -12,7 +12,10 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/traps.h"
+#include "asm/pv_traps.h"
 #include "cmdline.h"
+#include "context.h"
+#include "domain.h"
 #include "console.h"
 #include "lib.h"
 #include "machine.h"
@@ -20,6 +23,8 @@
 #include "multiboot.h"
 #include "paging.h"
 #include "percpu.h"
+#include "schedule.h"
+#include "softirq.h"
 #include "smp.h"
 #include "time.h"
 #include "timer.h"
@@ -33,10 +38,6 @@ static struct desc bsp_gdt[GDT_ENTRIES] __aligned(PAGE_SIZE);
 static struct tss bsp_tss __aligned(128);
 
 /* Options of the boot sequence itself (Xen's names). */
-static uint64_t dom0_mem;
-OPTION_SIZE("dom0_mem", dom0_mem);
-static unsigned int dom0_max_vcpus;
-OPTION_UINT("dom0_max_vcpus", dom0_max_vcpus);
 static char sched_name[16] = "credit";
 OPTION_STR("sched", sched_name);
 static unsigned int max_cpus = NR_CPUS;
@@ -47,6 +48,8 @@ OPTION_STR("test_fault", test_fault);
 
 /* The boot allocator: free RAM below 4 GiB not yet given to the heap. */
 static struct memmap boot_free;
+
+void start_boot_domains(void);
 
 static void cmdline_warn(const char *what, const char *name, const char *value)
 {
@@ -88,8 +91,7 @@ static void print_boot_info(void)
         pr_info("  module %u: %#lx-%#lx (%lu KiB) '%s'\n", i, m->start, m->end,
                 (m->end - m->start) >> 10, m->cmdline);
     }
-    pr_info("options: sched=%s maxcpus=%u dom0_mem=%lu MiB dom0_max_vcpus=%u\n", sched_name,
-            max_cpus, dom0_mem >> 20, dom0_max_vcpus);
+    pr_info("options: sched=%s maxcpus=%u\n", sched_name, max_cpus);
 }
 
 /* Free RAM for the boot allocator: firmware RAM minus everything in use. */
@@ -119,8 +121,15 @@ static void run_test_fault(void)
 
 __noreturn void idle_loop(void)
 {
+    unsigned int cpu = smp_processor_id();
+
     for (;;) {
         local_irq_disable();
+        if (softirq_pending(cpu)) {
+            local_irq_enable();
+            do_softirq(); /* may switch to a guest and never come back */
+            continue;
+        }
         this_cpu()->idle_halts++;
         safe_halt();
     }
@@ -129,7 +138,7 @@ __noreturn void idle_loop(void)
 __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
 {
     struct percpu *bsp = &percpu[0];
-    struct cpu_info *ci = (struct cpu_info *)(boot_stack + STACK_SIZE - CPU_INFO_RESERVED);
+    struct cpu_info *ci = stack_cpu_info(boot_stack);
     uint64_t ram;
 
     ci->cpu = 0;
@@ -139,6 +148,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     bsp->tss = &bsp_tss;
     idt_init();
     desc_init_cpu(bsp);
+    pv_syscall_init_cpu(0);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 
     console_init();
@@ -173,9 +183,12 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
 
     smp_boot_cpus(max_cpus ? max_cpus : 1);
     timer_selftest();
+    scheduler_init(sched_name);
+    domains_init();
     heap_print_totals(LOG_INFO);
     run_test_fault();
 
     printk_raw("paravane: ready cpus=%u memory=%luMiB\n", num_online_cpus(), ram >> 20);
+    start_boot_domains();
     idle_loop();
 }

@@ -49,4 +49,9 @@ void console_force_unlock(void);
 /* One received character, from the serial interrupt. */
 void console_rx_char(char c);
 
+/* Direct serial input to dom0 (true) or to the debug keys (false). */
+void console_set_input_to_dom0(bool on);
+/* CONSOLEIO_read: copy up to `count` queued input bytes; count or -errno. */
+long console_read_guest(unsigned long guest_buf, unsigned int count);
+
 #endif

@@ -21,6 +21,9 @@ extern paddr_t idle_pg_table_phys;
 void paging_init(const struct memmap *ram, paddr_t (*alloc)(void));
 void paging_use_heap(void);
 
+/* Copy the hypervisor's L4 slots (256-271) into a guest L4. */
+void paging_install_hyp_slots(pte_t *l4);
+
 /*
  * Map [pa, pa + nr * 4K) at va in the idle tables with `flags` (PTE bits;
  * present is implied). Uses 2 MiB pages where both sides are aligned and

@@ -25,16 +25,34 @@
 #include "list.h"
 #include "spinlock.h"
 #include "types.h"
+#include <xen/xen.h>
 
 #define NR_CPUS 64
 
-struct cpu_user_regs;
+struct vcpu;
 
+/*
+ * guest_cpu_user_regs comes first: TSS.rsp0 points just past its `ss`, so
+ * an interrupt or exception from a guest (ring 3) makes the CPU push its
+ * frame into the tail of this structure, and the entry code completes it.
+ * It always holds the registers of the guest vCPU last run here.
+ */
 struct cpu_info {
-    unsigned int cpu; /* logical CPU number */
-    unsigned int pad;
-    struct percpu *pcpu; /* this CPU's struct percpu */
+    struct cpu_user_regs guest_cpu_user_regs;
+    unsigned int cpu;       /* logical CPU number */
+    struct percpu *pcpu;    /* this CPU's struct percpu */
+    struct vcpu *curr_vcpu; /* vCPU running here (the idle vCPU when none) */
 };
+
+_Static_assert(sizeof(struct cpu_info) <= CPU_INFO_OFFSET, "cpu_info fits its reserved space");
+_Static_assert((CPU_INFO_OFFSET - __builtin_offsetof(struct cpu_user_regs, es)) % 16 == 0,
+               "TSS.rsp0 (&guest_cpu_user_regs.es) is 16-byte aligned");
+
+/* The cpu_info of the stack block at `stack`. */
+static inline struct cpu_info *stack_cpu_info(void *stack)
+{
+    return (struct cpu_info *)((char *)stack + STACK_SIZE - CPU_INFO_OFFSET);
+}
 
 struct percpu {
     unsigned int cpu;
@@ -42,7 +60,8 @@ struct percpu {
     bool online;
     void *stack; /* base of the stack block */
     struct tss *tss;
-    struct desc *gdt; /* GDT_ENTRIES descriptors */
+    struct desc *gdt;             /* GDT_ENTRIES descriptors */
+    unsigned int gdt_loaded_ents; /* guest entries currently copied into gdt */
     /* Timer queue: sorted by expiry, guarded by timer_lock (irqsave). */
     spinlock_t timer_lock;
     struct list_head timers;
@@ -56,7 +75,7 @@ static inline struct cpu_info *get_cpu_info(void)
 {
     unsigned long sp;
     __asm__("mov %%rsp, %0" : "=r"(sp));
-    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - CPU_INFO_RESERVED);
+    return (struct cpu_info *)((sp | (STACK_SIZE - 1)) + 1 - CPU_INFO_OFFSET);
 }
 
 static inline unsigned int smp_processor_id(void)
@@ -67,6 +86,18 @@ static inline unsigned int smp_processor_id(void)
 static inline struct percpu *this_cpu(void)
 {
     return get_cpu_info()->pcpu;
+}
+
+static inline struct vcpu *current_vcpu(void)
+{
+    return get_cpu_info()->curr_vcpu;
+}
+#define current (current_vcpu())
+
+/* The register frame of the guest vCPU running on this CPU. */
+static inline struct cpu_user_regs *guest_cpu_user_regs(void)
+{
+    return &get_cpu_info()->guest_cpu_user_regs;
 }
 
 #endif

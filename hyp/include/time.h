@@ -17,8 +17,8 @@
 /* Calibrate TSC and APIC timer (BSP, once, APIC mapped). */
 void time_calibrate(void);
 
-s_time_t now(void);
-#define NOW() now()
+s_time_t get_s_time(void);
+#define NOW() get_s_time()
 
 void udelay(unsigned long us);
 

@@ -15,19 +15,24 @@ qemu_test boot-maxcpus --smp 4 --cmdline "maxcpus=2" --ready 2 512 \
     --expect "not started \(maxcpus=2\)"
 
 # The boot command line: options applied, bad ones named, loglvl honoured.
-qemu_test cmdline-options --cmdline "sched=sedf dom0_mem=256M dom0_max_vcpus=2 bogus=1" \
+qemu_test cmdline-options --cmdline "sched=sedf maxcpus=3 bogus=1 loglvl=debug/all" \
     --expect "unknown option 'bogus=1' ignored" \
-    --expect "options: sched=sedf maxcpus=[0-9]+ dom0_mem=256 MiB dom0_max_vcpus=2" --ready 1 512
+    --expect "options: sched=sedf maxcpus=3" --expect "sched: sedf scheduler on 1 CPUs" \
+    --ready 1 512
 qemu_test cmdline-loglvl-error --cmdline "loglvl=error" --ready 1 512 \
     --forbid "\(hyp\) (time|mm|memory):"
 
-# Multiboot modules are listed with their command lines.
+# Multiboot modules are listed with their command lines; module 0 is dom0's
+# kernel, and one that is not a PV kernel is refused by name, ending the
+# machine (there is no dom0 to run).
 mod=$(mktemp)
 head -c 10000 /dev/urandom >"$mod"
 qemu_test boot-modules --module "$mod console=hvc0 root=/dev/ram" --module "$mod second" \
     --expect "2 boot modules" \
     --expect "module 0: 0x[0-9a-f]+-0x[0-9a-f]+ \(9 KiB\) 'console=hvc0 root=/dev/ram'" \
-    --expect "module 1: .* 'second'" --ready 1 512
+    --expect "module 1: .* 'second'" --ready 1 512 \
+    --expect "d0: kernel image refused by the ELF loader" \
+    --expect "domain 0 shut down \(crash\)" --exit failure
 rm -f "$mod"
 
 # A hypervisor fault prints the whole report and ends the machine.

@@ -58,6 +58,11 @@ void idt_init(void)
     set_gate(TRAP_double_fault, idt_stubs + TRAP_double_fault * IDT_STUB_SIZE, IST_DF, 0);
     set_gate(TRAP_nmi, idt_stubs + TRAP_nmi * IDT_STUB_SIZE, IST_NMI, 0);
     set_gate(TRAP_machine_check, idt_stubs + TRAP_machine_check * IDT_STUB_SIZE, IST_MC, 0);
+    /* What a guest may raise itself: int3, into, and int $0x80 (bounced
+     * to its own table, which says who may use it). */
+    set_gate(TRAP_int3, idt_stubs + TRAP_int3 * IDT_STUB_SIZE, 0, 3);
+    set_gate(TRAP_overflow, idt_stubs + TRAP_overflow * IDT_STUB_SIZE, 0, 3);
+    set_gate(0x80, idt_stubs + 0x80 * IDT_STUB_SIZE, 0, 3);
 }
 
 void desc_init_cpu(struct percpu *pc)
@@ -79,7 +84,8 @@ void desc_init_cpu(struct percpu *pc)
     set_desc(gdt, RING3_CS64 & ~3, DESC_RING3_CS64);
 
     memset(tss, 0, sizeof(*tss));
-    tss->rsp[0] = (uint64_t)(stack + STACK_SIZE - CPU_INFO_RESERVED);
+    /* Ring 3 -> 0: the CPU pushes the guest's frame into cpu_info. */
+    tss->rsp[0] = (uint64_t)&stack_cpu_info(stack)->guest_cpu_user_regs.es;
     tss->ist[IST_DF - 1] = (uint64_t)(stack + 1 * PAGE_SIZE);
     tss->ist[IST_NMI - 1] = (uint64_t)(stack + 2 * PAGE_SIZE);
     tss->ist[IST_MC - 1] = (uint64_t)(stack + 3 * PAGE_SIZE);

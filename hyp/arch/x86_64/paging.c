@@ -139,6 +139,12 @@ void paging_init(const struct memmap *ram, paddr_t (*alloc)(void))
     write_cr3(idle_pg_table_phys);
 }
 
+void paging_install_hyp_slots(pte_t *l4)
+{
+    for (unsigned int i = L4_SLOT(HYP_VIRT_START); i < L4_SLOT(HYP_VIRT_END); i++)
+        l4[i] = idle_l4[i];
+}
+
 void paging_use_heap(void)
 {
     pt_alloc = heap_pt_alloc;

@@ -40,6 +40,10 @@ SECTIONS
         __keyhandlers_start = .;
         KEEP(*(.keyhandlers))
         __keyhandlers_end = .;
+        . = ALIGN(8);
+        __start_ex_table = .;
+        KEEP(*(__ex_table))
+        __stop_ex_table = .;
     } :image
 
     .data : AT(ADDR(.data) - HYP_IMAGE_OFFSET) {

@@ -12,6 +12,7 @@
 #include "asm/layout.h"
 #include "asm/page.h"
 #include "asm/processor.h"
+#include "asm/pv_traps.h"
 #include "console.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
@@ -32,7 +33,7 @@ extern char boot_pml4[];
 #define GDT_ORDER           4 /* 16 pages */
 #define AP_START_TIMEOUT_US 1000000
 
-void idle_loop(void) __noreturn;
+#include "context.h"
 
 /* First C code on an AP, on its own stack, on the idle page tables. */
 __noreturn void ap_start(unsigned int cpu)
@@ -40,6 +41,7 @@ __noreturn void ap_start(unsigned int cpu)
     struct percpu *pc = &percpu[cpu];
 
     desc_init_cpu(pc);
+    pv_syscall_init_cpu(cpu);
     write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
     apic_init_cpu(false);
     timer_init_cpu();
@@ -65,7 +67,7 @@ static int prepare_cpu(unsigned int cpu, uint32_t apic_id)
         xfree(pc->tss);
         return -1;
     }
-    ci = (struct cpu_info *)((char *)pc->stack + STACK_SIZE - CPU_INFO_RESERVED);
+    ci = stack_cpu_info(pc->stack);
     memset(ci, 0, sizeof(*ci));
     ci->cpu = cpu;
     ci->pcpu = pc;
@@ -80,7 +82,7 @@ static bool start_cpu(unsigned int cpu)
 
     tp->cr3 = __pa(boot_pml4);
     tp->efer = rdmsr(MSR_EFER) & (EFER_LME | EFER_SCE | EFER_NXE);
-    tp->stack = (uint64_t)pc->stack + STACK_SIZE - CPU_INFO_RESERVED;
+    tp->stack = (uint64_t)stack_cpu_info(pc->stack);
     tp->entry = (uint64_t)ap_entry64;
     tp->cpu = cpu;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

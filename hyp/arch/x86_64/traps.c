@@ -9,8 +9,11 @@
  */
 #include "asm/apic.h"
 #include "asm/processor.h"
+#include "asm/pv_traps.h"
 #include "asm/traps.h"
 #include "console.h"
+#include "domain.h"
+#include "guest_access.h"
 #include "lib.h"
 #include "machine.h"
 #include "percpu.h"
@@ -109,7 +112,12 @@ void show_registers(const struct cpu_user_regs *r)
 {
     bool guest = (r->cs & 3) != 0;
 
-    printk_lvl(LOG_ERR, "CPU %u, %s context\n", smp_processor_id(), guest ? "guest" : "hypervisor");
+    if (guest)
+        printk_lvl(LOG_ERR, "CPU %u, guest context (d%uv%u, %s mode)\n", smp_processor_id(),
+                   current->domain->domain_id, current->vcpu_id,
+                   current->arch.kernel_mode ? "kernel" : "user");
+    else
+        printk_lvl(LOG_ERR, "CPU %u, hypervisor context\n", smp_processor_id());
     if (guest)
         printk_lvl(LOG_ERR, "RIP: %04x:[<%016lx>]\n", r->cs, r->rip);
     else
@@ -181,8 +189,21 @@ void do_trap(struct cpu_user_regs *regs)
         do_nmi(regs);
         return;
     }
-    if (vec < TRAP_nr_exceptions)
+    if ((regs->cs & 3) && (vec < TRAP_nr_exceptions || vec == 0x80)) {
+        pv_do_guest_trap(regs);
+        return;
+    }
+    if (vec < TRAP_nr_exceptions) {
+        /* A fault the hypervisor expects (touching guest memory, returning
+         * to a guest) continues at its fixup. */
+        unsigned long fixup = search_exception_table(regs->rip);
+        if (fixup && (vec == TRAP_page_fault || vec == TRAP_gp_fault || vec == TRAP_stack_error ||
+                      vec == TRAP_no_segment)) {
+            regs->rip = fixup;
+            return;
+        }
         fatal_trap(regs);
+    }
 
     irq_regs[cpu] = regs;
     switch (vec) {

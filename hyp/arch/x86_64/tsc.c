@@ -22,7 +22,7 @@ static uint64_t scale(uint64_t v, uint64_t mul)
     return (uint64_t)(((unsigned __int128)v * mul) >> 32);
 }
 
-s_time_t now(void)
+s_time_t get_s_time(void)
 {
     if (!tsc_to_ns_mul)
         return 0;

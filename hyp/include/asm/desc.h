@@ -70,6 +70,12 @@ struct idt_entry {
 
 _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry layout");
 
+/*
+ * Validate a guest descriptor, raising a code/data segment's DPL to 3.
+ * False for gates, system descriptors and conforming code (pv/descriptor.c).
+ */
+bool check_descriptor(struct desc *d);
+
 struct percpu;
 /* Build and load this CPU's GDT, TSS and IDT (desc.c). */
 void desc_init_cpu(struct percpu *pc);

@@ -39,6 +39,13 @@
 #define STACK_SIZE  (4096 << STACK_ORDER)
 /* Bytes at the top of each stack block reserved for struct cpu_info. */
 #define CPU_INFO_RESERVED 1024
+/*
+ * struct cpu_info starts this far below the top of the stack block: 8 bytes
+ * into its reserved space, so that the end of the hardware part of the
+ * guest frame it begins with (&guest_cpu_user_regs.es, TSS.rsp0) is 16-byte
+ * aligned, as the CPU aligns the stack before pushing an interrupt frame.
+ */
+#define CPU_INFO_OFFSET (CPU_INFO_RESERVED - 8)
 
 /* AP start-up trampoline, copied below 1 MiB (SIPI vector = page number). */
 #define TRAMPOLINE_PHYS 0x7000

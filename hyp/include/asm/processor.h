@@ -150,6 +150,17 @@ static inline void halt(void)
     __asm__ volatile("hlt" ::: "memory");
 }
 
+/* CR0.TS: clear (FPU usable) / set (next FPU instruction raises #NM). */
+static inline void clts(void)
+{
+    __asm__ volatile("clts" ::: "memory");
+}
+
+static inline void stts(void)
+{
+    write_cr0(read_cr0() | X86_CR0_TS);
+}
+
 static inline void flush_tlb_local(void)
 {
     write_cr3(read_cr3());

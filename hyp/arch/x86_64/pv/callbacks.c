@@ -1,0 +1,224 @@
+/*
+ * The guest's entry points and stacks: trap table, callbacks, the kernel
+ * stack for bounces, the iret hypercall and SYSCALL from guest user mode.
+ *
+ * Hypercalls: set_trap_table, set_callbacks, callback_op, stack_switch,
+ * iret, fpu_taskswitch.
+ */
+#include "asm/asm_offsets.h"
+#include "asm/desc.h"
+#include "asm/processor.h"
+#include "asm/pv_traps.h"
+#include "asm/traps.h"
+#include "console.h"
+#include "context.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "percpu.h"
+#include <xen/callback.h>
+#include <xen/errno.h>
+
+#define MAX_TRAP_ENTRIES 256
+
+/* A code address the guest may jump to: canonical, outside the hole. */
+static bool guest_code_ok(unsigned long a)
+{
+    return a == 0 || guest_range_ok(a, 1);
+}
+
+long do_set_trap_table(guest_ptr_t traps)
+{
+    struct vcpu *v = current;
+    struct trap_info ti;
+
+    /* A null table clears every entry. */
+    if (!traps) {
+        memset(v->arch.trap_ctxt, 0, MAX_TRAP_ENTRIES * sizeof(struct trap_info));
+        return 0;
+    }
+    /* Entries apply as they are read, as in Xen: a bad one stops the walk
+     * with the ones before it in force. */
+    for (unsigned int i = 0; i <= MAX_TRAP_ENTRIES; i++) {
+        if (copy_from_guest(&ti, traps + i * sizeof(ti), sizeof(ti)))
+            return -XEN_EFAULT;
+        if (ti.address == 0)
+            return 0;
+        if (!guest_code_ok(ti.address))
+            return -XEN_EINVAL;
+        v->arch.trap_ctxt[ti.vector] = ti;
+    }
+    return -XEN_E2BIG; /* no terminator within 256 entries */
+}
+
+long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long syscall)
+{
+    struct vcpu *v = current;
+
+    if (!guest_code_ok(event) || !guest_code_ok(failsafe) || !guest_code_ok(syscall))
+        return -XEN_EINVAL;
+    v->arch.event_callback_eip = event;
+    v->arch.failsafe_callback_eip = failsafe;
+    v->arch.syscall_callback_eip = syscall;
+    v->arch.syscall_masks_events = true; /* the old interface always masked */
+    return 0;
+}
+
+static long register_callback(struct vcpu *v, const struct callback_register *reg)
+{
+    bool mask = reg->flags & CALLBACKF_mask_events;
+
+    if (reg->flags & ~CALLBACKF_mask_events)
+        return -XEN_EINVAL;
+    if (!guest_code_ok(reg->address))
+        return -XEN_EINVAL;
+    switch (reg->type) {
+    case CALLBACKTYPE_event:
+        v->arch.event_callback_eip = reg->address;
+        return 0;
+    case CALLBACKTYPE_failsafe:
+        v->arch.failsafe_callback_eip = reg->address;
+        v->arch.failsafe_masks_events = mask;
+        return 0;
+    case CALLBACKTYPE_syscall:
+        v->arch.syscall_callback_eip = reg->address;
+        v->arch.syscall_masks_events = mask;
+        return 0;
+    case CALLBACKTYPE_syscall32:
+        v->arch.syscall32_callback_eip = reg->address;
+        v->arch.syscall32_masks_events = mask;
+        return 0;
+    case CALLBACKTYPE_sysenter:
+        v->arch.sysenter_callback_eip = reg->address;
+        v->arch.sysenter_masks_events = mask;
+        return 0;
+    case CALLBACKTYPE_nmi:
+        return -XEN_ENOSYS; /* guests get no NMIs */
+    default:
+        return -XEN_EINVAL;
+    }
+}
+
+long do_callback_op(int cmd, guest_ptr_t arg)
+{
+    struct callback_register reg;
+    struct callback_unregister unreg;
+
+    switch (cmd) {
+    case CALLBACKOP_register:
+        if (copy_from_guest(&reg, arg, sizeof(reg)))
+            return -XEN_EFAULT;
+        return register_callback(current, &reg);
+    case CALLBACKOP_unregister:
+        if (copy_from_guest(&unreg, arg, sizeof(unreg)))
+            return -XEN_EFAULT;
+        if (unreg.type == CALLBACKTYPE_event || unreg.type == CALLBACKTYPE_failsafe)
+            return -XEN_EINVAL; /* Xen refuses these too */
+        {
+            struct callback_register r = {.type = unreg.type};
+            return register_callback(current, &r);
+        }
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+long do_stack_switch(unsigned long ss, unsigned long sp)
+{
+    /* Linux passes __KERNEL_DS with RPL 0; a PV kernel runs at RPL 3. */
+    if ((ss & ~3UL) == 0 || ss > 0xffff)
+        return -XEN_EINVAL;
+    current->arch.kernel_ss = ss | 3;
+    current->arch.kernel_sp = sp;
+    return 0;
+}
+
+long do_fpu_taskswitch(int set)
+{
+    struct vcpu *v = current;
+
+    if (set) {
+        v->arch.ctrlreg[0] |= X86_CR0_TS;
+        stts();
+    } else {
+        v->arch.ctrlreg[0] &= ~X86_CR0_TS;
+        clts();
+    }
+    return 0;
+}
+
+/* Selectors a guest may return to: its own GDT's, or our flat ring-3 ones. */
+static bool return_selector_ok(unsigned long sel)
+{
+    return sel <= 0xffff && (sel & 3) == 3 && (sel & 4) == 0;
+}
+
+long do_iret(void)
+{
+    struct vcpu *v = current;
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    struct iret_context ic;
+    bool to_user;
+
+    hypercall_set_noreturn();
+    if (copy_from_guest(&ic, regs->rsp, sizeof(ic))) {
+        domain_crash(v->domain, "iret: unreadable iret frame");
+        return 0;
+    }
+    /* RPL 3 in the frame the guest built means a return to user mode. */
+    to_user = (ic.cs & 3) == 3;
+    /* Bits 32-39 of a bounce frame's CS slot hold the saved event mask:
+     * only the selector is the CS. */
+    ic.cs = (ic.cs & 0xffff) | 3;
+    ic.ss = (ic.ss & 0xffff) | 3;
+    if (!guest_range_ok(ic.rip, 1) || !guest_range_ok(ic.rsp, 1) || !return_selector_ok(ic.cs) ||
+        !return_selector_ok(ic.ss)) {
+        printk_lvl(LOG_ERR, "d%uv%u: iret to %04lx:%016lx stack %04lx:%016lx refused\n",
+                   v->domain->domain_id, v->vcpu_id, ic.cs, ic.rip, ic.ss, ic.rsp);
+        domain_crash(v->domain, "iret: bad return frame");
+        return 0;
+    }
+    if (to_user && v->arch.kernel_mode)
+        pv_toggle_guest_mode(v);
+    regs->rax = ic.rax;
+    regs->r11 = ic.r11;
+    regs->rcx = ic.rcx;
+    regs->rip = ic.rip;
+    regs->cs = (uint16_t)ic.cs;
+    regs->rsp = ic.rsp;
+    regs->ss = (uint16_t)ic.ss;
+    /* Real IF on, IOPL 0; the guest's IF becomes its event mask. */
+    regs->rflags = (ic.rflags & ~(3UL << 12)) | X86_EFLAGS_IF;
+    v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
+    return 0;
+}
+
+/* SYSCALL from the guest: a hypercall from its kernel, a system call from its user. */
+void pv_syscall_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned long eip;
+    bool mask;
+
+    local_irq_enable();
+    if (v->arch.kernel_mode) {
+        unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8};
+        long rc = hypercall_dispatch(regs->rax, args);
+        if (!hypercall_clear_noreturn())
+            regs->rax = (unsigned long)rc;
+        return;
+    }
+    if (regs->entry_vector == TRAP_syscall32) {
+        eip = v->arch.syscall32_callback_eip;
+        mask = v->arch.syscall32_masks_events;
+    } else {
+        eip = v->arch.syscall_callback_eip;
+        mask = v->arch.syscall_masks_events;
+    }
+    if (!eip) {
+        /* No callback: the instruction is undefined for the guest. */
+        pv_inject_trap(v, TRAP_invalid_op, PV_NO_ERROR_CODE, 0);
+        return;
+    }
+    pv_create_bounce_frame(v, eip, false, 0, mask);
+}

@@ -1,0 +1,134 @@
+/*
+ * Guest segment descriptors and segment bases: set_gdt,
+ * update_descriptor, set_segment_base.
+ *
+ * A guest's GDT lives in frames it owns. The hypervisor copies it into the
+ * running CPU's own GDT (pages 0-13; pages 14-15 are the hypervisor's,
+ * with the ABI's flat selectors) each time the vCPU is loaded, and runs
+ * every descriptor through check_descriptor() on the way, so whatever the
+ * guest wrote, the CPU only ever sees: the null descriptor, non-present
+ * descriptors, and code/data segments with DPL 3 that are not conforming.
+ * No gates, no system descriptors, nothing usable at ring 0.
+ */
+#include "asm/desc.h"
+#include "asm/page.h"
+#include "asm/pv_traps.h"
+#include "context.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "mm/page_alloc.h"
+#include "percpu.h"
+#include <xen/errno.h>
+
+#define DESC_P       (1u << 15) /* in the high word */
+#define DESC_S       (1u << 12) /* code/data (not system) */
+#define DESC_CODE    (1u << 11)
+#define DESC_CONFORM (1u << 10)
+#define DESC_DPL(hi) (((hi) >> 13) & 3)
+
+/*
+ * Validate one descriptor, raising a code/data segment's DPL to 3 (Linux's
+ * GDT holds its kernel segments at DPL 0; a PV kernel runs at ring 3).
+ * Returns false for anything a guest may not have.
+ */
+bool check_descriptor(struct desc *d)
+{
+    if (!d->lo && !d->hi)
+        return true;
+    if (!(d->hi & DESC_P))
+        return true; /* the CPU refuses to load it: harmless */
+    if (!(d->hi & DESC_S))
+        return false; /* gates, TSS, LDT descriptors */
+    if ((d->hi & (DESC_CODE | DESC_CONFORM)) == (DESC_CODE | DESC_CONFORM))
+        return false;
+    d->hi |= 3u << 13;
+    return true;
+}
+
+/* The frame `mfn` belongs to the calling domain. */
+static bool own_frame(const struct domain *d, mfn_t mfn)
+{
+    return mfn < max_mfn && mfn_to_page(mfn)->owner == d->domain_id &&
+           page_state(mfn_to_page(mfn)) == PGC_state_inuse;
+}
+
+long do_set_gdt(guest_ptr_t frame_list, unsigned int entries)
+{
+    struct vcpu *v = current;
+    unsigned long frames[PV_GDT_MAX_FRAMES];
+    unsigned int nr = (entries + 511) / 512;
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -XEN_EINVAL;
+    if (nr && copy_from_guest(frames, frame_list, nr * sizeof(frames[0])))
+        return -XEN_EFAULT;
+    for (unsigned int f = 0; f < nr; f++) {
+        const struct desc *src;
+        if (!own_frame(v->domain, frames[f]))
+            return -XEN_EINVAL;
+        src = mfn_to_virt(frames[f]);
+        for (unsigned int i = 0; i < 512 && f * 512 + i < entries; i++) {
+            struct desc d = src[i];
+            if (!check_descriptor(&d))
+                return -XEN_EINVAL;
+        }
+    }
+    for (unsigned int f = 0; f < nr; f++)
+        v->arch.gdt_frames[f] = frames[f];
+    v->arch.gdt_ents = entries;
+    pv_reload_gdt(v);
+    return 0;
+}
+
+long do_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    struct vcpu *v = current;
+    mfn_t mfn = maddr >> PAGE_SHIFT;
+    struct desc d = {(uint32_t)desc, (uint32_t)(desc >> 32)};
+    struct desc *slot;
+
+    if ((maddr & 7) || !own_frame(v->domain, mfn) || !check_descriptor(&d))
+        return -XEN_EINVAL;
+    slot = (struct desc *)((char *)mfn_to_virt(mfn) + (maddr & ~PAGE_MASK));
+    *slot = d;
+    for (unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++)
+        if (v->arch.gdt_frames[f] == mfn)
+            pv_reload_gdt(v);
+    return 0;
+}
+
+long do_set_segment_base(unsigned int which, unsigned long base)
+{
+    struct vcpu *v = current;
+
+    switch (which) {
+    case SEGBASE_FS:
+    case SEGBASE_GS_USER:
+    case SEGBASE_GS_KERNEL:
+        if (!guest_range_ok(base, 1) && base != 0)
+            return -XEN_EINVAL;
+        if (which == SEGBASE_FS) {
+            v->arch.fs_base = base;
+            wrmsr(MSR_FS_BASE, base);
+        } else if (which == SEGBASE_GS_USER) {
+            v->arch.gs_base_user = base;
+            wrmsr(MSR_SHADOW_GS_BASE, base); /* we are in kernel mode */
+        } else {
+            v->arch.gs_base_kernel = base;
+            wrmsr(MSR_GS_BASE, base);
+        }
+        return 0;
+    case SEGBASE_GS_USER_SEL:
+        /* 64-bit user code loads only the null selector or a flat one: the
+         * user GS base becomes 0, as the hardware would make it. */
+        if (base > 0xffff || ((base & ~3UL) && (base & 3) != 3))
+            return -XEN_EINVAL;
+        v->arch.gs_base_user = 0;
+        wrmsr(MSR_SHADOW_GS_BASE, 0);
+        return 0;
+    default:
+        return -XEN_EINVAL;
+    }
+}

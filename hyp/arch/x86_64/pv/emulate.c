@@ -1,0 +1,348 @@
+/*
+ * Emulation of the privileged instructions a PV guest kernel still
+ * executes (LINUX-PV-REQUIREMENTS §3.6): RDMSR/WRMSR of the MSRs it
+ * touches, moves to and from control registers, port I/O, CLI/STI, WBINVD,
+ * and CPUID behind the forced-emulation prefix (ud2; "xen"; cpuid).
+ *
+ * Only guest kernel mode reaches the #GP emulation (user mode gets the
+ * #GP). Anything not recognised returns false and the fault is delivered
+ * to the guest. Instruction bytes are fetched with copy_from_guest, so a
+ * bad RIP is just an unrecognised instruction.
+ */
+#include "asm/desc.h"
+#include "asm/processor.h"
+#include "asm/pv_traps.h"
+#include "console.h"
+#include "context.h"
+#include "guest_access.h"
+#include "lib.h"
+#include "percpu.h"
+
+#define MSR_IA32_PAT          0x277
+#define MSR_IA32_MISC_ENABLE  0x1a0
+#define MSR_IA32_UCODE_REV    0x8b
+#define MSR_IA32_PLATFORM_ID  0x17
+#define MSR_IA32_SYSENTER_CS  0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_TSC_AUX           0xc0000103
+
+#define MAX_INSN 15
+
+/* General-purpose register `n` (ModRM/REX numbering) of a frame. */
+static uint64_t *gpr(struct cpu_user_regs *r, unsigned int n)
+{
+    switch (n) {
+    case 0:
+        return &r->rax;
+    case 1:
+        return &r->rcx;
+    case 2:
+        return &r->rdx;
+    case 3:
+        return &r->rbx;
+    case 4:
+        return &r->rsp;
+    case 5:
+        return &r->rbp;
+    case 6:
+        return &r->rsi;
+    case 7:
+        return &r->rdi;
+    case 8:
+        return &r->r8;
+    case 9:
+        return &r->r9;
+    case 10:
+        return &r->r10;
+    case 11:
+        return &r->r11;
+    case 12:
+        return &r->r12;
+    case 13:
+        return &r->r13;
+    case 14:
+        return &r->r14;
+    default:
+        return &r->r15;
+    }
+}
+
+static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    switch (msr) {
+    case MSR_FS_BASE:
+        *val = v->arch.fs_base;
+        return true;
+    case MSR_GS_BASE:
+        *val = v->arch.gs_base_kernel;
+        return true;
+    case MSR_SHADOW_GS_BASE:
+        *val = v->arch.gs_base_user;
+        return true;
+    case MSR_IA32_PAT:
+        *val = rdmsr(MSR_IA32_PAT); /* the PAT actually in force */
+        return true;
+    case MSR_APIC_BASE:
+        *val = 0xfee00000UL | (1UL << 11) | (v->vcpu_id == 0 ? 1UL << 8 : 0);
+        return true;
+    case MSR_IA32_MISC_ENABLE:
+        /* Fast strings; BTS and PEBS unavailable. */
+        *val = (1UL << 0) | (1UL << 11) | (1UL << 12);
+        return true;
+    case MSR_IA32_UCODE_REV:
+    case MSR_IA32_PLATFORM_ID:
+    case MSR_STAR:
+    case MSR_LSTAR:
+    case MSR_CSTAR:
+    case MSR_SYSCALL_MASK:
+    case MSR_IA32_SYSENTER_CS:
+    case MSR_IA32_SYSENTER_ESP:
+    case MSR_IA32_SYSENTER_EIP:
+        *val = 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    switch (msr) {
+    case MSR_FS_BASE:
+        v->arch.fs_base = val;
+        wrmsr(MSR_FS_BASE, val);
+        return true;
+    case MSR_GS_BASE:
+        /* Linux's first instruction: the kernel's GS base. */
+        v->arch.gs_base_kernel = val;
+        if (v->arch.kernel_mode)
+            wrmsr(MSR_GS_BASE, val);
+        return true;
+    case MSR_SHADOW_GS_BASE:
+        v->arch.gs_base_user = val;
+        if (v->arch.kernel_mode)
+            wrmsr(MSR_SHADOW_GS_BASE, val);
+        return true;
+    case MSR_IA32_UCODE_REV:
+    case MSR_STAR:
+    case MSR_LSTAR:
+    case MSR_CSTAR:
+    case MSR_SYSCALL_MASK:
+    case MSR_IA32_SYSENTER_CS:
+    case MSR_IA32_SYSENTER_ESP:
+    case MSR_IA32_SYSENTER_EIP:
+    case MSR_TSC_AUX:
+        return true; /* the hypervisor owns these; the write is dropped */
+    default:
+        return false;
+    }
+}
+
+static bool is_canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static bool emulate_cr(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op, uint8_t modrm,
+                       unsigned int rex)
+{
+    unsigned int cr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+    uint64_t *r = gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
+
+    if ((modrm >> 6) != 3)
+        return false;
+    if (op == 0x20) { /* mov %crN, %reg */
+        switch (cr) {
+        case 0:
+            *r = (read_cr0() & ~X86_CR0_TS) | (v->arch.ctrlreg[0] & X86_CR0_TS);
+            return true;
+        case 2:
+            *r = v->vcpu_info->arch.cr2;
+            return true;
+        case 3:
+            *r = v->arch.guest_table << PAGE_SHIFT;
+            return true;
+        case 4:
+            *r = v->arch.ctrlreg[4];
+            return true;
+        default:
+            return false;
+        }
+    }
+    switch (cr) { /* mov %reg, %crN */
+    case 0:
+        /* Only TS means anything to a PV guest (fpu_taskswitch). */
+        if (*r & X86_CR0_TS) {
+            v->arch.ctrlreg[0] |= X86_CR0_TS;
+            stts();
+        } else {
+            v->arch.ctrlreg[0] &= ~X86_CR0_TS;
+            clts();
+        }
+        return true;
+    case 4:
+        /* Recorded, not applied: CR4 is the hypervisor's. Linux strips PGE
+         * and friends itself and reads the value back. */
+        v->arch.ctrlreg[4] = *r;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
+{
+    (void)v;
+    (void)port;
+    /* No device ports are given to guests yet: reads float high. */
+    return size == 4 ? 0xffffffffUL : size == 2 ? 0xffff : 0xff;
+}
+
+static void port_write(struct vcpu *v, uint16_t port, unsigned int size, unsigned long val)
+{
+    (void)v;
+    (void)port;
+    (void)size;
+    (void)val;
+}
+
+static void set_sized(uint64_t *reg, unsigned int size, unsigned long val)
+{
+    if (size == 4)
+        *reg = (uint32_t)val; /* 32-bit writes zero-extend */
+    else if (size == 2)
+        *reg = (*reg & ~0xffffUL) | (val & 0xffff);
+    else
+        *reg = (*reg & ~0xffUL) | (val & 0xff);
+}
+
+/* ins/outs, possibly with rep: reads give all-ones, writes are dropped. */
+static bool emulate_string_io(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op,
+                              unsigned int size, bool rep)
+{
+    unsigned long count = rep ? regs->rcx : 1;
+    long step = (regs->rflags & (1UL << 10)) ? -(long)size : (long)size;
+    uint16_t port = (uint16_t)regs->rdx;
+
+    for (; count; count--) {
+        if (op == 0x6c || op == 0x6d) { /* ins */
+            unsigned long val = port_read(v, port, size);
+            if (copy_to_guest(regs->rdi, &val, size))
+                return false;
+            regs->rdi += (unsigned long)step;
+        } else { /* outs */
+            unsigned long val = 0;
+            if (copy_from_guest(&val, regs->rsi, size))
+                return false;
+            port_write(v, port, size, val);
+            regs->rsi += (unsigned long)step;
+        }
+        if (rep)
+            regs->rcx--;
+    }
+    return true;
+}
+
+bool pv_emulate_privileged(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    uint8_t insn[MAX_INSN] = {0};
+    unsigned int i = 0, opsize = 4, rex = 0;
+    bool rep = false;
+    uint64_t val;
+
+    /* Fetch what is there; a short fetch just leaves zeros. */
+    for (unsigned int n = MAX_INSN; n > 0; n--)
+        if (!copy_from_guest(insn, regs->rip, n))
+            break;
+    for (; i < 4; i++) {
+        if (insn[i] == 0x66)
+            opsize = 2;
+        else if (insn[i] == 0xf3 || insn[i] == 0xf2)
+            rep = true;
+        else
+            break;
+    }
+    if ((insn[i] & 0xf0) == 0x40)
+        rex = insn[i++] & 0xf;
+
+    switch (insn[i]) {
+    case 0x0f:
+        switch (insn[i + 1]) {
+        case 0x30: /* wrmsr */
+            val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
+            if ((regs->rcx == MSR_FS_BASE || regs->rcx == MSR_GS_BASE ||
+                 regs->rcx == MSR_SHADOW_GS_BASE) &&
+                !is_canonical(val))
+                return false;
+            if (!write_msr(v, (uint32_t)regs->rcx, val))
+                return false;
+            regs->rip += i + 2;
+            return true;
+        case 0x32: /* rdmsr */
+            if (!read_msr(v, (uint32_t)regs->rcx, &val))
+                return false;
+            regs->rax = (uint32_t)val;
+            regs->rdx = val >> 32;
+            regs->rip += i + 2;
+            return true;
+        case 0x20:
+        case 0x22: /* mov to/from control register */
+            if (!emulate_cr(v, regs, insn[i + 1], insn[i + 2], rex))
+                return false;
+            regs->rip += i + 3;
+            return true;
+        case 0x06: /* clts */
+            v->arch.ctrlreg[0] &= ~X86_CR0_TS;
+            clts();
+            regs->rip += i + 2;
+            return true;
+        case 0x09: /* wbinvd: caches are coherent for a PV guest */
+            regs->rip += i + 2;
+            return true;
+        default:
+            return false;
+        }
+    case 0xe4: /* in $imm8, %al/%ax/%eax */
+    case 0xe5:
+        set_sized(&regs->rax, insn[i] == 0xe4 ? 1 : opsize,
+                  port_read(v, insn[i + 1], insn[i] == 0xe4 ? 1 : opsize));
+        regs->rip += i + 2;
+        return true;
+    case 0xe6: /* out %al/%ax/%eax, $imm8 */
+    case 0xe7:
+        port_write(v, insn[i + 1], insn[i] == 0xe6 ? 1 : opsize, regs->rax);
+        regs->rip += i + 2;
+        return true;
+    case 0xec: /* in %dx, %al/%ax/%eax */
+    case 0xed:
+        set_sized(&regs->rax, insn[i] == 0xec ? 1 : opsize,
+                  port_read(v, (uint16_t)regs->rdx, insn[i] == 0xec ? 1 : opsize));
+        regs->rip += i + 1;
+        return true;
+    case 0xee: /* out %al/%ax/%eax, %dx */
+    case 0xef:
+        port_write(v, (uint16_t)regs->rdx, insn[i] == 0xee ? 1 : opsize, regs->rax);
+        regs->rip += i + 1;
+        return true;
+    case 0x6c:
+    case 0x6d:
+    case 0x6e:
+    case 0x6f:
+        if (!emulate_string_io(v, regs, insn[i], (insn[i] & 1) ? opsize : 1, rep))
+            return false;
+        regs->rip += i + 1;
+        return true;
+    case 0xfa: /* cli: mask events */
+        v->vcpu_info->evtchn_upcall_mask = 1;
+        regs->rip += i + 1;
+        return true;
+    case 0xfb: /* sti */
+        v->vcpu_info->evtchn_upcall_mask = 0;
+        regs->rip += i + 1;
+        return true;
+    default:
+        return false;
+    }
+}

@@ -1,0 +1,243 @@
+/*
+ * Exceptions and interrupts taken while a PV guest runs, and their
+ * delivery to the guest through its virtual IDT (bounce frames).
+ *
+ * A bounce frame is what the guest kernel's handler finds on its stack, in
+ * the layout Xen's create_bounce_frame builds for 64-bit guests, lowest
+ * address first:
+ *
+ *     RCX, R11, [error code], RIP, CS, RFLAGS, RSP, SS
+ *
+ * The CS slot carries the saved event mask in bits 32-39, RFLAGS.IF is the
+ * inverse of that mask (the real IF is always on in a guest), and a frame
+ * from guest kernel mode has CS.RPL cleared so the guest's user_mode()
+ * checks see "kernel".
+ */
+#include "asm/asm_offsets.h"
+#include "asm/desc.h"
+#include "asm/processor.h"
+#include "asm/pv_traps.h"
+#include "asm/traps.h"
+#include "console.h"
+#include "context.h"
+#include "guest_access.h"
+#include "lib.h"
+#include "percpu.h"
+
+#define FLAT_KERNEL_CS64_SEL 0xe033
+#define FLAT_KERNEL_SS_SEL   0xe02b
+
+/* Vectors whose frame carries an error code. */
+static bool vector_has_error_code(unsigned int v)
+{
+    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+}
+
+/*
+ * The bounce frame, with `extra` words (the failsafe callback's DS, ES, FS,
+ * GS) between R11 and the error code slot.
+ */
+static bool create_frame(struct vcpu *v, unsigned long handler, bool has_error_code,
+                         uint32_t error_code, bool mask_events, const uint64_t *extra,
+                         unsigned int nr_extra)
+{
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    uint8_t saved_mask = v->vcpu_info->evtchn_upcall_mask;
+    bool from_user = !v->arch.kernel_mode;
+    uint64_t frame[12];
+    unsigned int n = 0;
+    unsigned long sp, cs;
+
+    ASSERT(v == current);
+    cs = regs->cs;
+    if (from_user) {
+        pv_toggle_guest_mode(v);
+        sp = v->arch.kernel_sp;
+    } else {
+        sp = regs->rsp;
+        cs &= ~3UL; /* the guest kernel's view: RPL 0 */
+    }
+    sp &= ~0xfUL;
+
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    for (unsigned int i = 0; i < nr_extra; i++)
+        frame[n++] = extra[i];
+    if (has_error_code)
+        frame[n++] = error_code;
+    frame[n++] = regs->rip;
+    frame[n++] = cs | ((uint64_t)saved_mask << 32);
+    frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF);
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    sp -= n * sizeof(frame[0]);
+    if (copy_to_guest(sp, frame, n * sizeof(frame[0]))) {
+        printk_lvl(LOG_ERR, "d%uv%u: cannot write a bounce frame at %016lx\n", v->domain->domain_id,
+                   v->vcpu_id, sp);
+        show_registers(regs);
+        domain_crash(v->domain, "unusable guest kernel stack");
+        return false;
+    }
+
+    regs->rsp = sp;
+    regs->rip = handler;
+    regs->cs = FLAT_KERNEL_CS64_SEL;
+    regs->ss = FLAT_KERNEL_SS_SEL;
+    /* TF, NT, RF, AC and VM off in the handler; IF stays on for real. */
+    regs->rflags &= ~((1UL << 8) | (1UL << 14) | (1UL << 16) | (1UL << 18) | (1UL << 17));
+    regs->rflags |= X86_EFLAGS_IF;
+    if (mask_events)
+        v->vcpu_info->evtchn_upcall_mask = 1;
+    return true;
+}
+
+bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_error_code,
+                            uint32_t error_code, bool mask_events)
+{
+    return create_frame(v, handler, has_error_code, error_code, mask_events, NULL, 0);
+}
+
+/*
+ * The final iretq to the guest faulted on a selector or address the guest
+ * supplied: its failsafe callback gets the frame (with the data segment
+ * selectors, as Xen gives them), or the domain is crashed.
+ */
+void pv_iret_fault(void)
+{
+    struct vcpu *v = current;
+    struct cpu_user_regs *regs = guest_cpu_user_regs();
+    uint64_t segs[4] = {0, 0, 0, 0}; /* DS, ES, FS, GS: 64-bit guests use none */
+
+    local_irq_enable();
+    if (v->arch.failsafe_callback_eip) {
+        /* The frame records the faulting CS/SS; the callback runs on flat ones. */
+        create_frame(v, v->arch.failsafe_callback_eip, false, 0, v->arch.failsafe_masks_events,
+                     segs, 4);
+        return;
+    }
+    printk_lvl(LOG_ERR, "d%uv%u: return to guest faulted at %04x:%016lx (stack %04x:%016lx)\n",
+               v->domain->domain_id, v->vcpu_id, regs->cs, regs->rip, regs->ss, regs->rsp);
+    domain_crash(v->domain, "unusable return frame and no failsafe callback");
+}
+
+void pv_inject_trap(struct vcpu *v, unsigned int vector, int32_t error_code, unsigned long cr2)
+{
+    ASSERT(vector < 256);
+    v->arch.trap_bounce.pending = true;
+    v->arch.trap_bounce.vector = (uint8_t)vector;
+    v->arch.trap_bounce.has_error_code = error_code != PV_NO_ERROR_CODE;
+    v->arch.trap_bounce.error_code = (uint32_t)error_code;
+    v->arch.trap_bounce.cr2 = cr2;
+}
+
+void pv_deliver_pending_trap(struct vcpu *v)
+{
+    unsigned int vec = v->arch.trap_bounce.vector;
+    const struct trap_info *ti = &v->arch.trap_ctxt[vec];
+
+    v->arch.trap_bounce.pending = false;
+    if (!ti->address) {
+        printk_lvl(LOG_ERR, "d%uv%u: %s (vector %u, error %#x) with no guest handler\n",
+                   v->domain->domain_id, v->vcpu_id, trap_name(vec), vec,
+                   v->arch.trap_bounce.error_code);
+        if (vec == TRAP_page_fault)
+            printk_lvl(LOG_ERR, "d%uv%u: faulting address %016lx\n", v->domain->domain_id,
+                       v->vcpu_id, v->arch.trap_bounce.cr2);
+        show_registers(guest_cpu_user_regs());
+        domain_crash(v->domain, "guest trap with no handler");
+        return;
+    }
+    if (vec == TRAP_page_fault)
+        v->vcpu_info->arch.cr2 = v->arch.trap_bounce.cr2;
+    /* trap_info flags bit 2: an interrupt gate, events masked on entry. */
+    pv_create_bounce_frame(v, ti->address, v->arch.trap_bounce.has_error_code,
+                           v->arch.trap_bounce.error_code, ti->flags & 4);
+}
+
+/*
+ * A software interrupt `int $n` whose IDT gate is DPL 0 raises #GP with
+ * error code (n << 3) | 2 (QEMU before 8.0: (n << 4) | 2). The instruction
+ * bytes decide which vector it was; the guest's own table decides whether
+ * the current guest mode may use it.
+ */
+static bool bounce_soft_int(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t insn[2];
+    unsigned int n, dpl;
+
+    if ((regs->error_code & 7) != 2 || copy_from_guest(insn, regs->rip, 2) || insn[0] != 0xcd)
+        return false;
+    n = insn[1];
+    if (regs->error_code != ((n << 3) | 2) && regs->error_code != ((n << 4) | 2))
+        return false;
+    dpl = v->arch.trap_ctxt[n].flags & 3;
+    if (!v->arch.kernel_mode && dpl != 3) {
+        pv_inject_trap(v, TRAP_gp_fault, (int32_t)((n << 3) | 2), 0);
+        return true;
+    }
+    regs->rip += 2; /* a trap: the handler returns past the int */
+    pv_inject_trap(v, n, PV_NO_ERROR_CODE, 0);
+    return true;
+}
+
+/* SYSENTER from guest user mode faults (SYSENTER_CS is 0): bounce it. */
+static bool bounce_sysenter(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t insn[2];
+
+    if (v->arch.kernel_mode || !v->arch.sysenter_callback_eip || regs->error_code ||
+        copy_from_guest(insn, regs->rip, 2) || insn[0] != 0x0f || insn[1] != 0x34)
+        return false;
+    regs->rip += 2;
+    regs->rflags &= ~(1UL << 8); /* TF off, as Linux expects */
+    pv_create_bounce_frame(v, v->arch.sysenter_callback_eip, false, 0,
+                           v->arch.sysenter_masks_events);
+    return true;
+}
+
+static void do_guest_no_device(struct vcpu *v)
+{
+    /* The FPU state is loaded eagerly; #NM means the guest's virtual TS. */
+    clts();
+    if (v->arch.ctrlreg[0] & X86_CR0_TS) {
+        v->arch.ctrlreg[0] &= ~X86_CR0_TS;
+        pv_inject_trap(v, TRAP_no_device, PV_NO_ERROR_CODE, 0);
+    }
+}
+
+void pv_do_guest_trap(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned int vec = regs->entry_vector;
+    /* Before interrupts come back on: nothing may overwrite CR2 first. */
+    unsigned long cr2 = vec == TRAP_page_fault ? read_cr2() : 0;
+
+    local_irq_enable();
+    switch (vec) {
+    case TRAP_gp_fault:
+        if (v->arch.kernel_mode && pv_emulate_privileged(regs))
+            return;
+        if (bounce_soft_int(v, regs) || bounce_sysenter(v, regs))
+            return;
+        break;
+    case TRAP_invalid_op:
+        if (pv_emulate_forced_cpuid(regs))
+            return;
+        break;
+    case TRAP_no_device:
+        do_guest_no_device(v);
+        return;
+    case TRAP_page_fault:
+        pv_inject_trap(v, vec, (int32_t)regs->error_code, cr2);
+        return;
+    default:
+        break;
+    }
+    if (vec >= TRAP_nr_exceptions) {
+        /* int $0x80 (or another DPL-3 gate) from the guest. */
+        pv_inject_trap(v, vec, PV_NO_ERROR_CODE, 0);
+        return;
+    }
+    pv_inject_trap(v, vec,
+                   vector_has_error_code(vec) ? (int32_t)regs->error_code : PV_NO_ERROR_CODE, 0);
+}

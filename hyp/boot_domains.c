@@ -1,0 +1,137 @@
+/*
+ * The domains started at boot, from the multiboot modules.
+ *
+ * Module 0 is dom0's kernel (privileged, SIF_INITDOMAIN), sized by
+ * dom0_mem= and dom0_max_vcpus=. Each `domain=MOD:MEM:VCPUS[:INITRD]`
+ * option makes module MOD an unprivileged domain with MEM bytes (K/M/G
+ * suffixes) and VCPUS vCPUs, numbered from 1 in option order, with module
+ * INITRD as its initrd. Module 1 is dom0's initrd when no domain= option
+ * claims it. (A device-tree boot configuration can replace this syntax
+ * later: everything below the parser takes a struct boot_domain.)
+ */
+#include "asm/page.h"
+#include "cmdline.h"
+#include "console.h"
+#include "dom_build.h"
+#include "domain.h"
+#include "lib.h"
+#include "multiboot.h"
+#include "smp.h"
+#include <xen/errno.h>
+
+#define MAX_BOOT_DOMAINS 8
+#define NO_MODULE        ((unsigned int)-1)
+#define DEFAULT_DOM0_MEM MiB(128)
+
+struct boot_domain {
+    unsigned int kernel, initrd; /* module indexes */
+    uint64_t mem;
+    unsigned int vcpus;
+};
+
+static struct boot_domain domus[MAX_BOOT_DOMAINS];
+static unsigned int nr_domus;
+static uint64_t dom0_mem_opt;
+static unsigned int dom0_vcpus_opt;
+OPTION_SIZE("dom0_mem", dom0_mem_opt);
+OPTION_UINT("dom0_max_vcpus", dom0_vcpus_opt);
+
+static int parse_uint_field(const char **p, unsigned long *out)
+{
+    int rc = parse_ulong(*p, p, out);
+    if (rc)
+        return rc;
+    if (**p == ':')
+        (*p)++;
+    else if (**p)
+        return -XEN_EINVAL;
+    return 0;
+}
+
+/* domain=MOD:MEM:VCPUS[:INITRD] */
+static int parse_domain(const char *s)
+{
+    struct boot_domain bd = {.initrd = NO_MODULE};
+    unsigned long v;
+    const char *p = s;
+
+    if (nr_domus == MAX_BOOT_DOMAINS)
+        return -XEN_ENOSPC;
+    if (parse_uint_field(&p, &v) || v >= MAX_BOOT_MODULES)
+        return -XEN_EINVAL;
+    bd.kernel = (unsigned int)v;
+    if (parse_size(p, &p, &bd.mem) || *p++ != ':')
+        return -XEN_EINVAL;
+    if (parse_uint_field(&p, &v) || v == 0 || v > MAX_VCPUS)
+        return -XEN_EINVAL;
+    bd.vcpus = (unsigned int)v;
+    if (*p) {
+        if (parse_uint_field(&p, &v) || v >= MAX_BOOT_MODULES || *p)
+            return -XEN_EINVAL;
+        bd.initrd = (unsigned int)v;
+    }
+    domus[nr_domus++] = bd;
+    return 0;
+}
+OPTION_CUSTOM("domain", parse_domain);
+
+static bool module_claimed(unsigned int m)
+{
+    for (unsigned int i = 0; i < nr_domus; i++)
+        if (domus[i].kernel == m || domus[i].initrd == m)
+            return true;
+    return false;
+}
+
+static struct domain *start_domain(domid_t id, bool priv, const struct boot_domain *bd)
+{
+    const struct boot_module *k = &boot_info.mod[bd->kernel];
+    const struct boot_module *rd = bd->initrd != NO_MODULE ? &boot_info.mod[bd->initrd] : NULL;
+    struct pv_build_args a = {
+        .kernel = __va(k->start),
+        .kernel_size = k->end - k->start,
+        .initrd = rd ? __va(rd->start) : NULL,
+        .initrd_size = rd ? rd->end - rd->start : 0,
+        .cmdline = k->cmdline,
+        .nr_pages = PFN_DOWN(bd->mem),
+    };
+    struct domain *d;
+
+    if (bd->kernel >= boot_info.nr_modules ||
+        (bd->initrd != NO_MODULE && bd->initrd >= boot_info.nr_modules)) {
+        pr_err("domain %u: no such boot module\n", id);
+        return NULL;
+    }
+    d = domain_create(id, priv, bd->vcpus);
+    if (!d)
+        return NULL;
+    if (pv_build_domain(d, &a)) {
+        domain_crash(d, "could not be built");
+        return NULL;
+    }
+    domain_unpause_boot_vcpu(d);
+    return d;
+}
+
+void start_boot_domains(void)
+{
+    struct boot_domain dom0 = {
+        .kernel = 0,
+        .initrd = NO_MODULE,
+        .mem = dom0_mem_opt ? dom0_mem_opt : DEFAULT_DOM0_MEM,
+        .vcpus = dom0_vcpus_opt ? dom0_vcpus_opt : 1,
+    };
+
+    if (!boot_info.nr_modules) {
+        pr_info("no boot modules: no domains to start\n");
+        return;
+    }
+    if (boot_info.nr_modules > 1 && !module_claimed(1))
+        dom0.initrd = 1;
+    if (module_claimed(0))
+        pr_warn("module 0 is dom0's kernel; a domain= option naming it is ignored\n");
+    start_domain(0, true, &dom0);
+    for (unsigned int i = 0; i < nr_domus; i++)
+        if (domus[i].kernel != 0)
+            start_domain((domid_t)(i + 1), false, &domus[i]);
+}

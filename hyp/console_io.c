@@ -1,0 +1,75 @@
+/*
+ * The console_io hypercall.
+ *
+ * dom0's writes go to the serial line as written (Xen prints them raw).
+ * Other domains' writes are gathered into lines and printed with a
+ * "(dN) " prefix, so interleaved output stays readable. dom0 may read the
+ * input the hypervisor has queued for it (CONSOLEIO_read).
+ */
+#include "console.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "percpu.h"
+#include <xen/errno.h>
+
+#define CHUNK     128
+#define MAX_WRITE (64 * 1024)
+
+static void domain_console_put(struct domain *d, const char *buf, size_t n)
+{
+    unsigned long irq = spin_lock_irqsave(&d->lock);
+
+    for (size_t i = 0; i < n; i++) {
+        char c = buf[i];
+        bool flush = c == '\n' || d->console_len == sizeof(d->console_line) - 1;
+
+        if (c != '\n' && c != '\r')
+            d->console_line[d->console_len++] = c;
+        if (flush) {
+            d->console_line[d->console_len] = '\0';
+            printk_raw("(d%u) %s\n", d->domain_id, d->console_line);
+            d->console_len = 0;
+        }
+    }
+    spin_unlock_irqrestore(&d->lock, irq);
+}
+
+static long console_write(struct domain *d, unsigned int count, guest_ptr_t buffer)
+{
+    char buf[CHUNK + 1];
+
+    if (count > MAX_WRITE)
+        return -XEN_EINVAL;
+    for (unsigned int done = 0; done < count;) {
+        unsigned int n = MIN(count - done, (unsigned int)CHUNK);
+        if (copy_from_guest(buf, buffer + done, n))
+            return -XEN_EFAULT;
+        if (d->is_privileged) {
+            buf[n] = '\0';
+            /* Strings with NULs in them print up to the NUL, like Xen. */
+            printk_raw("%s", buf);
+        } else {
+            domain_console_put(d, buf, n);
+        }
+        done += n;
+    }
+    return 0;
+}
+
+long do_console_io(int cmd, unsigned int count, guest_ptr_t buffer)
+{
+    struct domain *d = current->domain;
+
+    switch (cmd) {
+    case CONSOLEIO_write:
+        return console_write(d, count, buffer);
+    case CONSOLEIO_read:
+        if (!d->is_privileged)
+            return -XEN_EPERM;
+        return console_read_guest(buffer, count);
+    default:
+        return -XEN_ENOSYS;
+    }
+}

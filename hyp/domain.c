@@ -1,0 +1,284 @@
+/*
+ * Domain objects: creation, memory, shutdown and destruction.
+ *
+ * See domain.h for the lifecycle and the lock order. Destruction is
+ * deferred to the reaper (DOMAIN_REAP_SOFTIRQ on CPU 0) because a vCPU of a
+ * dying domain may still be mid-context-switch on another pCPU; the reaper
+ * frees a domain only once none of its vCPUs is running anywhere.
+ */
+#include "domain.h"
+#include "console.h"
+#include "hypercall.h"
+#include "keyhandler.h"
+#include "lib.h"
+#include "machine.h"
+#include "mm/page_alloc.h"
+#include "mm/xmalloc.h"
+#include "schedule.h"
+#include "smp.h"
+#include "softirq.h"
+#include <xen/errno.h>
+#include <xen/sched.h>
+
+struct list_head domain_list = LIST_HEAD_INIT(domain_list);
+DEFINE_SPINLOCK(domlist_lock);
+
+static const char *shutdown_reason(unsigned int code)
+{
+    switch (code) {
+    case SHUTDOWN_poweroff:
+        return "poweroff";
+    case SHUTDOWN_reboot:
+        return "reboot";
+    case SHUTDOWN_suspend:
+        return "suspend";
+    case SHUTDOWN_crash:
+        return "crash";
+    case SHUTDOWN_watchdog:
+        return "watchdog";
+    case SHUTDOWN_soft_reset:
+        return "soft_reset";
+    default:
+        return "unknown";
+    }
+}
+
+struct domain *domain_lookup(domid_t domid)
+{
+    struct domain *d, *found = NULL;
+    struct list_head *p;
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+
+    list_for_each(p, &domain_list)
+    {
+        d = list_entry(p, struct domain, list);
+        if (d->domain_id == domid) {
+            found = d;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    return found;
+}
+
+struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus)
+{
+    struct domain *d;
+    unsigned long irq;
+
+    if (max_vcpus == 0 || max_vcpus > MAX_VCPUS || domain_lookup(domid)) {
+        pr_err("domain %u: cannot create with %u vCPUs (id in use or bad count)\n", domid,
+               max_vcpus);
+        return NULL;
+    }
+    d = xzalloc(struct domain);
+    if (!d)
+        goto nomem;
+    d->domain_id = domid;
+    d->is_privileged = privileged;
+    d->max_vcpus = max_vcpus;
+    d->state = DOMAIN_RUNNING;
+    spin_lock_init(&d->lock);
+    list_init(&d->page_list);
+    d->shared_info = alloc_xenheap_pages(0);
+    if (!d->shared_info)
+        goto nomem;
+    memset(d->shared_info, 0, PAGE_SIZE);
+    if (sched_init_domain(d))
+        goto nomem;
+    for (unsigned int i = 0; i < max_vcpus; i++)
+        if (!vcpu_create(d, i, i % num_online_cpus()))
+            goto nomem;
+
+    irq = spin_lock_irqsave(&domlist_lock);
+    list_add_tail(&d->list, &domain_list);
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    return d;
+
+nomem:
+    pr_err("domain %u: out of memory while creating it\n", domid);
+    if (d) {
+        for (unsigned int i = 0; i < MAX_VCPUS; i++)
+            if (d->vcpu[i])
+                vcpu_destroy(d->vcpu[i]);
+        sched_destroy_domain(d);
+        free_xenheap_pages(d->shared_info, 0);
+        xfree(d);
+    }
+    return NULL;
+}
+
+int domain_alloc_pages(struct domain *d, unsigned long nr)
+{
+    struct list_head fresh = LIST_HEAD_INIT(fresh);
+    unsigned long irq;
+
+    for (unsigned long i = 0; i < nr; i++) {
+        struct page_info *pg = alloc_domheap_pages(0);
+        if (!pg) {
+            while (!list_empty(&fresh)) {
+                pg = list_first_entry(&fresh, struct page_info, list);
+                list_del(&pg->list);
+                free_domheap_pages(pg, 0);
+            }
+            return -XEN_ENOMEM;
+        }
+        pg->owner = d->domain_id;
+        list_add_tail(&pg->list, &fresh);
+    }
+    irq = spin_lock_irqsave(&d->lock);
+    while (!list_empty(&fresh)) {
+        struct page_info *pg = list_first_entry(&fresh, struct page_info, list);
+        list_del(&pg->list);
+        list_add_tail(&pg->list, &d->page_list);
+    }
+    d->tot_pages += nr;
+    spin_unlock_irqrestore(&d->lock, irq);
+    return 0;
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    unsigned long irq = spin_lock_irqsave(&d->lock);
+
+    if (d->state != DOMAIN_RUNNING) {
+        spin_unlock_irqrestore(&d->lock, irq);
+        return;
+    }
+    d->state = DOMAIN_SHUTDOWN;
+    d->shutdown_code = reason;
+    spin_unlock_irqrestore(&d->lock, irq);
+
+    printk_raw("paravane: domain %u shut down (%s)\n", d->domain_id, shutdown_reason(reason));
+    if (d->is_privileged) {
+        /* The control domain's end is the machine's. */
+        if (reason == SHUTDOWN_reboot)
+            machine_restart();
+        machine_halt(reason == SHUTDOWN_crash ? EXIT_FAILURE_STATUS : EXIT_SUCCESS_STATUS);
+    }
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
+    cpu_raise_softirq(0, DOMAIN_REAP_SOFTIRQ);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    pr_err("domain %u crashed: %s\n", d->domain_id, why);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+void domain_unpause_boot_vcpu(struct domain *d)
+{
+    vcpu_pause_flag_clear(d->vcpu[0], VPF_down);
+}
+
+/* Return every frame and object of a dead domain. Its vCPUs are all off-CPU. */
+static void domain_destroy(struct domain *d)
+{
+    unsigned long freed = 0;
+
+    while (!list_empty(&d->page_list)) {
+        struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
+        list_del(&pg->list);
+        pg->owner = DOMID_INVALID_OWNER;
+        pg->type_info = 0;
+        free_domheap_pages(pg, 0);
+        freed++;
+    }
+    for (unsigned int i = 0; i < MAX_VCPUS; i++)
+        if (d->vcpu[i])
+            vcpu_destroy(d->vcpu[i]);
+    sched_destroy_domain(d);
+    free_xenheap_pages(d->shared_info, 0);
+    pr_info("domain %u destroyed, %lu pages returned\n", d->domain_id, freed);
+    xfree(d);
+}
+
+static bool domain_quiescent(const struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_VCPUS; i++)
+        if (d->vcpu[i] && __atomic_load_n(&d->vcpu[i]->is_running, __ATOMIC_ACQUIRE))
+            return false;
+    return true;
+}
+
+static void domain_reap(void)
+{
+    struct list_head *p, *tmp;
+    struct list_head dead = LIST_HEAD_INIT(dead);
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+
+    list_for_each_safe(p, tmp, &domain_list)
+    {
+        struct domain *d = list_entry(p, struct domain, list);
+        if (d->state == DOMAIN_SHUTDOWN && domain_quiescent(d)) {
+            d->state = DOMAIN_DEAD;
+            list_del(&d->list);
+            list_add_tail(&d->list, &dead);
+        }
+    }
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    while (!list_empty(&dead)) {
+        struct domain *d = list_first_entry(&dead, struct domain, list);
+        list_del(&d->list);
+        domain_destroy(d);
+    }
+}
+
+void domains_init(void)
+{
+    open_softirq(DOMAIN_REAP_SOFTIRQ, domain_reap);
+}
+
+void domain_dump_all(void)
+{
+    struct list_head *p;
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+
+    list_for_each(p, &domain_list)
+    {
+        struct domain *d = list_entry(p, struct domain, list);
+        printk_lvl(LOG_ERR, "domain %u:%s state %d, %lu pages, %u vCPUs\n", d->domain_id,
+                   d->is_privileged ? " privileged," : "", d->state, d->tot_pages, d->max_vcpus);
+        for (unsigned int i = 0; i < d->max_vcpus; i++) {
+            struct vcpu *v = d->vcpu[i];
+            printk_lvl(LOG_ERR, "  vCPU %u: pCPU %u, pause flags %#lx, %s mode, rip %016lx\n", i,
+                       v->processor, v->pause_flags, v->arch.kernel_mode ? "kernel" : "user",
+                       v->arch.user_regs.rip);
+        }
+    }
+    spin_unlock_irqrestore(&domlist_lock, irq);
+}
+
+static void key_domains(char key, const struct cpu_user_regs *regs)
+{
+    (void)key;
+    (void)regs;
+    domain_dump_all();
+}
+KEYHANDLER('q', key_domains, "dump domain (and guest debug) info");
+
+long do_vm_assist(unsigned int cmd, unsigned int type)
+{
+    struct domain *d = current->domain;
+    /* The assists a 64-bit PV guest may ask for; Linux asks for the first
+     * three and ignores the answers. */
+    const unsigned long known =
+        (1UL << VMASST_TYPE_4gb_segments) | (1UL << VMASST_TYPE_4gb_segments_notify) |
+        (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_pae_extended_cr3) |
+        (1UL << VMASST_TYPE_m2p_strict);
+
+    if (type >= 8 * sizeof(unsigned long) || !(known & (1UL << type)))
+        return -XEN_EINVAL;
+    switch (cmd) {
+    case VMASST_CMD_enable:
+        __atomic_fetch_or(&d->vm_assist, 1UL << type, __ATOMIC_SEQ_CST);
+        return 0;
+    case VMASST_CMD_disable:
+        __atomic_fetch_and(&d->vm_assist, ~(1UL << type), __ATOMIC_SEQ_CST);
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}

@@ -1,0 +1,170 @@
+/*
+ * Hypercall dispatch and multicall.
+ *
+ * The table is generated from hypercall-abi/hypercalls.def: for each
+ * hypercall a wrapper unpacks the raw argument words into the handler's
+ * typed parameters, so no handler reads registers. Numbers without a
+ * handler return -ENOSYS and are logged once each.
+ */
+#include "hypercall.h"
+#include "console.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "lib.h"
+#include "percpu.h"
+#include <xen/errno.h>
+#include <xen/xen.h>
+
+#define NR_HYPERCALLS 64
+
+typedef long (*hypercall_wrapper_t)(const unsigned long *a);
+
+#define HYPERCALL0(n)                                                                              \
+    static long hc_##n(const unsigned long *a)                                                     \
+    {                                                                                              \
+        (void)a;                                                                                   \
+        return do_##n();                                                                           \
+    }
+#define HYPERCALL1(n, t1)                                                                          \
+    static long hc_##n(const unsigned long *a)                                                     \
+    {                                                                                              \
+        return do_##n((t1)a[0]);                                                                   \
+    }
+#define HYPERCALL2(n, t1, t2)                                                                      \
+    static long hc_##n(const unsigned long *a)                                                     \
+    {                                                                                              \
+        return do_##n((t1)a[0], (t2)a[1]);                                                         \
+    }
+#define HYPERCALL3(n, t1, t2, t3)                                                                  \
+    static long hc_##n(const unsigned long *a)                                                     \
+    {                                                                                              \
+        return do_##n((t1)a[0], (t2)a[1], (t3)a[2]);                                               \
+    }
+#define HYPERCALL4(n, t1, t2, t3, t4)                                                              \
+    static long hc_##n(const unsigned long *a)                                                     \
+    {                                                                                              \
+        return do_##n((t1)a[0], (t2)a[1], (t3)a[2], (t4)a[3]);                                     \
+    }
+#define HYPERCALL5(n, t1, t2, t3, t4, t5)                                                          \
+    static long hc_##n(const unsigned long *a)                                                     \
+    {                                                                                              \
+        return do_##n((t1)a[0], (t2)a[1], (t3)a[2], (t4)a[3], (t5)a[4]);                           \
+    }
+#include "../../hypercall-abi/hypercalls.def"
+#undef HYPERCALL0
+#undef HYPERCALL1
+#undef HYPERCALL2
+#undef HYPERCALL3
+#undef HYPERCALL4
+#undef HYPERCALL5
+
+static const struct {
+    hypercall_wrapper_t fn;
+    const char *name;
+} table[NR_HYPERCALLS] = {
+#define HC_ENTRY(n)                  [__HYPERVISOR_##n] = {hc_##n, #n},
+#define HYPERCALL0(n)                HC_ENTRY(n)
+#define HYPERCALL1(n, a)             HC_ENTRY(n)
+#define HYPERCALL2(n, a, b)          HC_ENTRY(n)
+#define HYPERCALL3(n, a, b, c)       HC_ENTRY(n)
+#define HYPERCALL4(n, a, b, c, d)    HC_ENTRY(n)
+#define HYPERCALL5(n, a, b, c, d, e) HC_ENTRY(n)
+#include "../../hypercall-abi/hypercalls.def"
+};
+
+/* Names of the numbers we do not implement, for the "unimplemented" log. */
+static const char *const xen_names[NR_HYPERCALLS] = {
+    [__HYPERVISOR_mmu_update] = "mmu_update",
+    [__HYPERVISOR_sched_op_compat] = "sched_op_compat",
+    [__HYPERVISOR_platform_op] = "platform_op",
+    [__HYPERVISOR_memory_op] = "memory_op",
+    [__HYPERVISOR_update_va_mapping] = "update_va_mapping",
+    [__HYPERVISOR_set_timer_op] = "set_timer_op",
+    [__HYPERVISOR_event_channel_op_compat] = "event_channel_op_compat",
+    [__HYPERVISOR_grant_table_op] = "grant_table_op",
+    [__HYPERVISOR_physdev_op_compat] = "physdev_op_compat",
+    [__HYPERVISOR_update_va_mapping_otherdomain] = "update_va_mapping_otherdomain",
+    [__HYPERVISOR_vcpu_op] = "vcpu_op",
+    [__HYPERVISOR_mmuext_op] = "mmuext_op",
+    [__HYPERVISOR_xsm_op] = "xsm_op",
+    [__HYPERVISOR_nmi_op] = "nmi_op",
+    [__HYPERVISOR_event_channel_op] = "event_channel_op",
+    [__HYPERVISOR_physdev_op] = "physdev_op",
+    [__HYPERVISOR_hvm_op] = "hvm_op",
+    [__HYPERVISOR_sysctl] = "sysctl",
+    [__HYPERVISOR_domctl] = "domctl",
+    [__HYPERVISOR_kexec_op] = "kexec_op",
+    [__HYPERVISOR_tmem_op] = "tmem_op",
+    [__HYPERVISOR_argo_op] = "argo_op",
+    [__HYPERVISOR_xenpmu_op] = "xenpmu_op",
+    [__HYPERVISOR_dm_op] = "dm_op",
+    [__HYPERVISOR_hypfs_op] = "hypfs_op",
+};
+
+/* Bit n: -ENOSYS for number n logged; bit 63 stands for every number >= 63. */
+static uint64_t logged_unknown;
+static bool noreturn_mark[NR_CPUS];
+
+const char *hypercall_name(unsigned long nr)
+{
+    if (nr < NR_HYPERCALLS && table[nr].name)
+        return table[nr].name;
+    if (nr < NR_HYPERCALLS && xen_names[nr])
+        return xen_names[nr];
+    return "unknown";
+}
+
+void hypercall_set_noreturn(void)
+{
+    noreturn_mark[smp_processor_id()] = true;
+}
+
+bool hypercall_clear_noreturn(void)
+{
+    bool *m = &noreturn_mark[smp_processor_id()];
+    bool was = *m;
+    *m = false;
+    return was;
+}
+
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5])
+{
+    if (nr < NR_HYPERCALLS && table[nr].fn) {
+        pr_debug("d%u: hypercall %s(%#lx, %#lx, %#lx)\n", current->domain->domain_id,
+                 table[nr].name, args[0], args[1], args[2]);
+        return table[nr].fn(args);
+    }
+    unsigned long bit = 1UL << MIN(nr, 63UL);
+    if (!(__atomic_fetch_or(&logged_unknown, bit, __ATOMIC_RELAXED) & bit))
+        pr_warn("d%u: unimplemented hypercall %lu (%s): -ENOSYS\n", current->domain->domain_id, nr,
+                hypercall_name(nr));
+    return -XEN_ENOSYS;
+}
+
+/* Hypercalls a multicall may not contain: they do not return normally. */
+static bool multicall_allowed(unsigned long op)
+{
+    return op != __HYPERVISOR_multicall && op != __HYPERVISOR_iret;
+}
+
+long do_multicall(guest_ptr_t list, unsigned int nr_calls)
+{
+    struct multicall_entry mc;
+
+    for (unsigned int i = 0; i < nr_calls; i++) {
+        unsigned long slot = list + (unsigned long)i * sizeof(mc);
+        if (copy_from_guest(&mc, slot, sizeof(mc)))
+            return -XEN_EFAULT;
+        if (!multicall_allowed(mc.op))
+            mc.result = (xen_ulong_t)-XEN_EINVAL;
+        else
+            mc.result = (xen_ulong_t)hypercall_dispatch(mc.op, mc.args);
+        if (copy_to_guest(slot + __builtin_offsetof(struct multicall_entry, result), &mc.result,
+                          sizeof(mc.result)))
+            return -XEN_EFAULT;
+        /* A call that shut the domain down ends the batch. */
+        if (current->domain->state != DOMAIN_RUNNING)
+            break;
+    }
+    return 0;
+}

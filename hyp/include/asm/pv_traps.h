@@ -1,0 +1,51 @@
+/*
+ * Delivering traps, exceptions and callbacks to PV guests, and the guest
+ * side of the trap path.
+ */
+#ifndef PARAVANE_ASM_PV_TRAPS_H
+#define PARAVANE_ASM_PV_TRAPS_H
+
+#include "domain.h"
+
+/* An exception or interrupt taken while a guest ran (traps.c dispatches). */
+void pv_do_guest_trap(struct cpu_user_regs *regs);
+
+/*
+ * Queue delivery of `vector` through the guest's trap table on the way
+ * back to the guest (with `error_code` when the vector has one; `cr2` for
+ * #PF goes to vcpu_info->arch.cr2).
+ */
+void pv_inject_trap(struct vcpu *v, unsigned int vector, int32_t error_code, unsigned long cr2);
+#define PV_NO_ERROR_CODE (-1)
+
+/* Build the pending bounce frame, if any (exit path). */
+void pv_deliver_pending_trap(struct vcpu *v);
+
+/*
+ * Build a bounce frame on the guest kernel stack and point the vCPU at
+ * `handler` (a trap handler or callback). Switches to kernel mode first if
+ * the guest was in user mode. Returns false (domain crashed) if the frame
+ * cannot be written.
+ */
+bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_error_code,
+                            uint32_t error_code, bool mask_events);
+
+/* The final return to the guest faulted (entry.S). */
+void pv_iret_fault(void);
+
+/* CPUID as the guest sees it (cpuid.c). */
+void guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
+
+/* Emulation of privileged instructions after a #GP or #UD (emulate.c). */
+bool pv_emulate_privileged(struct cpu_user_regs *regs);
+bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs);
+
+/* SYSCALL from the guest (entry.S). */
+void pv_syscall_entry(struct cpu_user_regs *regs);
+/* Exit path work, interrupts off on return (entry.S). */
+void pv_exit_to_guest(void);
+
+/* Per-CPU SYSCALL/SYSRET MSRs and entry stubs. */
+void pv_syscall_init_cpu(unsigned int cpu);
+
+#endif

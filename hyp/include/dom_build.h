@@ -1,0 +1,28 @@
+/*
+ * Building a PV domain's start-of-day state from a kernel image in memory:
+ * the layout xen.h documents (computed by hypercall-abi/), loaded segments,
+ * p2m list, start_info, bootstrap page tables, hypercall page, and vCPU 0's
+ * registers.
+ */
+#ifndef PARAVANE_DOM_BUILD_H
+#define PARAVANE_DOM_BUILD_H
+
+#include "domain.h"
+
+struct pv_build_args {
+    const void *kernel; /* ELF image (a bzImage is unpacked at build time) */
+    size_t kernel_size;
+    const void *initrd; /* may be NULL */
+    size_t initrd_size;
+    const char *cmdline;    /* guest command line */
+    unsigned long nr_pages; /* the domain's memory */
+};
+
+/*
+ * Give `d` its memory and start-of-day state; vCPU 0 stays down until
+ * domain_unpause_boot_vcpu(). Returns 0 or a negative Xen errno, with the
+ * reason logged (a malformed image, not enough memory...).
+ */
+int pv_build_domain(struct domain *d, const struct pv_build_args *a);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * Domains and vCPUs.
+ *
+ * A domain owns memory (its page list), a shared_info page and a fixed set
+ * of vCPUs created with it. Domains live on domain_list from creation until
+ * they are reaped; lookups hand out no reference because a domain is freed
+ * only by the reaper, on CPU 0, once it is DEAD and none of its vCPUs is
+ * running anywhere.
+ *
+ * Lifecycle: RUNNING -> SHUTDOWN (sched_op shutdown, or crashed: every vCPU
+ * paused, reason logged) -> DEAD (memory being returned) -> freed.
+ *
+ * Locking order: domlist_lock, then d->lock, then the heap lock.
+ */
+#ifndef PARAVANE_DOMAIN_H
+#define PARAVANE_DOMAIN_H
+
+#include "asm/pv.h"
+#include "list.h"
+#include "spinlock.h"
+#include "types.h"
+#include <xen/xen.h>
+
+struct sched_vcpu;
+struct sched_dom;
+
+/* vCPU pause reasons (bits of vcpu->pause_flags): runnable when all clear. */
+#define VPF_blocked (1UL << 0) /* SCHEDOP_block: waiting for an event */
+#define VPF_down    (1UL << 1) /* not brought up (VCPUOP_up) or shut down */
+#define VPF_dying   (1UL << 2) /* domain shut down or crashed */
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    unsigned int processor;    /* pCPU it runs on (the scheduler's choice) */
+    struct sched_vcpu *sched;  /* the scheduler's view of it */
+    spinlock_t pause_lock;     /* guards pause_flags and the wake/sleep calls */
+    unsigned long pause_flags; /* VPF_*: runnable when 0 */
+    bool is_running;           /* its context is loaded on `processor` */
+    struct vcpu_info *vcpu_info;
+    struct pv_vcpu arch;
+};
+
+enum domain_state {
+    DOMAIN_RUNNING,
+    DOMAIN_SHUTDOWN, /* vCPUs paused; shutdown_code says why */
+    DOMAIN_DEAD,     /* memory returned; waiting for the reaper */
+};
+
+#define MAX_VCPUS XEN_LEGACY_MAX_VCPUS /* vcpu_info in shared_info only, for now */
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged;
+    bool is_idle;
+
+    spinlock_t lock; /* guards the fields below up to vcpu[] */
+    enum domain_state state;
+    unsigned int shutdown_code; /* SHUTDOWN_* */
+    struct list_head page_list; /* frames the domain owns */
+    unsigned long tot_pages;
+    unsigned long max_pages;
+
+    struct shared_info *shared_info; /* hypervisor page, shared with the guest */
+    unsigned long vm_assist;         /* VMASST_* bits enabled */
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[MAX_VCPUS];
+    struct sched_dom *sched;
+
+    /* Console output of an unprivileged domain, printed by lines. */
+    char console_line[160];
+    unsigned int console_len;
+
+    struct list_head list; /* on domain_list, under domlist_lock */
+};
+
+extern struct list_head domain_list;
+extern spinlock_t domlist_lock;
+extern struct domain *idle_domain;
+
+static inline bool is_idle_vcpu(const struct vcpu *v)
+{
+    return v->domain->is_idle;
+}
+
+/*
+ * Create a domain with `max_vcpus` vCPUs (all down). Returns the domain
+ * or NULL (logged): out of memory, or the id is in use.
+ */
+struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus);
+
+/* The domain with this id (not idle, not yet reaped), or NULL. */
+struct domain *domain_lookup(domid_t domid);
+
+/* Give the domain `nr` fresh frames. 0 or -XEN_ENOMEM (then none). */
+int domain_alloc_pages(struct domain *d, unsigned long nr);
+
+/* Start shutting the domain down for `reason` (SHUTDOWN_*). */
+void domain_shutdown(struct domain *d, unsigned int reason);
+/* A guest error the guest cannot be told about: log and shut it down. */
+void domain_crash(struct domain *d, const char *why);
+
+/* Bring vCPU 0 up once the builder has set its registers. */
+void domain_unpause_boot_vcpu(struct domain *d);
+
+/* Set up domain handling (the reaper softirq). */
+void domains_init(void);
+
+/* Print every domain (debug key). */
+void domain_dump_all(void);
+
+/* vCPUs (vcpu.c). */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu);
+void vcpu_destroy(struct vcpu *v);
+/* Set or clear a pause reason; wakes the vCPU when the last one clears. */
+void vcpu_pause_flag_set(struct vcpu *v, unsigned long flag);
+void vcpu_pause_flag_clear(struct vcpu *v, unsigned long flag);
+
+#endif

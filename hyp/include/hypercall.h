@@ -1,0 +1,44 @@
+/*
+ * Hypercall dispatch: handler prototypes generated from
+ * hypercall-abi/hypercalls.def, and the entry point the syscall path and
+ * multicall share.
+ */
+#ifndef PARAVANE_HYPERCALL_H
+#define PARAVANE_HYPERCALL_H
+
+#include "types.h"
+
+typedef unsigned long guest_ptr_t;
+
+#define HYPERCALL0(n)                long do_##n(void);
+#define HYPERCALL1(n, a)             long do_##n(a);
+#define HYPERCALL2(n, a, b)          long do_##n(a, b);
+#define HYPERCALL3(n, a, b, c)       long do_##n(a, b, c);
+#define HYPERCALL4(n, a, b, c, d)    long do_##n(a, b, c, d);
+#define HYPERCALL5(n, a, b, c, d, e) long do_##n(a, b, c, d, e);
+#include "../../hypercall-abi/hypercalls.def"
+#undef HYPERCALL0
+#undef HYPERCALL1
+#undef HYPERCALL2
+#undef HYPERCALL3
+#undef HYPERCALL4
+#undef HYPERCALL5
+
+/*
+ * Run hypercall `nr` with the raw argument words. Unknown numbers return
+ * -XEN_ENOSYS (logged once per number). Interrupts enabled.
+ */
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
+
+/* Name of a hypercall number, for logs ("#42" style when unknown). */
+const char *hypercall_name(unsigned long nr);
+
+/*
+ * Hypercalls that do not return to their caller (iret) set this so the
+ * entry path leaves the guest's registers alone instead of writing rax.
+ */
+void hypercall_set_noreturn(void);
+/* Read and clear that mark (the entry path). */
+bool hypercall_clear_noreturn(void);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * The hypervisor side of scheduling: one instance of the sched/ library
+ * (Credit or SEDF, `sched=`), a one-shot timer per pCPU for the time slice
+ * it returns, and the schedule softirq that asks it what to run and
+ * switches to it.
+ */
+#ifndef PARAVANE_SCHEDULE_H
+#define PARAVANE_SCHEDULE_H
+
+#include "domain.h"
+
+/* Create the instance for the online CPUs and the idle vCPUs. */
+void scheduler_init(const char *name);
+const char *scheduler_name(void);
+
+/* Idle vCPU of a pCPU. */
+struct vcpu *idle_vcpu_of(unsigned int cpu);
+
+/* Register a domain / vCPU with the scheduler. 0 or -XEN_ENOMEM. */
+int sched_init_domain(struct domain *d);
+void sched_destroy_domain(struct domain *d);
+int sched_init_vcpu(struct vcpu *v);
+void sched_destroy_vcpu(struct vcpu *v);
+
+/* The scheduler's view follows v->pause_flags (vcpu.c calls these). */
+void vcpu_wake(struct vcpu *v);
+void vcpu_sleep(struct vcpu *v);
+
+/* SCHEDOP_yield / SCHEDOP_block from the current vCPU. */
+void vcpu_yield(void);
+void vcpu_block(void);
+
+/* Dump the scheduler state (debug key 'r', as Xen). */
+void scheduler_dump(void);
+
+#endif

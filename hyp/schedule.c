@@ -1,0 +1,160 @@
+/*
+ * Scheduling glue between the hypervisor and the sched/ library.
+ *
+ * The library decides; this file carries its decisions out. Each pCPU has
+ * a one-shot timer armed for the slice the library returned and an idle
+ * vCPU it runs when the library returns nothing. The schedule softirq
+ * (raised by the timer, by a tickle from the library, or by block/yield)
+ * calls sched_schedule() and switches context.
+ *
+ * A vCPU descheduled on one pCPU may be picked by another before the first
+ * has saved its registers: context_switch() waits for the previous owner to
+ * clear v->is_running (set while its state is live on a pCPU).
+ */
+#include "schedule.h"
+#include "console.h"
+#include "context.h"
+#include "keyhandler.h"
+#include "lib.h"
+#include "mm/xmalloc.h"
+#include "percpu.h"
+#include "smp.h"
+#include "softirq.h"
+#include "time.h"
+#include "timer.h"
+#include <xen/errno.h>
+#undef ASSERT /* sched/env.h brings its own; this file uses neither */
+#include "../sched/sched.h"
+
+static struct sched *scheduler;
+static struct timer slice_timer[NR_CPUS];
+static struct vcpu *idle_vcpu[NR_CPUS];
+static struct domain idle_domain_struct = {.domain_id = DOMID_IDLE, .is_idle = true};
+struct domain *idle_domain = &idle_domain_struct;
+
+struct vcpu *idle_vcpu_of(unsigned int cpu)
+{
+    return idle_vcpu[cpu];
+}
+
+const char *scheduler_name(void)
+{
+    return scheduler ? sched_name(scheduler) : "none";
+}
+
+static void slice_expired(void *data)
+{
+    (void)data;
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+static void do_schedule(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *prev = current, *next;
+    s_time_t now = NOW();
+    struct sched_decision dec = sched_schedule(scheduler, cpu, now);
+
+    next = dec.next ? sched_vcpu_owner(dec.next) : idle_vcpu[cpu];
+    if (dec.slice == SCHED_SLICE_FOREVER)
+        stop_timer(&slice_timer[cpu]);
+    else
+        set_timer(&slice_timer[cpu], now + dec.slice);
+    if (next == prev)
+        return;
+    next->processor = cpu;
+    context_switch(prev, next); /* may not return: see context.h */
+}
+
+void scheduler_init(const char *name)
+{
+    struct sched_config cfg = {0};
+    int id = sched_id_from_name(name);
+    unsigned int cpu;
+
+    if (id < 0) {
+        pr_warn("sched: unknown scheduler '%s', using credit\n", name);
+        id = sched_id_from_name("credit");
+    }
+    cfg.sched_id = (unsigned int)id;
+    cfg.nr_cpus = nr_cpu_ids;
+    if (sched_create(&cfg, &scheduler))
+        panic("sched: cannot create the %s scheduler", name);
+
+    for_each_online_cpu(cpu)
+    {
+        struct vcpu *v = xzalloc(struct vcpu);
+        if (!v)
+            panic("sched: no memory for idle vCPUs");
+        v->domain = idle_domain;
+        v->vcpu_id = cpu;
+        v->processor = cpu;
+        v->is_running = true;
+        idle_vcpu[cpu] = v;
+        stack_cpu_info(percpu[cpu].stack)->curr_vcpu = v;
+        init_timer(&slice_timer[cpu], slice_expired, NULL, cpu);
+    }
+    open_softirq(SCHEDULE_SOFTIRQ, do_schedule);
+    pr_info("sched: %s scheduler on %u CPUs\n", sched_name(scheduler), nr_cpu_ids);
+}
+
+int sched_init_domain(struct domain *d)
+{
+    return sched_dom_create(scheduler, d->domain_id, &d->sched);
+}
+
+void sched_destroy_domain(struct domain *d)
+{
+    if (d->sched && sched_dom_destroy(scheduler, d->sched))
+        panic("sched: domain %u destroyed with vCPUs", d->domain_id);
+    d->sched = NULL;
+}
+
+int sched_init_vcpu(struct vcpu *v)
+{
+    return sched_vcpu_create(scheduler, v->domain->sched, v->vcpu_id, v->processor, v, NOW(),
+                             &v->sched);
+}
+
+void sched_destroy_vcpu(struct vcpu *v)
+{
+    if (v->sched && sched_vcpu_destroy(scheduler, v->sched))
+        panic("sched: d%uv%u destroyed while runnable or running", v->domain->domain_id,
+              v->vcpu_id);
+    v->sched = NULL;
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    sched_wake(scheduler, v->sched, NOW());
+}
+
+void vcpu_sleep(struct vcpu *v)
+{
+    sched_sleep(scheduler, v->sched, NOW());
+}
+
+void vcpu_yield(void)
+{
+    sched_vcpu_yield(scheduler, current->sched);
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void vcpu_block(void)
+{
+    vcpu_pause_flag_set(current, VPF_blocked);
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+void scheduler_dump(void)
+{
+    sched_dump(scheduler, NOW());
+}
+
+static void key_sched(char key, const struct cpu_user_regs *regs)
+{
+    (void)key;
+    (void)regs;
+    scheduler_dump();
+}
+KEYHANDLER('r', key_sched, "dump run queues");

@@ -1,0 +1,204 @@
+/*
+ * PV test-kernel runtime: console, strings, formatting, the test loop.
+ */
+#include "pvtest.h"
+
+start_info_t *start_info;
+static unsigned int passed, failed;
+extern const struct pvtest_case __tests_start[], __tests_end[];
+
+void *memset(void *d, int c, size_t n)
+{
+    unsigned char *p = d;
+    while (n--)
+        *p++ = (unsigned char)c;
+    return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    unsigned char *p = d;
+    const unsigned char *q = s;
+    while (n--)
+        *p++ = *q++;
+    return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    for (; n; n--, x++, y++)
+        if (*x != *y)
+            return *x - *y;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+static void put_num(char **p, char *end, unsigned long v, unsigned int base, int width, char pad)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    while (width-- > n && *p < end)
+        *(*p)++ = pad;
+    while (n && *p < end)
+        *(*p)++ = tmp[--n];
+}
+
+/* %s %c %d %ld %u %lu %x %lx %p, with width, '0' and '#'. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    char *p = buf, *end = buf + size - 1;
+
+    for (; *fmt && p < end; fmt++) {
+        int width = 0, lng = 0;
+        char pad = ' ';
+        bool alt = false;
+        if (*fmt != '%') {
+            *p++ = *fmt;
+            continue;
+        }
+        fmt++;
+        if (*fmt == '#')
+            alt = true, fmt++;
+        if (*fmt == '0')
+            pad = '0', fmt++;
+        while (*fmt >= '0' && *fmt <= '9')
+            width = width * 10 + (*fmt++ - '0');
+        while (*fmt == 'l')
+            lng++, fmt++;
+        switch (*fmt) {
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            while (s && *s && p < end)
+                *p++ = *s++;
+            break;
+        }
+        case 'c':
+            *p++ = (char)va_arg(ap, int);
+            break;
+        case 'd': {
+            long v = lng ? va_arg(ap, long) : va_arg(ap, int);
+            if (v < 0 && p < end) {
+                *p++ = '-';
+                v = -v;
+            }
+            put_num(&p, end, (unsigned long)v, 10, width, pad);
+            break;
+        }
+        case 'u':
+            put_num(&p, end, lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int), 10, width,
+                    pad);
+            break;
+        case 'p':
+            alt = true;
+            lng = 1;
+            /* fall through */
+        case 'x':
+            if (alt && p + 2 < end)
+                *p++ = '0', *p++ = 'x';
+            put_num(&p, end, lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int), 16, width,
+                    pad);
+            break;
+        default:
+            *p++ = *fmt;
+            break;
+        }
+    }
+    *p = '\0';
+    return (int)(p - buf);
+}
+
+void printk(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    HYPERVISOR_console_io(CONSOLEIO_write, n, buf);
+}
+
+const char *cmdline_option(const char *name)
+{
+    const char *s = (const char *)start_info->cmd_line;
+    size_t n = strlen(name);
+
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!memcmp(s, name, n) && s[n] == '=')
+            return s + n + 1;
+        while (*s && *s != ' ')
+            s++;
+    }
+    return NULL;
+}
+
+void pvtest_check(bool ok, const char *expr, const char *file, int line)
+{
+    if (ok) {
+        passed++;
+        return;
+    }
+    failed++;
+    printk("  FAILED: %s (%s:%d)\n", expr, file, line);
+}
+
+void pvtest_shutdown(unsigned int reason)
+{
+    struct sched_shutdown s = {.reason = reason};
+    for (;;)
+        HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+}
+
+static unsigned long parse_num(const char *s)
+{
+    unsigned long v = 0;
+    while (s && *s >= '0' && *s <= '9')
+        v = v * 10 + (unsigned long)(*s++ - '0');
+    return v;
+}
+
+void guest_main(start_info_t *si)
+{
+    unsigned long linger;
+
+    start_info = si;
+    traps_init();
+    printk("pvtest %s: starting, %lu pages, cmdline '%s'\n", pvtest_kernel_name, si->nr_pages,
+           (const char *)si->cmd_line);
+    size_t nr_tests =
+        ((uintptr_t)__tests_end - (uintptr_t)__tests_start) / sizeof(__tests_start[0]);
+
+    for (const struct pvtest_case *t = __tests_start; t < __tests_start + nr_tests; t++) {
+        unsigned int f = failed;
+        t->fn();
+        printk("  %s %s\n", failed == f ? "ok  " : "FAIL", t->name);
+    }
+    printk("pvtest %s: %u passed, %u failed\n", pvtest_kernel_name, passed, failed);
+    /* linger=N: let other domains run N rounds before this one ends. */
+    linger = parse_num(cmdline_option("linger"));
+    for (unsigned long i = 0; i < linger; i++)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    pvtest_shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}
