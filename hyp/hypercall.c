@@ -7,6 +7,7 @@
  * handler return -ENOSYS and are logged once each.
  */
 #include "hypercall.h"
+#include "cmdline.h"
 #include "console.h"
 #include "domain.h"
 #include "guest_access.h"
@@ -127,13 +128,26 @@ bool hypercall_clear_noreturn(void)
     return was;
 }
 
+/* hypercall_trace=N: log the first N hypercalls of every domain by name. */
+static unsigned int trace_first;
+OPTION_UINT("hypercall_trace", trace_first);
+
+static void trace(unsigned long nr, const unsigned long args[5])
+{
+    struct domain *d = current->domain;
+    unsigned long n = __atomic_add_fetch(&d->hypercalls_made, 1, __ATOMIC_RELAXED);
+
+    if (n <= trace_first)
+        pr_info("d%u: hypercall %lu: %s(%#lx, %#lx, %#lx, %#lx, %#lx)\n", d->domain_id, n,
+                hypercall_name(nr), args[0], args[1], args[2], args[3], args[4]);
+}
+
 long hypercall_dispatch(unsigned long nr, const unsigned long args[5])
 {
-    if (nr < NR_HYPERCALLS && table[nr].fn) {
-        pr_debug("d%u: hypercall %s(%#lx, %#lx, %#lx)\n", current->domain->domain_id,
-                 table[nr].name, args[0], args[1], args[2]);
+    if (trace_first)
+        trace(nr, args);
+    if (nr < NR_HYPERCALLS && table[nr].fn)
         return table[nr].fn(args);
-    }
     unsigned long bit = 1UL << MIN(nr, 63UL);
     if (!(__atomic_fetch_or(&logged_unknown, bit, __ATOMIC_RELAXED) & bit))
         pr_warn("d%u: unimplemented hypercall %lu (%s): -ENOSYS\n", current->domain->domain_id, nr,

@@ -67,6 +67,8 @@ struct domain {
     struct vcpu *vcpu[MAX_VCPUS];
     struct sched_dom *sched;
 
+    unsigned long hypercalls_made; /* for hypercall_trace= */
+
     /* Console output of an unprivileged domain, printed by lines. */
     char console_line[160];
     unsigned int console_len;

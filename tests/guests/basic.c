@@ -226,6 +226,46 @@ PVTEST(descriptors)
     CHECK_EQ(HYPERVISOR_update_descriptor(start_info->mfn_list + 3, 0), -XEN_EINVAL);
 }
 
+/* pfn -> mfn through the p2m list the builder gave us. */
+static unsigned long virt_to_mfn(const void *p)
+{
+    unsigned long pfn = ((unsigned long)p - 0xffffffff80000000UL) >> 12;
+    return ((const unsigned long *)start_info->mfn_list)[pfn];
+}
+
+static uint64_t gdt_page[512] __attribute__((aligned(4096)));
+
+PVTEST(own_gdt)
+{
+    unsigned long frames[1] = {virt_to_mfn(gdt_page)};
+    unsigned long maddr = frames[0] << 12;
+    uint16_t ds;
+
+    /* Entry 2: flat data, written with DPL 0 as Linux does; entry 3 a
+     * 64-bit code segment. The hypervisor raises both to DPL 3. */
+    gdt_page[2] = 0x00cf93000000ffffUL;
+    gdt_page[3] = 0x00af9b000000ffffUL;
+    CHECK_EQ(HYPERVISOR_set_gdt(frames, 16), 0);
+    __asm__ volatile("mov %1, %%ds; mov %%ds, %0" : "=r"(ds) : "r"(0x13) : "memory");
+    CHECK_EQ(ds, 0x13);
+    __asm__ volatile("mov %0, %%ds" ::"r"(0));
+    /* A call gate, a TSS descriptor and a conforming code segment are refused. */
+    CHECK_EQ(HYPERVISOR_update_descriptor(maddr + 8 * 4, 0x0000ec0000100000UL), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_update_descriptor(maddr + 8 * 4, 0x0000890000000067UL), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_update_descriptor(maddr + 8 * 4, 0x00af9f000000ffffUL), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_update_descriptor(maddr + 8 * 4, 0x00cff3000000ffffUL), 0);
+    CHECK_EQ(gdt_page[4], 0x00cff3000000ffffUL);
+    __asm__ volatile("mov %1, %%ds; mov %%ds, %0" : "=r"(ds) : "r"(0x23) : "memory");
+    CHECK_EQ(ds, 0x23);
+    __asm__ volatile("mov %0, %%ds" ::"r"(0));
+    /* A gate written straight into the frame never reaches the CPU: loading
+     * its selector faults instead. */
+    gdt_page[5] = 0x0000ec0000100000UL;
+    CHECK_EQ(HYPERVISOR_set_gdt(frames, 16), -XEN_EINVAL);
+    gdt_page[5] = 0;
+    CHECK_EQ(HYPERVISOR_set_gdt(frames, 16), 0);
+}
+
 PVTEST(debug_registers)
 {
     CHECK_EQ(HYPERVISOR_set_debugreg(0, 0xffffffff80100000UL), 0);
@@ -265,6 +305,12 @@ PVTEST(callbacks)
     cb.address = 0xffffffff80100000UL;
     CHECK_EQ(HYPERVISOR_callback_op(CALLBACKOP_register, &cb), -XEN_EINVAL);
     CHECK_EQ(HYPERVISOR_stack_switch(0, 0), -XEN_EINVAL);
+    /* The old interface: event, failsafe and syscall in one call. */
+    CHECK_EQ(HYPERVISOR_set_callbacks(0xffffffff80100000UL, 0xffffffff80100000UL, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_callbacks(BAD_NONC, 0, 0), -XEN_EINVAL);
+    /* Trap-table entries pointing at the hypervisor are refused. */
+    trap_info_t bad[2] = {{.vector = 0x81, .cs = 0xe033, .address = BAD_HOLE}, {0}};
+    CHECK_EQ(HYPERVISOR_set_trap_table(bad), -XEN_EINVAL);
 }
 
 /* User mode: a stack, the code that runs there, and the way back. */

@@ -13,4 +13,54 @@ qemu_test guest-basic-smp1 --smp 1 --module "$G/pvtest-basic.elf" \
 qemu_test guest-basic-smp2 --smp 2 --cmdline "sched=sedf" --module "$G/pvtest-basic.elf" \
     --expect "$(verdict basic)" --exit success
 
+# Two domains at once: dom0 and a domU from the boot modules, sharing one
+# pCPU; the domU's console lines carry its prefix, its end is logged and
+# its memory returned.
+qemu_test guest-two-domains --smp 1 --cmdline "domain=1:64M:1" --unordered \
+    --module "$G/pvtest-basic.elf linger=3000" --module "$G/pvtest-basic.elf" \
+    --expect "$(verdict basic)" --expect "\(d1\) $(verdict basic)" \
+    --expect "domain 1 shut down \(poweroff\)" --expect "domain 1 destroyed, 16384 pages returned" \
+    --expect "domain 0 shut down \(poweroff\)" --exit success
+
+# FPU and SSE state of two domains interleaved on one pCPU.
+qemu_test guest-fpu-switches --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-fpu.elf seed=1 linger=2000" --module "$G/pvtest-fpu.elf seed=2" \
+    --expect "$(verdict fpu)" --expect "\(d1\) $(verdict fpu)" --exit success
+
+# A guest faulting with no handler is crashed alone, with a report.
+qemu_test guest-crash-contained --smp 2 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf linger=3000" --module "$G/pvtest-crash.elf" \
+    --expect "\(d1\) pvtest crash: clearing the trap table" \
+    --expect "d1v0: #PF page fault \(vector 14, error 0x6\) with no guest handler" \
+    --expect "d1v0: faulting address 0000000000001234" \
+    --expect "CPU [0-9], guest context \(d1v0, kernel mode\)" \
+    --expect "domain 1 crashed: guest trap with no handler" \
+    --expect "domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
+
+# A hostile guest: random hypercalls and arguments. It may be crashed in
+# phase 2; the hypervisor and dom0 must carry on.
+qemu_test guest-fuzz --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf linger=20000" --module "$G/pvtest-fuzz.elf calls=20000" \
+    --expect "\(d1\) pvtest fuzz: phase 1 survived 20000 calls" \
+    --expect "\(d1\) pvtest fuzz: phase 2 survived|domain 1 (crashed|shut down)" \
+    --expect "$(verdict basic)" --exit success --timeout 120
+
+# Serial input switched to dom0 with three Ctrl-A, read with CONSOLEIO_read.
+qemu_test guest-console-input --module "$G/pvtest-console.elf" \
+    --send "waiting for input=>"$'\x01\x01\x01'"hello dom0"$'\r' \
+    --expect "serial input to DOM0" --expect "pvtest console: got 'hello dom0'" \
+    --expect "$(verdict console)" --exit success
+
+# Debian's stock kernel is accepted by the loader and runs in ring 3: its
+# first hypercalls are logged by name (it stops at the first PV MMU call
+# until that exists, and dom0 crashing ends the machine).
+if [ -f "$G/vmlinux-debian.elf" ]; then
+    qemu_test guest-debian-kernel-starts --mem 1024 --cmdline "hypercall_trace=8 dom0_mem=256M" \
+        --module "$G/vmlinux-debian.elf console=hvc0" --allow-fatal \
+        --expect "d0: linux 2.6 kernel, entry 0xffffffff8[0-9a-f]+, virt base 0xffffffff80000000" \
+        --expect "d0: hypercall 1: xen_version\(0x6," \
+        --expect "d0: hypercall 2: memory_op\(0xc," \
+        --expect "d0: hypercall 3: update_va_mapping" --exit failure
+fi
+
 qemu_summary

@@ -9,6 +9,8 @@
 #     --cmdline "ARGS"      hypervisor command line
 #     --module "FILE ARGS"  a multiboot module and its command line (repeatable)
 #     --expect RE           an extended regex that must appear, in order (repeatable)
+#     --unordered           the expected lines may appear in any order (several
+#                           domains print concurrently)
 #     --forbid RE           a regex that must not appear (repeatable); the fatal
 #                           markers (FATAL TRAP, PANIC, ASSERTION FAILED,
 #                           self-test FAILED) are
@@ -43,7 +45,7 @@ qemu_base_args() {
 qemu_test() {
     local name=$1
     shift
-    local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0
+    local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0 unordered=0
     local -a modules=() expects=() forbids=() sends=() ready=()
     while [ $# -gt 0 ]; do
         case $1 in
@@ -58,6 +60,7 @@ qemu_test() {
         --ready) ready=("$2" "$3"); shift 3 ;;
         --exit) exit_mode=$2; shift 2 ;;
         --allow-fatal) allow_fatal=1; shift ;;
+        --unordered) unordered=1; shift ;;
         *) echo "qemu_test: unknown option $1" >&2; return 2 ;;
         esac
     done
@@ -99,7 +102,7 @@ qemu_test() {
         for i in "${!expects[@]}"; do
             local m
             m=$(grep -E -m1 -- "${expects[i]}" <<<"$rest") || break
-            rest=${rest#*"$m"}
+            [ "$unordered" -eq 1 ] || rest=${rest#*"$m"}
             next=$((i + 1))
         done
         for re in "${forbids[@]}"; do
@@ -148,7 +151,7 @@ qemu_test() {
                 verdict="missing line matching: ${expects[i]}"
                 break
             fi
-            rest=${rest#*"$m"}
+            [ "$unordered" -eq 1 ] || rest=${rest#*"$m"}
         done
     fi
     if [ -z "$verdict" ]; then

@@ -137,9 +137,13 @@ void pv_deliver_pending_trap(struct vcpu *v)
 
     v->arch.trap_bounce.pending = false;
     if (!ti->address) {
-        printk_lvl(LOG_ERR, "d%uv%u: %s (vector %u, error %#x) with no guest handler\n",
-                   v->domain->domain_id, v->vcpu_id, trap_name(vec), vec,
-                   v->arch.trap_bounce.error_code);
+        if (v->arch.trap_bounce.has_error_code)
+            printk_lvl(LOG_ERR, "d%uv%u: %s (vector %u, error %#x) with no guest handler\n",
+                       v->domain->domain_id, v->vcpu_id, trap_name(vec), vec,
+                       v->arch.trap_bounce.error_code);
+        else
+            printk_lvl(LOG_ERR, "d%uv%u: %s (vector %u) with no guest handler\n",
+                       v->domain->domain_id, v->vcpu_id, trap_name(vec), vec);
         if (vec == TRAP_page_fault)
             printk_lvl(LOG_ERR, "d%uv%u: faulting address %016lx\n", v->domain->domain_id,
                        v->vcpu_id, v->arch.trap_bounce.cr2);
