@@ -10,7 +10,7 @@ const char pvtest_kernel_name[] = "console";
 
 PVTEST(read_input)
 {
-    char buf[64], line[64];
+    char buf[64], line[64] = {0};
     unsigned int len = 0;
 
     printk("pvtest console: waiting for input\n");
