@@ -87,6 +87,8 @@ void xs_daemon_destroy(struct xs_daemon *d)
     free(d->socket_path);
     xs_tree_fini(&d->tree);
     xs_domain_fini(d);
+    if (d->ring_env.fini)
+        d->ring_env.fini(d->ring_env.ctx);
     free(d);
     if (--rcu_registrations == 0)
         rcu_unregister_thread();

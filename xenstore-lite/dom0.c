@@ -127,6 +127,16 @@ static void dom0_drain(void *ctx)
         perror("xenstored: unmasking event channels");
 }
 
+static void dom0_fini(void *ctx)
+{
+    struct dom0_env *e = ctx;
+
+    close(e->evtchn);
+    close(e->gntdev);
+    close(e->backend);
+    free(e); /* rings were unmapped as their connections went */
+}
+
 /*
  * Open the devices under devdir (normally /dev/xen) and fill env.
  * Returns 0, or -1 with errno set (startup: the caller exits).
@@ -166,6 +176,7 @@ int xs_dom0_env_open(struct xs_ring_env *env, const char *devdir)
         .notify = dom0_notify,
         .fd = e->evtchn,
         .drain = dom0_drain,
+        .fini = dom0_fini,
     };
     return 0;
 }

@@ -135,6 +135,7 @@ struct xs_txn {
     struct xs_txn_ent **buckets;
     struct xs_txn_ent *ohead, **otail; /* first-touch order */
     int32_t *node_delta;               /* per-domid node count change, lazily allocated */
+    uint32_t created;                  /* nodes it created (its owner's quota counts them) */
 };
 
 /* transaction.c */

@@ -17,7 +17,7 @@ XS_CFLAGS := $(HOST_CFLAGS) $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client
 # The daemon core: everything but main(), shared by the daemon, the unit
 # tests and the fuzz target.
 XS_CORE := wire tree perms view transaction watch ops handlers control conn unix ring domain daemon \
-           dom0
+           dom0 filering
 XS_CORE_OBJS := $(XS_CORE:%=$(XS_OUT)/obj/%.o)
 XS_CLIENT_OBJS := $(XS_OUT)/obj/client/xs_client.o
 XS_TOOLS := xenstore-read xenstore-write xenstore-ls xenstore-list xenstore-rm xenstore-watch \
@@ -49,7 +49,7 @@ ALL_TARGETS += $(XS_OUT)/xenstored $(XS_OUT)/xs $(XS_TOOLS:%=$(XS_OUT)/%) \
 # --- optimised builds: dom0's static daemon, and the bench ----------------
 # dom0 runs the daemon as a static binary (plain C + libc + liburcu); the
 # bench measures the same optimised code, not the sanitizer build.
-XS_OPT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client
+XS_OPT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client
 XS_OPT_OBJS   := $(XS_CORE:%=$(XS_OUT)/opt/%.o)
 
 $(XS_OUT)/opt/%.o: $(XS_SRC)/%.c
@@ -114,7 +114,7 @@ UNIT_TESTS += $(XS_TOUT)/differential
 
 # --- libFuzzer target over the request path (clang) ------------------------
 XS_FUZZ_CC     := clang
-XS_FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+XS_FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -MMD -MP -fno-omit-frame-pointer \
                   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                   $(XS_URCU) -I$(XS_SRC)
 XS_FUZZ_OBJS   := $(XS_CORE:%=$(XS_TOUT)/fuzz/%.o) $(XS_TOUT)/fuzz/fuzz_request.o

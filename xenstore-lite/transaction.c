@@ -121,12 +121,15 @@ void xs_txn_queue_events(struct xs_txn *t, struct xs_events *e)
     xs_events_init(e);
 }
 
-/* ENOSPC when the connection has its quota of open transactions. */
+/*
+ * ENOSPC past the quota of open transactions. Like xenstored 4.17 we
+ * refuse only once more than the quota are open, so quota + 1 may be.
+ */
 int xs_txn_start(struct xs_conn *c, uint32_t *id)
 {
     struct xs_txn *t;
 
-    if (!xs_conn_privileged(c) && c->ntxns >= c->d->quota.transactions)
+    if (!xs_conn_privileged(c) && c->ntxns > c->d->quota.transactions)
         return ENOSPC;
     t = calloc(1, sizeof(*t));
     if (!t)

@@ -79,6 +79,8 @@ static void account(struct xs_view *v, const struct xs_node *old, const struct x
     unsigned from = old ? old->perms[0].domid : XS_DOMID_MAX;
     unsigned to = n ? n->perms[0].domid : XS_DOMID_MAX;
 
+    if (v->txn && !old && n)
+        v->txn->created++;
     if (from == to)
         return;
     if (v->txn) {
@@ -142,13 +144,18 @@ int xs_view_remove(struct xs_view *v, const struct xs_node *old)
     return 0;
 }
 
-/* Nodes domid owns as this view sees it (quota checks). */
+/*
+ * Nodes domid owns, for its quota: inside a transaction, what it owns plus
+ * what the transaction created; removals count only once committed
+ * (xenstored 4.17, as differential.sh shows). Only an unprivileged
+ * connection's own domain is checked, and it owns whatever it creates.
+ */
 int32_t xs_view_owned(struct xs_view *v, unsigned domid)
 {
     const struct xs_domain *dom = xs_domain_get(v->d, domid, false);
     int32_t n = dom ? (int32_t)dom->nodes : 0;
 
-    if (v->txn && v->txn->node_delta)
-        n += v->txn->node_delta[domid];
+    if (v->txn)
+        n += (int32_t)v->txn->created;
     return n;
 }

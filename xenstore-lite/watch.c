@@ -145,7 +145,10 @@ void xs_watch_fire_special(struct xs_daemon *d, const char *special, unsigned do
     }
 }
 
-/* Add a watch and queue its initial event. ENOSPC over quota, EEXIST twice. */
+/*
+ * Add a watch. EEXIST for the same path and token twice; E2BIG once more
+ * than the quota are set (xenstored 4.17's error and count).
+ */
 int xs_watch_add(struct xs_conn *c, const char *path, const char *token, bool relative)
 {
     size_t plen = strlen(path) + 1;
@@ -154,8 +157,8 @@ int xs_watch_add(struct xs_conn *c, const char *path, const char *token, bool re
     for (w = c->watches; w; w = w->next)
         if (strcmp(w->path, path) == 0 && strcmp(w->token, token) == 0)
             return EEXIST;
-    if (!xs_conn_privileged(c) && c->nwatches >= c->d->quota.watches)
-        return ENOSPC;
+    if (!xs_conn_privileged(c) && c->nwatches > c->d->quota.watches)
+        return E2BIG;
     w = calloc(1, sizeof(*w) + plen);
     if (!w)
         return ENOMEM;

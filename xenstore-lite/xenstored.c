@@ -5,7 +5,8 @@
  *             [--dom0[=DEVDIR]]
  *
  * --dom0 serves guests' rings and dom0's own through the Xen devices of
- * Linux dom0 (DEVDIR, default /dev/xen; see dom0.c).
+ * Linux dom0 (DEVDIR, default /dev/xen; see dom0.c). --file-rings DIR
+ * takes guest rings from files instead, for tests (see filering.c).
  *
  * Startup errors are fatal (vmd style); at run time errors are per
  * request or per connection and never stop the daemon. SIGTERM/SIGINT end
@@ -34,7 +35,7 @@ static void on_signal(int sig)
 static void usage(void)
 {
     fprintf(stderr, "usage: xenstored [--socket PATH] [--quota NAME=N]... [--pid-file FILE] [-V]\n"
-                    "                 [--dom0[=DEVDIR]]\n"
+                    "                 [--dom0[=DEVDIR] | --file-rings DIR]\n"
                     "quotas: nodes node-size watches transactions outstanding\n"
                     "        transaction-nodes permissions\n");
     exit(2);
@@ -71,11 +72,12 @@ int main(int argc, char **argv)
         {"verbose", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {"dom0", optional_argument, NULL, 'D'},
+        {"file-rings", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     struct xs_daemon_opts o = {.socket_path = NULL, .quota = XS_QUOTA_DEFAULT};
-    const char *pidfile = NULL, *env = getenv("XENSTORED_PATH"), *devdir = NULL;
-    struct xs_ring_env dom0_env;
+    const char *pidfile = NULL, *env = getenv("XENSTORED_PATH"), *devdir = NULL, *ringdir = NULL;
+    struct xs_ring_env dom0_env; /* or the file rings */
     struct xs_daemon *d;
     bool verbose = false;
     int opt;
@@ -98,11 +100,14 @@ int main(int argc, char **argv)
         case 'D':
             devdir = optarg ? optarg : "/dev/xen";
             break;
+        case 'R':
+            ringdir = optarg;
+            break;
         default:
             usage();
         }
     }
-    if (optind != argc)
+    if (optind != argc || (devdir && ringdir))
         usage();
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_signal);
@@ -111,6 +116,13 @@ int main(int argc, char **argv)
         if (xs_dom0_env_open(&dom0_env, devdir) < 0) {
             fprintf(stderr, "xenstored: cannot open Xen devices in %s: %s\n", devdir,
                     strerror(errno));
+            return 1;
+        }
+        o.ring_env = &dom0_env;
+    }
+    if (ringdir) {
+        if (xs_file_rings_open(&dom0_env, ringdir) < 0) {
+            fprintf(stderr, "xenstored: cannot open %s/kick: %s\n", ringdir, strerror(errno));
             return 1;
         }
         o.ring_env = &dom0_env;

@@ -21,8 +21,8 @@ struct xs_conn;
 struct xs_quota {
     unsigned nodes;        /* nodes a domain may own (ENOSPC) */
     unsigned node_size;    /* value + perms + child names of one node (ENOSPC) */
-    unsigned watches;      /* watches per connection (ENOSPC) */
-    unsigned transactions; /* open transactions per connection (ENOSPC) */
+    unsigned watches;      /* watches per connection, + 1 (E2BIG), as xenstored 4.17 */
+    unsigned transactions; /* open transactions per connection, + 1 (ENOSPC), ditto */
     unsigned outstanding;  /* queued replies before input is no longer read */
     unsigned txn_nodes;    /* distinct nodes one transaction may touch (ENOSPC) */
     unsigned perms;        /* permission entries per node (ENOSPC) */
@@ -56,6 +56,8 @@ struct xs_ring_env {
     int fd;
     /* Drain pending notifications (called when fd is readable). */
     void (*drain)(void *ctx);
+    /* Release ctx when the daemon goes (optional). */
+    void (*fini)(void *ctx);
 };
 
 struct xs_daemon_opts {
@@ -83,6 +85,8 @@ int xs_daemon_attach_ring(struct xs_daemon *d, unsigned domid, void *page, int l
 /* Number of live connections (tests). */
 unsigned xs_daemon_conn_count(const struct xs_daemon *d);
 
+/* filering.c: rings as files, kicks through a FIFO, for tests (see the file). */
+int xs_file_rings_open(struct xs_ring_env *env, const char *dir);
 /* dom0.c: the ring environment of Linux dom0 (see the file). */
 int xs_dom0_env_open(struct xs_ring_env *env, const char *devdir);
 int xs_dom0_attach_self(struct xs_daemon *d, const struct xs_ring_env *env);

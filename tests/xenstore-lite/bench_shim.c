@@ -6,6 +6,12 @@
  * dom0's ring page and port (/proc/xen/xsd_kva, /proc/xen/xsd_port) become
  * files in $XS_SHIM_DIR. Requests then reach it only over its unix
  * socket, which is what the bench measures. Never used by the daemon.
+ *
+ * For differential.sh it also lets guests in: a guest's ring page (its
+ * reserved grant) is the file $XS_SHIM_DIR/ring-<domid>, and its event
+ * channel kicks arrive as 4-byte port numbers written to the FIFO
+ * $XS_SHIM_DIR/kick, which is what xenevtchn_fd() and _pending() read.
+ * Interdomain port for domid d is d + 100.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -22,6 +28,26 @@
 
 static int dummy_handle;
 static int evtchn_pipe[2] = {-1, -1};
+static int kick_fd = -1;
+
+/* The kick FIFO when $XS_SHIM_DIR has one, else a pipe nobody writes. */
+static int event_fd(void)
+{
+    const char *dir = getenv("XS_SHIM_DIR");
+    char path[512];
+
+    if (kick_fd >= 0)
+        return kick_fd;
+    if (dir) {
+        snprintf(path, sizeof(path), "%s/kick", dir);
+        kick_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (kick_fd >= 0)
+            return kick_fd;
+    }
+    if (evtchn_pipe[0] < 0 && pipe(evtchn_pipe) < 0)
+        return -1;
+    return evtchn_pipe[0];
+}
 
 xc_interface *xc_interface_open(xentoollog_logger *l, xentoollog_logger *dl, unsigned flags)
 {
@@ -53,9 +79,7 @@ xenevtchn_handle *xenevtchn_open(xentoollog_logger *logger, unsigned open_flags)
 {
     (void)logger;
     (void)open_flags;
-    if (evtchn_pipe[0] < 0 && pipe(evtchn_pipe) < 0)
-        return NULL;
-    return (xenevtchn_handle *)&dummy_handle;
+    return event_fd() < 0 ? NULL : (xenevtchn_handle *)&dummy_handle;
 }
 
 xenevtchn_handle *xenevtchn_fdopen(struct xentoollog_logger *logger, int fd, unsigned open_flags)
@@ -73,7 +97,7 @@ int xenevtchn_close(xenevtchn_handle *xce)
 int xenevtchn_fd(xenevtchn_handle *xce)
 {
     (void)xce;
-    return evtchn_pipe[0]; /* never readable: no event ever fires */
+    return event_fd();
 }
 
 int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port)
@@ -87,8 +111,8 @@ xenevtchn_port_or_error_t xenevtchn_bind_interdomain(xenevtchn_handle *xce, uint
                                                      evtchn_port_t remote_port)
 {
     (void)xce;
-    (void)domid;
-    return (xenevtchn_port_or_error_t)remote_port + 10;
+    (void)remote_port;
+    return (xenevtchn_port_or_error_t)domid + 100;
 }
 
 xenevtchn_port_or_error_t xenevtchn_bind_virq(xenevtchn_handle *xce, unsigned int virq)
@@ -106,8 +130,12 @@ int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port)
 
 xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce)
 {
+    uint32_t port;
+
     (void)xce;
-    return -1;
+    if (read(event_fd(), &port, sizeof(port)) != (ssize_t)sizeof(port))
+        return -1;
+    return (xenevtchn_port_or_error_t)port;
 }
 
 int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port)
@@ -137,14 +165,25 @@ int xengnttab_set_max_grants(xengnttab_handle *xgt, uint32_t nr_grants)
     return 0;
 }
 
+/* A guest's ring: $XS_SHIM_DIR/ring-<domid>, shared with the test. */
 void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid, uint32_t ref, int prot)
 {
-    void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    const char *dir = getenv("XS_SHIM_DIR");
+    char path[512];
+    void *p;
+    int fd;
 
     (void)xgt;
-    (void)domid;
     (void)ref;
     (void)prot;
+    if (!dir)
+        return NULL;
+    snprintf(path, sizeof(path), "%s/ring-%u", dir, domid);
+    fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
     return p == MAP_FAILED ? NULL : p;
 }
 

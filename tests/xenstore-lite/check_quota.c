@@ -18,7 +18,7 @@ static struct th_client *d0, *g;
 static void setup(void)
 {
     const struct xs_quota q = {.nodes = 5,
-                               .node_size = 64,
+                               .node_size = 128,
                                .watches = 3,
                                .transactions = 2,
                                .outstanding = 4,
@@ -70,6 +70,15 @@ START_TEST(nodes_counted_in_transactions)
     ck_assert_str_eq(th_do(g, XS_WRITE, tx, "e|"), "ERR:ENOSPC");
     ck_assert_str_eq(th_do(g, XS_TRANSACTION_END, tx, "F|"), "OK|");
     ck_assert_str_eq(th_do(g, XS_WRITE, 0, "e|"), "OK|");
+    /* a removal frees quota only once committed (xenstored 4.17) */
+    ck_assert_str_eq(th_do(g, XS_WRITE, 0, "f|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_WRITE, 0, "g|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_WRITE, 0, "h|"), "OK|");
+    tx = th_txn(g);
+    ck_assert_str_eq(th_do(g, XS_RM, tx, "e|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_WRITE, tx, "i|"), "ERR:ENOSPC");
+    ck_assert_str_eq(th_do(g, XS_TRANSACTION_END, tx, "T|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_WRITE, 0, "i|"), "OK|");
 }
 END_TEST
 
@@ -77,11 +86,12 @@ START_TEST(node_size)
 {
     char args[200];
 
+    /* counted as xenstored stores a node: 24 + 8 per perm + value (128 here) */
     memset(args, 'v', sizeof(args));
     memcpy(args, "big|", 4);
-    args[4 + 80] = '\0';
+    args[4 + 97] = '\0';
     ck_assert_str_eq(th_do(g, XS_WRITE, 0, args), "ERR:ENOSPC");
-    args[4 + 40] = '\0';
+    args[4 + 96] = '\0';
     ck_assert_str_eq(th_do(g, XS_WRITE, 0, args), "OK|");
     memset(args + 4, 'w', 150);
     args[4 + 150] = '\0';
@@ -92,34 +102,42 @@ END_TEST
 
 START_TEST(node_size_counts_child_names)
 {
-    /* each child adds its name + NUL to the parent's size (64 here) */
-    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/a-long-child-name-one|"), "OK|");
-    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/a-long-child-name-two|"), "OK|");
-    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/a-long-child-name-three|"), "ERR:ENOSPC");
-    ck_assert_str_eq(th_do(g, XS_DIRECTORY, 0, "d|"),
-                     "a-long-child-name-one|a-long-child-name-two|");
-    ck_assert_str_eq(th_do(d0, XS_MKDIR, 0, "/local/domain/2/d/a-long-child-name-three|"), "OK|");
+    /* each child adds its name + NUL to the parent's size (32 + 41 + 41 fit in 128) */
+    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/first-child-name-made-forty-chars-long-1|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/first-child-name-made-forty-chars-long-2|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_MKDIR, 0, "d/first-child-name-made-forty-chars-long-3|"),
+                     "ERR:ENOSPC");
+    ck_assert_str_eq(
+        th_do(g, XS_DIRECTORY, 0, "d|"),
+        "first-child-name-made-forty-chars-long-1|first-child-name-made-forty-chars-long-2|");
+    ck_assert_str_eq(
+        th_do(d0, XS_MKDIR, 0, "/local/domain/2/d/first-child-name-made-forty-chars-long-3|"),
+        "OK|");
 }
 END_TEST
 
 START_TEST(watches_per_connection)
 {
+    /* quota 3: like xenstored 4.17, one more is allowed, then E2BIG */
     ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|1|"), "OK|");
     ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|2|"), "OK|");
     ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|3|"), "OK|");
-    ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|4|"), "ERR:ENOSPC");
-    ck_assert_str_eq(th_do(g, XS_UNWATCH, 0, "a|1|"), "OK|");
     ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|4|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|5|"), "ERR:E2BIG");
+    ck_assert_str_eq(th_do(g, XS_UNWATCH, 0, "a|1|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_WATCH, 0, "a|5|"), "OK|");
 }
 END_TEST
 
 START_TEST(transactions_per_connection)
 {
-    uint32_t t1 = th_txn(g), t2 = th_txn(g);
+    /* quota 2: like xenstored 4.17, one more may be open, then ENOSPC */
+    uint32_t t1 = th_txn(g), t2 = th_txn(g), t3 = th_txn(g);
 
     ck_assert_str_eq(th_do(g, XS_TRANSACTION_START, 0, "|"), "ERR:ENOSPC");
     ck_assert_str_eq(th_do(g, XS_TRANSACTION_END, t1, "F|"), "OK|");
     ck_assert_uint_ne(th_txn(g), t2);
+    ck_assert_uint_ne(t3, t2);
     ck_assert_uint_gt(th_txn(d0), 0);
     ck_assert_uint_gt(th_txn(d0), 0);
     ck_assert_uint_gt(th_txn(d0), 0);

@@ -95,8 +95,10 @@ static struct xs_daemon *fresh_daemon(void)
         if (p.v[i][0] != '@' && strcmp(p.v[i], "/") != 0)
             xs_tree_unpublish(&d->tree, p.v[i]);
         free(p.v[i]);
-        free(d->domains[p.owner[i]]);
-        d->domains[p.owner[i]] = NULL;
+        if (p.owner[i] < XS_DOMID_MAX) { /* perms may name any 16-bit id */
+            free(d->domains[p.owner[i]]);
+            d->domains[p.owner[i]] = NULL;
+        }
     }
     rcu_read_unlock();
     free(p.v);
