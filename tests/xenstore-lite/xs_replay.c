@@ -29,32 +29,8 @@
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
+#include "type_names.h"
 #include "xs_client.h"
-
-static const struct {
-    const char *name;
-    uint32_t type;
-} types[] = {
-    {"DIRECTORY", XS_DIRECTORY},
-    {"READ", XS_READ},
-    {"GET_PERMS", XS_GET_PERMS},
-    {"WATCH", XS_WATCH},
-    {"UNWATCH", XS_UNWATCH},
-    {"TRANSACTION_START", XS_TRANSACTION_START},
-    {"TRANSACTION_END", XS_TRANSACTION_END},
-    {"GET_DOMAIN_PATH", XS_GET_DOMAIN_PATH},
-    {"WRITE", XS_WRITE},
-    {"MKDIR", XS_MKDIR},
-    {"RM", XS_RM},
-    {"SET_PERMS", XS_SET_PERMS},
-    {"IS_DOMAIN_INTRODUCED", XS_IS_DOMAIN_INTRODUCED},
-    {"INTRODUCE", XS_INTRODUCE},
-    {"RELEASE", XS_RELEASE},
-    {"RESUME", XS_RESUME},
-    {"SET_TARGET", XS_SET_TARGET},
-    {"RESET_WATCHES", XS_RESET_WATCHES},
-    {"DIRECTORY_PART", XS_DIRECTORY_PART},
-};
 
 #define MAX_CLIENTS 8
 #define MAX_EVENTS  256
@@ -324,10 +300,7 @@ int main(int argc, char **argv)
         if (in_tx)
             *strchr(who, '@') = '\0';
         c = client(who, argv[1]);
-        for (k = 0; k < sizeof(types) / sizeof(types[0]); k++)
-            if (strcmp(types[k].name, tname) == 0)
-                type = types[k].type;
-        if (!c || type == XS_INVALID) {
+        if (!c || xs_type_by_name(tname, &type) < 0) {
             fprintf(stderr, "xs_replay: unknown client or type in '%s'\n", line);
             return 2;
         }

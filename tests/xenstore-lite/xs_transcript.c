@@ -23,36 +23,9 @@
 #include <string.h>
 
 #include "harness.h"
+#include "type_names.h"
 
 #define MAX_CLIENTS 8
-
-static const struct {
-    const char *name;
-    uint32_t type;
-} types[] = {
-    {"CONTROL", XS_CONTROL},
-    {"DIRECTORY", XS_DIRECTORY},
-    {"READ", XS_READ},
-    {"GET_PERMS", XS_GET_PERMS},
-    {"WATCH", XS_WATCH},
-    {"UNWATCH", XS_UNWATCH},
-    {"TRANSACTION_START", XS_TRANSACTION_START},
-    {"TRANSACTION_END", XS_TRANSACTION_END},
-    {"INTRODUCE", XS_INTRODUCE},
-    {"RELEASE", XS_RELEASE},
-    {"GET_DOMAIN_PATH", XS_GET_DOMAIN_PATH},
-    {"WRITE", XS_WRITE},
-    {"MKDIR", XS_MKDIR},
-    {"RM", XS_RM},
-    {"SET_PERMS", XS_SET_PERMS},
-    {"WATCH_EVENT", XS_WATCH_EVENT},
-    {"ERROR", XS_ERROR},
-    {"IS_DOMAIN_INTRODUCED", XS_IS_DOMAIN_INTRODUCED},
-    {"RESUME", XS_RESUME},
-    {"SET_TARGET", XS_SET_TARGET},
-    {"RESET_WATCHES", XS_RESET_WATCHES},
-    {"DIRECTORY_PART", XS_DIRECTORY_PART},
-};
 
 struct session {
     struct th *t;
@@ -84,20 +57,6 @@ static int client(struct session *s, const char *name)
     return (int)s->n++;
 }
 
-static int parse_type(const char *name, uint32_t *type)
-{
-    size_t i;
-    char *end;
-
-    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        if (strcmp(types[i].name, name) == 0) {
-            *type = types[i].type;
-            return 0;
-        }
-    *type = (uint32_t)strtoul(name, &end, 0);
-    return *end || end == name ? -1 : 0;
-}
-
 /* Replay one .in file, appending the transcript to out. */
 static int replay(const char *path, FILE *out)
 {
@@ -125,7 +84,7 @@ static int replay(const char *path, FILE *out)
             fprintf(out, "%s\n", line);
             continue;
         }
-        if (sscanf(line, "%31s %31s", who, tname) != 2 || parse_type(tname, &type)) {
+        if (sscanf(line, "%31s %31s", who, tname) != 2 || xs_type_by_name(tname, &type) < 0) {
             fprintf(stderr, "%s:%u: cannot parse '%s'\n", path, lineno, line);
             rc = -1;
             break;
