@@ -75,8 +75,12 @@ medians() {
 # Debian's, when it can be had.
 if [ ! -x "$debian" ] && [ "$(id -u)" -eq 0 ]; then
     echo "bench: installing xen-utils-4.17 for the comparison"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        xen-utils-4.17 >/dev/null 2>&1
+    # (apt's lists may be missing on a fresh machine: update once if needed)
+    for attempt in install update-then-install; do
+        [ $attempt = update-then-install ] && apt-get update -qq >/dev/null 2>&1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            xen-utils-4.17 >/dev/null 2>&1 && break
+    done
 fi
 compare=1
 if [ ! -x "$debian" ]; then

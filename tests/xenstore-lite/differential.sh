@@ -27,8 +27,12 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
 
 if [ ! -x "$debian" ] && [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        xen-utils-4.17 >/dev/null 2>&1
+    # (apt's lists may be missing on a fresh machine: update once if needed)
+    for attempt in install update-then-install; do
+        [ $attempt = update-then-install ] && apt-get update -qq >/dev/null 2>&1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            xen-utils-4.17 >/dev/null 2>&1 && break
+    done
 fi
 if [ ! -x "$debian" ]; then
     echo "differential: Debian's xenstored is not installed (xen-utils-4.17)"
