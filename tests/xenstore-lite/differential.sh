@@ -24,7 +24,15 @@ out=build/xenstore-lite
 debian=/usr/lib/xen-4.17/bin/xenstored
 dir=$(mktemp -d /tmp/xs-diff-XXXXXX)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
+cleanup() {
+    local p
+    for p in "${pids[@]}"; do
+        kill "$p" 2>/dev/null
+        wait "$p" 2>/dev/null
+    done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
 
 if [ ! -x "$debian" ] && [ "$(id -u)" -eq 0 ]; then
     # (apt's lists may be missing on a fresh machine: update once if needed)
@@ -67,14 +75,26 @@ for script in tests/xenstore-lite/differential/*.in; do
     fi
     "$tout/xs_replay" "$dir/lite.sock" "$script" "$dir/lite" >"$dir/$name.lite"
     "$tout/xs_replay" "$dir/xen/socket" "$script" "$dir/xen" >"$dir/$name.xen"
-    if diff -u --label "xenstored 4.17" --label xenstore-lite "$dir/$name.xen" "$dir/$name.lite"; then
+    ok=1
+    if ! diff -u --label "xenstored 4.17" --label xenstore-lite "$dir/$name.xen" "$dir/$name.lite"; then
+        echo "differential: $name differs from Xen's xenstored (above)"
+        ok=0
+    fi
+    # ours (pids[0], the sanitizer build) must exit cleanly: no leak
+    kill "${pids[0]}" && wait "${pids[0]}"
+    lite_rc=$?
+    kill "${pids[1]}" 2>/dev/null
+    wait "${pids[1]}" 2>/dev/null
+    pids=()
+    if [ "$lite_rc" -ne 0 ]; then
+        echo "differential: $name: xenstore-lite exited with $lite_rc (leak or crash)"
+        ok=0
+    fi
+    if [ $ok = 1 ]; then
         pass=$((pass + 1))
     else
-        echo "differential: $name differs from Xen's xenstored (above)"
         fail=$((fail + 1))
     fi
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-    pids=()
 done
 echo "differential: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
