@@ -81,6 +81,10 @@ done
 # the daemon survived all of it
 kill -0 "$pid" 2>/dev/null; check "daemon alive" 0 $?
 
+# the multi-call form: xs <command>
+check "xs read" "1" "$("$out/xs" write /xs/k 1 && "$out/xs" read /xs/k)"
+"$out/xs" nosuchcommand 2>/dev/null; check "xs unknown command" 2 $?
+
 # chmod -r reaches the whole subtree
 "$out/xenstore-write" /r/a/b 1 && "$out/xenstore-chmod" -r /r b0 r7
 check "chmod -r" 'b = "1"  (b0,r7)' "$("$out/xenstore-ls" -p /r/a)"

@@ -114,7 +114,7 @@ static int ring_request(struct client *c, uint32_t type, uint32_t tx, const char
 
     memcpy(msg, &h, sizeof(h));
     memcpy(msg + sizeof(h), p, len);
-    while (waited < 5000) {
+    while (waited < 10000) { /* 10 s: a loaded machine, not a slow daemon */
         while (done < total && r->req_prod - r->req_cons < XENSTORE_RING_SIZE) {
             r->req[MASK_XENSTORE_IDX(r->req_prod)] = (char)msg[done++];
             __atomic_store_n(&r->req_prod, r->req_prod + 1, __ATOMIC_RELEASE);
