@@ -17,7 +17,8 @@ secs=${XS_FUZZ_SECONDS:-30}
 corpus=$(mktemp -d /tmp/xs-fuzz-XXXXXX)
 trap 'rm -rf "$corpus"' EXIT
 
-# Seeds: one file per request type, selector byte first (see fuzz_request.c).
+# Seeds: one file per request type, selector byte first (see fuzz_request.c:
+# 0xfc = dom0, 0xfd = guest 1, 64 bytes each).
 le32() { # a 32-bit little-endian integer as printf escapes
     printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) \
         $(($1 >> 16 & 255)) $(($1 >> 24 & 255))
@@ -30,20 +31,21 @@ seed() { # name selector type payload ('|' stands for NUL)
         printf '%s' "$4" | tr '|' '\0'
     } >"$corpus/$1"
 }
-seed read   '\xff' 2 '/keep|'
-seed write  '\xff' 11 'x|value'
-seed mkdir  '\xfe' 12 '/a/b/c|'
-seed rm     '\xfe' 13 '/keep|'
-seed dir    '\xff' 1 '/local/domain|'
-seed dirp   '\xfe' 22 '/|0|'
-seed perms  '\xff' 14 'x|n1|r0|'
-seed gperms '\xfe' 3 '@releaseDomain|'
-seed watch  '\xff' 4 'x|tok|'
-seed txn    '\xff' 6 '|'
-seed txend  '\xff' 7 'T|'
-seed intro  '\xfe' 8 '5|4096|3|'
-seed path   '\xfe' 10 '3|'
-seed ctrl   '\xfe' 0 'check|'
+seed read   '\xfd' 2 '/keep|'
+seed write  '\xfd' 11 'x|value'
+seed mkdir  '\xfc' 12 '/a/b/c|'
+seed rm     '\xfc' 13 '/keep|'
+seed dir    '\xfd' 1 '/local/domain|'
+seed dirp   '\xfc' 22 '/|0|'
+seed perms  '\xfd' 14 'x|n1|r0|'
+seed gperms '\xfc' 3 '@releaseDomain|'
+seed watch  '\xfd' 4 'x|tok|'
+seed txn    '\xfd' 6 '|'
+seed txend  '\xfd' 7 'T|'
+seed intro  '\xfc' 8 '5|4096|3|'
+seed path   '\xfc' 10 '3|'
+seed ctrl   '\xfc' 0 'check|'
+seed intro2 '\xfc' 8 '2|1|1|'
 
 # -detect_leaks=0: node versions are freed after an RCU grace period, so
 # an input's mallocs and frees never balance and libFuzzer would scan the

@@ -1,13 +1,14 @@
 /*
  * fuzz_request.c: libFuzzer target over the request path — framing,
- * argument parsing, paths, permissions, transactions, watches — fed
- * through the ring transport of two connections, dom0's (privileged) and
- * guest 1's.
+ * argument parsing, paths, permissions, transactions, watches, domains —
+ * fed through the ring transport: dom0's connection (privileged), guest
+ * 1's, and the rings of guests 2 and 3, which exist once dom0 INTRODUCEs
+ * them (any gfn and port: the ring environment here hands out the pages).
  *
  * Input: a sequence of chunks, each a selector byte then up to
- * (selector >> 1) + 1 bytes for dom0 (selector bit 0 clear) or the guest
- * (set). After each chunk the daemon runs and both response rings are
- * drained. Oracles besides the sanitizers: the tree stays consistent
+ * (selector >> 2) + 1 bytes for ring (selector & 3): dom0, guest 1,
+ * guest 2, guest 3. After each chunk the daemon runs and every response
+ * ring is drained. Oracles besides the sanitizers: the tree stays consistent
  * (every listed child exists, every node is listed by its parent), and
  * the node the guest may not touch keeps its committed value unless dom0
  * was fed something.
@@ -22,6 +23,27 @@
 #include <string.h>
 
 #include "private.h"
+
+#define NRINGS 4
+
+/* The pages of this input's rings: index = domid. */
+static struct xenstore_domain_interface *cur_rings;
+
+static void *fuzz_map(void *ctx, unsigned domid, unsigned long gfn)
+{
+    (void)ctx;
+    (void)gfn;
+    return domid >= 2 && domid < NRINGS ? &cur_rings[domid] : NULL;
+}
+
+static int fuzz_bind(void *ctx, unsigned domid, unsigned port)
+{
+    (void)ctx;
+    (void)port;
+    return (int)domid + 100;
+}
+
+static const struct xs_ring_env fuzz_env = {.map = fuzz_map, .bind = fuzz_bind, .fd = -1};
 
 static void drain(struct xenstore_domain_interface *r)
 {
@@ -76,7 +98,7 @@ static struct xs_daemon *fresh_daemon(void)
     size_t i;
 
     if (!d) {
-        struct xs_daemon_opts o = {NULL, XS_QUOTA_DEFAULT, NULL};
+        struct xs_daemon_opts o = {NULL, XS_QUOTA_DEFAULT, &fuzz_env};
 
         d = xs_daemon_create(&o);
         if (!d)
@@ -103,7 +125,7 @@ static struct xs_daemon *fresh_daemon(void)
     rcu_read_unlock();
     free(p.v);
     free(p.owner);
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < NRINGS; i++) {
         free(d->domains[i]);
         d->domains[i] = NULL;
     }
@@ -115,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct xs_perm guest_home[] = {{1, XS_PERM_NONE}};
     static const struct xs_perm keep_perm[] = {{0, XS_PERM_NONE}};
-    struct xenstore_domain_interface *rings = calloc(2, sizeof(*rings));
+    struct xenstore_domain_interface *rings = calloc(NRINGS, sizeof(*rings));
     struct xs_daemon *d = fresh_daemon();
     bool dom0_fed = false;
     char msg[256];
@@ -124,6 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (!d || !rings)
         abort();
+    cur_rings = rings;
     rcu_read_lock();
     xs_tree_publish(&d->tree, xs_node_new("/keep", keep_perm, 1, "safe", 4, NULL, 0));
     xs_tree_publish(&d->tree, xs_node_new("/local", keep_perm, 1, NULL, 0, "domain", 7));
@@ -137,24 +160,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!xs_ring_connect(d, 0, &rings[0], 0) || !xs_ring_connect(d, 1, &rings[1], 1))
         abort();
     while (off < size) {
-        unsigned sel = data[off++];
-        size_t n = (sel >> 1) + 1, sent = 0;
-        struct xenstore_domain_interface *r = &rings[sel & 1];
+        unsigned sel = data[off++], i;
+        size_t n = (sel >> 2) + 1, sent = 0;
+        struct xenstore_domain_interface *r = &rings[sel & 3];
 
         if (n > size - off)
             n = size - off;
-        dom0_fed |= (sel & 1) == 0 && n > 0;
+        dom0_fed |= (sel & 3) == 0 && n > 0;
         for (rounds = 0; sent < n && rounds < 16; rounds++) {
             sent += feed(d, r, data + off + sent, n - sent);
-            drain(&rings[0]);
-            drain(&rings[1]);
+            for (i = 0; i < NRINGS; i++)
+                drain(&rings[i]);
         }
         off += n;
     }
     for (rounds = 0; rounds < 4; rounds++) {
+        unsigned i;
+
         xs_daemon_kick(d);
-        drain(&rings[0]);
-        drain(&rings[1]);
+        for (i = 0; i < NRINGS; i++)
+            drain(&rings[i]);
     }
     rcu_read_lock();
     if (xs_tree_check(d, msg, sizeof(msg))) {
