@@ -134,8 +134,12 @@ struct xs_txn {
     unsigned nbuckets;
     struct xs_txn_ent **buckets;
     struct xs_txn_ent *ohead, **otail; /* first-touch order */
-    int32_t *node_delta;               /* per-domid node count change, lazily allocated */
-    uint32_t created;                  /* nodes it created (its owner's quota counts them) */
+    struct xs_delta {
+        uint16_t domid;
+        int32_t nodes;
+    } * deltas; /* node count changes per owner, applied at commit */
+    unsigned ndeltas, cap_deltas;
+    uint32_t created; /* nodes it created (its owner's quota counts them) */
 };
 
 /* transaction.c */

@@ -75,7 +75,7 @@ static void txn_free(struct xs_txn *t)
             e = next;
         }
     }
-    free(t->node_delta);
+    free(t->deltas);
     free(t->buckets);
     free(t);
 }
@@ -194,7 +194,7 @@ static bool txn_conflicts(struct xs_daemon *d, struct xs_txn *t)
 
 static void txn_publish(struct xs_daemon *d, struct xs_txn *t)
 {
-    unsigned b, dom;
+    unsigned b, i;
 
     for (b = 0; b < TXN_BUCKETS; b++) {
         struct xs_txn_ent *e;
@@ -210,10 +210,9 @@ static void txn_publish(struct xs_daemon *d, struct xs_txn *t)
             }
         }
     }
-    if (t->node_delta)
-        for (dom = 0; dom < XS_DOMID_MAX; dom++)
-            if (t->node_delta[dom])
-                xs_domain_nodes_adjust(d, dom, t->node_delta[dom]);
+    for (i = 0; i < t->ndeltas; i++)
+        if (t->deltas[i].nodes)
+            xs_domain_nodes_adjust(d, t->deltas[i].domid, t->deltas[i].nodes);
 }
 
 /*

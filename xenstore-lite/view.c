@@ -62,16 +62,30 @@ int xs_view_get(struct xs_view *v, const char *path, const struct xs_node **out)
     return *out ? 0 : ENOENT;
 }
 
+/* A transaction touches few owners: a short list, searched linearly. */
 static void txn_delta(struct xs_txn *t, unsigned domid, int32_t delta)
 {
-    if (!t->node_delta) {
-        t->node_delta = calloc(XS_DOMID_MAX, sizeof(*t->node_delta));
-        if (!t->node_delta) {
+    unsigned i;
+
+    for (i = 0; i < t->ndeltas; i++)
+        if (t->deltas[i].domid == domid) {
+            t->deltas[i].nodes += delta;
+            return;
+        }
+    if (t->ndeltas == t->cap_deltas) {
+        unsigned cap = t->cap_deltas ? t->cap_deltas * 2 : 4;
+        struct xs_delta *d = realloc(t->deltas, cap * sizeof(*d));
+
+        if (!d) {
             t->failed = true; /* cannot account: refuse to commit */
             return;
         }
+        t->deltas = d;
+        t->cap_deltas = cap;
     }
-    t->node_delta[domid] += delta;
+    t->deltas[t->ndeltas].domid = (uint16_t)domid;
+    t->deltas[t->ndeltas].nodes = delta;
+    t->ndeltas++;
 }
 
 static void account(struct xs_view *v, const struct xs_node *old, const struct xs_node *n)
