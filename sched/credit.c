@@ -24,7 +24,9 @@
  *
  * Caps (non-work-conserving): a capped domain earns at most cap% of one
  * pCPU per period; a vCPU whose credit falls below -(its share of that)
- * is parked (not runnable) until accounting brings it back to >= 0.
+ * is parked (not runnable) until accounting brings it back to >= 0. The
+ * check runs at accounting, at ticks and (unlike Xen) whenever a capped
+ * vCPU is charged, so short-burst vCPUs that ticks never catch are held too.
  * Unlike uncapped vCPUs, a capped vCPU's debt is never clamped, so over a
  * long run it cannot exceed its cap.
  *
@@ -400,8 +402,21 @@ static struct sched_decision csched_schedule(struct sched *s, unsigned int cpu,
     unsigned int best;
 
     ASSERT(sched_env_lock_held(&s->lock));
-    if (cprev)
+    if (cprev) {
         burn(cprev, now);
+        /*
+         * A capped vCPU is held to its cap at every charge, not only when a
+         * tick happens to catch it: a vCPU that runs in short bursts (I/O)
+         * would otherwise escape both the tick and the cap. It must be
+         * active to earn its credit back while parked.
+         */
+        if (cv_dom(cprev)->cap) {
+            if (!link_linked(&cprev->active_node))
+                acct_start(prv, cprev);
+            if (cprev->credit < -cap_floor(prv, cv_dom(cprev)))
+                park(s, cprev);
+        }
+    }
     if (now >= prv->next_acct) {
         csched_acct(s, now);
         prv->next_acct += prv->tslice;
@@ -411,7 +426,8 @@ static struct sched_decision csched_schedule(struct sched *s, unsigned int cpu,
     if (now >= pc->next_tick) {
         if (cprev)
             csched_tick(s, cprev);
-        pc->next_tick = now + prv->tick;
+        /* Ticks fall on multiples of the tick period, as Xen aligns them. */
+        pc->next_tick = (now / prv->tick + 1) * prv->tick;
     }
     runq_sort(prv, pc);
     best = runq_best_pri(pc);

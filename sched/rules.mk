@@ -50,7 +50,7 @@ $(BUILD)/sched/sched-bench: $(SCHED_OPT_OBJS) $(BUILD)/sched/opt/sim/bench.o
 	$(HOST_CC) -o $@ $^ -lm
 
 # Unit tests (Check), one executable per scheduler plus the core.
-SCHED_TESTS := core credit sedf
+SCHED_TESTS := core credit sedf stress
 SCHED_TEST_BINS := $(patsubst %,$(BUILD)/tests/sched/check_%,$(SCHED_TESTS))
 
 $(BUILD)/tests/sched/%.o: tests/sched/%.c | $(SCHED_XEN_INC)/xen

@@ -463,7 +463,8 @@ static void finish(struct sim *sim)
 
         dr->alive_ns = stop > start ? stop - start : 0;
         dr->share_pct = dr->alive_ns ? 100.0 * (double)dr->run_ns / (double)dr->alive_ns : 0;
-        qsort(dr->lat_ns, dr->wakeups, sizeof(int64_t), cmp_i64);
+        if (dr->wakeups)
+            qsort(dr->lat_ns, dr->wakeups, sizeof(int64_t), cmp_i64);
         dr->lat_p50_ns = sim_percentile(dr->lat_ns, dr->wakeups, 50);
         dr->lat_p99_ns = sim_percentile(dr->lat_ns, dr->wakeups, 99);
         dr->lat_max_ns = dr->wakeups ? dr->lat_ns[dr->wakeups - 1] : 0;
