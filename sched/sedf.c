@@ -454,30 +454,33 @@ static void sedf_reweigh(struct sched *s)
         for_each_dom_vcpu(d, v)
         {
             struct sedf_vcpu *sv = SVCPU(v);
+            sched_time_t period, slice;
 
             if (sv->gone)
                 continue;
             if (sd->extra_only) {
-                sv->base_period = SEDF_WEIGHT_PERIOD;
-                sv->base_slice = 0;
+                period = SEDF_WEIGHT_PERIOD;
+                slice = 0;
             } else if (sd->weight) {
                 sched_time_t avail = SEDF_WEIGHT_PERIOD - SEDF_WEIGHT_SAFETY - prv->sumt[v->cpu];
 
-                sv->base_period = SEDF_WEIGHT_PERIOD;
+                period = SEDF_WEIGHT_PERIOD;
                 /* sumw[cpu] >= weight > 0: this vCPU was counted above. */
-                sv->base_slice =
-                    avail > 0 ? avail * sd->weight / (sched_time_t)prv->sumw[v->cpu] : 0;
-                if (sv->base_slice < SEDF_SLICE_MIN)
-                    sv->base_slice = SEDF_SLICE_MIN;
+                slice = avail > 0 ? avail * sd->weight / (sched_time_t)prv->sumw[v->cpu] : 0;
+                if (slice < SEDF_SLICE_MIN)
+                    slice = SEDF_SLICE_MIN;
             } else {
-                sv->base_period = sd->period;
-                sv->base_slice = sd->slice;
+                period = sd->period;
+                slice = sd->slice;
             }
+            /* Unchanged guarantee: keep what is in force (e.g. a latency-shortened period). */
+            if (period == sv->base_period && slice == sv->base_slice)
+                continue;
+            sv->base_period = sv->period = period;
+            sv->base_slice = sv->slice = slice;
             /* A running vCPU's timer was armed for the old slice: decide again. */
-            if (v->running && (sv->slice != sv->base_slice || sv->period != sv->base_period))
+            if (v->running)
                 sched_tickle(s, v->cpu);
-            sv->period = sv->base_period;
-            sv->slice = sv->base_slice;
         }
     }
 }

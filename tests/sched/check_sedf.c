@@ -278,6 +278,30 @@ START_TEST(test_reweigh_shrinks_queued_slice)
 }
 END_TEST
 
+/*
+ * Bug: a domain arriving reweighed every vCPU and reset its in-force period
+ * and slice to the base values, so a vCPU in a latency-shortened first
+ * period (0.5 ms) suddenly owed a full slice by that early deadline and
+ * missed it. A feasible set (U = 0.74) with latency hints must miss nothing.
+ */
+START_TEST(test_arrival_keeps_latency_shortened_period)
+{
+    struct sim_cfg cfg;
+    struct sim_result res;
+
+    run_scenario("scheduler sedf\nduration 400\n"
+                 "domain d0 vcpus=2 period=10 slice=1.66 extratime=1 latency=0.5 "
+                 "workload=bursty:run=2,sleep=6\n"
+                 "domain d1 period=5 slice=1.58 extratime=1 latency=0.5 "
+                 "workload=bursty:run=2,sleep=6\n"
+                 "domain d2 period=5 slice=0.435 latency=0.5 "
+                 "workload=io:interval=3,service=0.5,jitter=1\n",
+                 &cfg, &res);
+    ck_assert_uint_eq(total_misses(&res), 0);
+    sim_result_free(&res);
+}
+END_TEST
+
 int main(void)
 {
     const TTest *const tests[] = {
@@ -293,6 +317,7 @@ int main(void)
         test_idle_when_nothing_runnable,
         test_vcpus_added_and_removed,
         test_reweigh_shrinks_queued_slice,
+        test_arrival_keeps_latency_shortened_period,
     };
 
     return run_tests("sched-sedf", tests, sizeof(tests) / sizeof(tests[0]));

@@ -6,7 +6,9 @@
  * pCPU (run + idle = pCPUs x duration), give no domain more than its vCPUs
  * could use while it lived, and keep every Credit cap (plus the debt the cap
  * allows). A failing seed is printed; rerun it with sched-sim by dumping
- * the scenario text from the failure message.
+ * the scenario text from the failure message. A second generator draws
+ * feasible SEDF sets (total utilisation <= 1) and requires no missed
+ * deadline at all.
  */
 #include "helpers.h"
 
@@ -15,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STRESS_RUNS 150
+#ifndef STRESS_RUNS
+#define STRESS_RUNS 150 /* more: -DSTRESS_RUNS=N when hunting */
+#endif
 
 static uint64_t rnd(uint64_t *st)
 {
@@ -98,6 +102,61 @@ static void random_domain(uint64_t *st, bool sedf, unsigned int cpus, unsigned i
     *len = add(buf, *len, cap, "\n");
 }
 
+/*
+ * A feasible SEDF set: time-driven domains whose utilisations add up to at
+ * most 1 over all pCPUs (so on every pCPU), any workload, extra time on or
+ * off, latency hints. EDF must then meet every deadline.
+ */
+static void stress_feasible_sedf(uint64_t seed)
+{
+    static const unsigned int periods_us[] = {1000, 5000, 10000, 20000, 100000};
+    static const unsigned int lat_us[] = {0, 0, 500, 2000};
+    static const char *const workloads[] = {"cpu", "io:interval=3,service=0.5,jitter=1",
+                                            "onoff:run=4,sleep=3", "bursty:run=2,sleep=6"};
+    uint64_t st = seed * 7919;
+    unsigned int cpus = 1 + (unsigned int)(rnd(&st) % 3);
+    unsigned int ndoms = 1 + (unsigned int)(rnd(&st) % 6);
+    unsigned int budget = 1000; /* per mille of one pCPU, shared by all vCPUs */
+    char text[4096];
+    size_t len = 0;
+    struct sim_cfg cfg;
+    struct sim_result res;
+    char err[256];
+
+    len = add(text, len, sizeof(text), "scheduler sedf\ncpus %u\nduration 400\nseed %llu\n", cpus,
+              (unsigned long long)seed);
+    for (unsigned int i = 0; i < ndoms && budget >= 10; i++) {
+        unsigned int vcpus = 1 + (unsigned int)(rnd(&st) % 2);
+        unsigned int per = budget / vcpus / (ndoms - i);
+        unsigned int u = per ? 1 + (unsigned int)(rnd(&st) % per) : 0; /* per mille */
+        unsigned int period = PICK(&st, periods_us);
+        unsigned int slice = period / 1000 * u;
+        unsigned int lat = PICK(&st, lat_us);
+
+        if (slice < 5)
+            continue;
+        budget -= u * vcpus;
+        len = add(text, len, sizeof(text),
+                  "domain d%u vcpus=%u period=%u.%03u slice=%u.%03u extratime=%u workload=%s", i,
+                  vcpus, period / 1000, period % 1000, slice / 1000, slice % 1000,
+                  (unsigned int)(rnd(&st) % 2), PICK(&st, workloads));
+        if (lat)
+            len = add(text, len, sizeof(text), " latency=%u.%03u", lat / 1000, lat % 1000);
+        len = add(text, len, sizeof(text), "\n");
+    }
+    if (len < 60)
+        return; /* no domain drawn */
+    ck_assert_msg(sim_scenario_parse_string(text, &cfg, err, sizeof(err)) == 0, "%s\n%s", err,
+                  text);
+    ck_assert_msg(sim_run(&cfg, &res) == 0, "seed %llu failed:\n%s", (unsigned long long)seed,
+                  text);
+    for (unsigned int i = 0; i < cfg.nr_doms; i++)
+        ck_assert_msg(res.dom[i].deadline_misses == 0, "seed %llu: %s missed %llu deadlines\n%s",
+                      (unsigned long long)seed, cfg.doms[i].name,
+                      (unsigned long long)res.dom[i].deadline_misses, text);
+    sim_result_free(&res);
+}
+
 static void stress_one(uint64_t seed)
 {
     static const unsigned int cpus_choice[] = {1, 1, 2, 3, 4, 8};
@@ -152,8 +211,10 @@ static void stress_one(uint64_t seed)
 
 START_TEST(test_random_scenarios)
 {
-    for (uint64_t seed = 1; seed <= STRESS_RUNS; seed++)
+    for (uint64_t seed = 1; seed <= STRESS_RUNS; seed++) {
         stress_one(seed);
+        stress_feasible_sedf(seed);
+    }
 }
 END_TEST
 
