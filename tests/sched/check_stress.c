@@ -150,10 +150,18 @@ static void stress_feasible_sedf(uint64_t seed)
                   text);
     ck_assert_msg(sim_run(&cfg, &res) == 0, "seed %llu failed:\n%s", (unsigned long long)seed,
                   text);
-    for (unsigned int i = 0; i < cfg.nr_doms; i++)
+    for (unsigned int i = 0; i < cfg.nr_doms; i++) {
+        const struct sim_dom_cfg *dc = &cfg.doms[i];
+        /* A CPU-bound domain gets its reservation, less at most the last period's slice. */
+        int64_t owed = (cfg.duration_ns / dc->period_ns * dc->slice_ns) * dc->nr_vcpus;
+
         ck_assert_msg(res.dom[i].deadline_misses == 0, "seed %llu: %s missed %llu deadlines\n%s",
-                      (unsigned long long)seed, cfg.doms[i].name,
+                      (unsigned long long)seed, dc->name,
                       (unsigned long long)res.dom[i].deadline_misses, text);
+        ck_assert_msg(dc->wl.kind != SIM_WL_CPU || res.dom[i].run_ns >= owed,
+                      "seed %llu: %s got %lld of %lld ns reserved\n%s", (unsigned long long)seed,
+                      dc->name, (long long)res.dom[i].run_ns, (long long)owed, text);
+    }
     sim_result_free(&res);
 }
 
@@ -206,6 +214,25 @@ static void stress_one(uint64_t seed)
     }
     ck_assert_msg(total + res.idle_ns == (int64_t)cpus * cfg.duration_ns,
                   "seed %llu: time not conserved\n%s", (unsigned long long)seed, text);
+    /*
+     * Credit without caps is work-conserving: with at least as many
+     * always-present hogs as pCPUs, no pCPU idles (after the first instant).
+     */
+    if (!sedf) {
+        unsigned int hogs = 0;
+        bool capped = false;
+
+        for (unsigned int i = 0; i < cfg.nr_doms; i++) {
+            const struct sim_dom_cfg *dc = &cfg.doms[i];
+
+            capped |= dc->cap != 0;
+            if (dc->wl.kind == SIM_WL_CPU && !dc->wl.yield_ns && !dc->start_ns && !dc->stop_ns)
+                hogs += dc->nr_vcpus;
+        }
+        ck_assert_msg(capped || hogs < cpus || res.idle_ns == 0,
+                      "seed %llu: %lld ns idle with %u hogs on %u pCPUs\n%s",
+                      (unsigned long long)seed, (long long)res.idle_ns, hogs, cpus, text);
+    }
     sim_result_free(&res);
 }
 
