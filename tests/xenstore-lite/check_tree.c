@@ -69,7 +69,7 @@ static void *reader_main(void *arg)
                 r->torn++;
         }
         rcu_read_unlock();
-        r->lookups++;
+        __atomic_add_fetch(&r->lookups, 1, __ATOMIC_RELAXED);
     }
     rcu_unregister_thread();
     return NULL;
@@ -86,7 +86,14 @@ START_TEST(readers_run_beside_the_writer)
     memset(rd, 0, sizeof(rd));
     for (i = 0; i < 2; i++)
         ck_assert_int_eq(pthread_create(&rd[i].th, NULL, reader_main, &rd[i]), 0);
-    for (round = 0; round < 3000; round++) {
+    /*
+     * Write at least 3000 rounds, and on until each reader has done 2000
+     * lookups while writes were going on: on a loaded machine a reader may
+     * not run at once, and the point is that readers and writer overlap.
+     */
+    for (round = 0; round < 3000 || __atomic_load_n(&rd[0].lookups, __ATOMIC_RELAXED) < 2000 ||
+                    __atomic_load_n(&rd[1].lookups, __ATOMIC_RELAXED) < 2000;
+         round++) {
         char path[16], val[48];
         struct xs_node *n;
         int len;
@@ -107,7 +114,7 @@ START_TEST(readers_run_beside_the_writer)
     __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
     for (i = 0; i < 2; i++) {
         pthread_join(rd[i].th, NULL);
-        ck_assert_uint_gt(rd[i].lookups, 0);
+        ck_assert_uint_ge(rd[i].lookups, 2000);
         ck_assert_uint_eq(rd[i].torn, 0);
     }
     ck_assert_uint_gt(rd[0].hits + rd[1].hits, 0);
