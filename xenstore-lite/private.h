@@ -223,6 +223,9 @@ struct xs_conn {
     size_t in_used;
     struct xsd_sockmsg in_hdr;
     char in_buf[XENSTORE_PAYLOAD_MAX + 1];
+    /* Sockets only: bytes read ahead, so one recv() serves many messages. */
+    unsigned char ahead[8192];
+    size_t ahead_off, ahead_len;
     /* Output queue. */
     struct xs_outmsg *out_head, **out_tail;
     unsigned out_count;
