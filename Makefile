@@ -17,6 +17,8 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Keep intermediate objects (and keep make quiet about deleting them).
+.SECONDARY:
 
 BUILD      := build
 ROOT       := $(CURDIR)

@@ -15,6 +15,7 @@
 #include "dom_build.h"
 #include "domain.h"
 #include "lib.h"
+#include "mm/page_alloc.h"
 #include "multiboot.h"
 #include "smp.h"
 #include <xen/errno.h>
@@ -75,6 +76,36 @@ static int parse_domain(const char *s)
 }
 OPTION_CUSTOM("domain", parse_domain);
 
+/*
+ * domain_cycles=MOD:MEM:N, a test hook: run module MOD as a domain of MEM
+ * bytes N times, one after the other (each built when the previous one
+ * has been destroyed), and report the heap's free pages before the first
+ * and after the last, which must be equal.
+ */
+static struct boot_domain cycle_dom;
+static unsigned long cycles_wanted, cycles_done, cycle_free_before;
+static domid_t cycle_id;
+#define CYCLE_FIRST_DOMID 100
+
+static int parse_cycles(const char *s)
+{
+    unsigned long v;
+    const char *p = s;
+
+    if (parse_uint_field(&p, &v) || v >= MAX_BOOT_MODULES)
+        return -XEN_EINVAL;
+    cycle_dom.kernel = (unsigned int)v;
+    cycle_dom.initrd = NO_MODULE;
+    cycle_dom.vcpus = 1;
+    if (parse_size(p, &p, &cycle_dom.mem) || *p++ != ':')
+        return -XEN_EINVAL;
+    if (parse_uint_field(&p, &v) || v == 0 || *p)
+        return -XEN_EINVAL;
+    cycles_wanted = v;
+    return 0;
+}
+OPTION_CUSTOM("domain_cycles", parse_cycles);
+
 static bool module_claimed(unsigned int m)
 {
     for (unsigned int i = 0; i < nr_domus; i++)
@@ -113,6 +144,32 @@ static struct domain *start_domain(domid_t id, bool priv, const struct boot_doma
     return d;
 }
 
+static unsigned long heap_free_pages(void)
+{
+    struct heap_stats st;
+    heap_get_stats(&st);
+    return st.free_pages;
+}
+
+static void start_cycle(void)
+{
+    cycle_id = (domid_t)(CYCLE_FIRST_DOMID + cycles_done);
+    if (!start_domain(cycle_id, false, &cycle_dom))
+        printk_raw("paravane: domain cycles: cycle %lu failed to start\n", cycles_done + 1);
+}
+
+void boot_domain_reaped(domid_t id)
+{
+    if (!cycles_wanted || id != cycle_id)
+        return;
+    if (++cycles_done < cycles_wanted) {
+        start_cycle();
+        return;
+    }
+    printk_raw("paravane: domain cycles: %lu done, free pages before %lu, after %lu\n", cycles_done,
+               cycle_free_before, heap_free_pages());
+}
+
 void start_boot_domains(void)
 {
     struct boot_domain dom0 = {
@@ -134,4 +191,8 @@ void start_boot_domains(void)
     for (unsigned int i = 0; i < nr_domus; i++)
         if (domus[i].kernel != 0)
             start_domain((domid_t)(i + 1), false, &domus[i]);
+    if (cycles_wanted) {
+        cycle_free_before = heap_free_pages();
+        start_cycle();
+    }
 }

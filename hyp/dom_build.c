@@ -13,6 +13,7 @@
 #include "console.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
+#include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "paging.h"
 #include <paravane/pv_image.h>
@@ -104,6 +105,7 @@ static uint64_t *make_p2m(struct domain *d, unsigned long nr)
             break;
         p2m[pfn] = page_to_mfn(pg);
         clear_page(mfn_to_virt(p2m[pfn]));
+        m2p_set(p2m[pfn], pfn);
         pfn++;
     }
     ASSERT(pfn == nr);
@@ -138,7 +140,7 @@ static void fill_start_info(struct build_ctx *c, const struct pv_layout *l,
     strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "", sizeof(si->cmd_line));
 }
 
-static void init_boot_vcpu(struct vcpu *v, const struct pv_layout *l, uint64_t l4_mfn)
+static void init_boot_vcpu(struct vcpu *v, const struct pv_layout *l)
 {
     struct cpu_user_regs *r = &v->arch.user_regs;
 
@@ -149,7 +151,6 @@ static void init_boot_vcpu(struct vcpu *v, const struct pv_layout *l, uint64_t l
     r->cs = RING3_CS64;
     r->ss = RING3_DS;
     r->rflags = X86_EFLAGS_IF | 0x2;
-    v->arch.guest_table = l4_mfn;
     v->arch.kernel_mode = true;
     v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 }
@@ -209,7 +210,14 @@ int pv_build_domain(struct domain *d, const struct pv_build_args *a)
     fill_start_info(&c, &l, a);
     if (img->hypercall_page != PV_ADDR_UNSET)
         write_hypercall_page(pfn_va(&c, (img->hypercall_page - l.virt_base) >> PAGE_SHIFT));
-    init_boot_vcpu(d->vcpu[0], &l, c.p2m[l.pt.pfn]);
+    init_boot_vcpu(d->vcpu[0], &l);
+    /* The tables as the guest gets them: validated, the L4 pinned and in use. */
+    rc = pv_mm_adopt_boot_tables(d, c.p2m[l.pt.pfn]);
+    if (rc) {
+        pr_err("d%u: the start-of-day page tables do not validate (%d)\n", d->domain_id, rc);
+        goto out;
+    }
+    d->max_gpfn = a->nr_pages - 1;
     pr_info("d%u: %lu MiB, start_info %#lx, page tables %#lx (%lu frames), stack top %#lx\n",
             d->domain_id, a->nr_pages >> 8, l.start_info_va, l.pt_base, l.nr_pt_frames,
             l.stack_top);

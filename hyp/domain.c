@@ -13,6 +13,7 @@
 #include "lib.h"
 #include "machine.h"
 #include "mm/page_alloc.h"
+#include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "schedule.h"
 #include "smp.h"
@@ -61,6 +62,19 @@ struct domain *domain_lookup(domid_t domid)
     return found;
 }
 
+static void free_shared_info(struct domain *d)
+{
+    struct page_info *si;
+
+    if (!d->shared_info)
+        return;
+    si = mfn_to_page(virt_to_mfn(d->shared_info));
+    si->owner = DOMID_INVALID_OWNER;
+    si->count_info &= ~(PGC_allocated | PGC_xen_heap | PGC_count_mask);
+    si->type_info = 0;
+    free_xenheap_pages(d->shared_info, 0);
+}
+
 struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus)
 {
     struct domain *d;
@@ -84,6 +98,12 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
     if (!d->shared_info)
         goto nomem;
     memset(d->shared_info, 0, PAGE_SIZE);
+    /* The guest maps it like one of its own frames (it is not freed that way). */
+    {
+        struct page_info *si = mfn_to_page(virt_to_mfn(d->shared_info));
+        page_assign(si, domid);
+        si->count_info |= PGC_xen_heap;
+    }
     if (sched_init_domain(d))
         goto nomem;
     for (unsigned int i = 0; i < max_vcpus; i++)
@@ -102,7 +122,7 @@ nomem:
             if (d->vcpu[i])
                 vcpu_destroy(d->vcpu[i]);
         sched_destroy_domain(d);
-        free_xenheap_pages(d->shared_info, 0);
+        free_shared_info(d);
         xfree(d);
     }
     return NULL;
@@ -119,11 +139,11 @@ int domain_alloc_pages(struct domain *d, unsigned long nr)
             while (!list_empty(&fresh)) {
                 pg = list_first_entry(&fresh, struct page_info, list);
                 list_del(&pg->list);
-                free_domheap_pages(pg, 0);
+                page_release(pg);
             }
             return -XEN_ENOMEM;
         }
-        pg->owner = d->domain_id;
+        page_assign(pg, d->domain_id);
         list_add_tail(&pg->list, &fresh);
     }
     irq = spin_lock_irqsave(&d->lock);
@@ -173,24 +193,31 @@ void domain_unpause_boot_vcpu(struct domain *d)
     vcpu_pause_flag_clear(d->vcpu[0], VPF_down);
 }
 
-/* Return every frame and object of a dead domain. Its vCPUs are all off-CPU. */
+/*
+ * Return every frame and object of a dead domain. Its vCPUs are all
+ * off-CPU. Whatever state its page tables were in, dropping its base
+ * pointers and pins devalidates every table, so each frame is left with
+ * just its allocation reference, dropped here; a frame another domain
+ * still maps is freed when that mapping goes.
+ */
 static void domain_destroy(struct domain *d)
 {
     unsigned long freed = 0;
 
+    pv_mm_relinquish(d);
+    spin_lock(&pv_mm_lock);
     while (!list_empty(&d->page_list)) {
         struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
         list_del(&pg->list);
-        pg->owner = DOMID_INVALID_OWNER;
-        pg->type_info = 0;
-        free_domheap_pages(pg, 0);
+        page_release(pg);
         freed++;
     }
+    spin_unlock(&pv_mm_lock);
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (d->vcpu[i])
             vcpu_destroy(d->vcpu[i]);
     sched_destroy_domain(d);
-    free_xenheap_pages(d->shared_info, 0);
+    free_shared_info(d);
     pr_info("domain %u destroyed, %lu pages returned\n", d->domain_id, freed);
     xfree(d);
 }
@@ -221,8 +248,10 @@ static void domain_reap(void)
     spin_unlock_irqrestore(&domlist_lock, irq);
     while (!list_empty(&dead)) {
         struct domain *d = list_first_entry(&dead, struct domain, list);
+        domid_t id = d->domain_id;
         list_del(&d->list);
         domain_destroy(d);
+        boot_domain_reaped(id);
     }
 }
 

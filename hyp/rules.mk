@@ -29,6 +29,8 @@ HYP_SRCS := \
     hyp/dom_build.c hyp/hypercall.c hyp/console_io.c hyp/version.c hyp/sched_op.c \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \
+    hyp/mm/page_type.c hyp/mm/pt_validate.c hyp/mm/pv_mmu.c hyp/mm/ptwr.c hyp/mm/m2p.c \
+    hyp/mm/memory_op.c \
     hyp/drivers/uart16550.c \
     hyp/arch/x86_64/head.S hyp/arch/x86_64/trampoline.S hyp/arch/x86_64/entry.S \
     hyp/arch/x86_64/desc.c hyp/arch/x86_64/traps.c hyp/arch/x86_64/paging.c \
@@ -37,7 +39,7 @@ HYP_SRCS := \
     hyp/arch/x86_64/usercopy.S \
     hyp/arch/x86_64/pv/context.c hyp/arch/x86_64/pv/traps.c hyp/arch/x86_64/pv/emulate.c \
     hyp/arch/x86_64/pv/cpuid.c hyp/arch/x86_64/pv/callbacks.c \
-    hyp/arch/x86_64/pv/descriptor.c hyp/arch/x86_64/pv/debugreg.c
+    hyp/arch/x86_64/pv/descriptor.c hyp/arch/x86_64/pv/debugreg.c hyp/arch/x86_64/pv/insn.c
 
 # Freestanding code shared with the host (scheduler library, PV image
 # loader), built here with the hypervisor's flags.

@@ -20,6 +20,7 @@
 #include "lib.h"
 #include "machine.h"
 #include "mm/page_alloc.h"
+#include "mm/pv_mm.h"
 #include "multiboot.h"
 #include "paging.h"
 #include "percpu.h"
@@ -164,6 +165,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     paging_init(&boot_info.fw_map, boot_alloc_page);
     page_alloc_init(&boot_free, memmap_top(&boot_info.fw_map, MEM_RAM), ram);
     paging_use_heap();
+    pv_mm_init();
 
     if (acpi_init())
         panic("no ACPI tables: cannot find the CPUs and interrupt controllers");

@@ -34,4 +34,8 @@ void pv_load_cr3(struct vcpu *v);
 /* The vCPU's GDT changed: reload this CPU's copy if it is running here. */
 void pv_reload_gdt(struct vcpu *v);
 
+/* LDTs (MMUEXT_SET_LDT, pv/descriptor.c). */
+int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
+void pv_load_ldt(struct vcpu *v);
+
 #endif

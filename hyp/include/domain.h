@@ -60,6 +60,7 @@ struct domain {
     struct list_head page_list; /* frames the domain owns */
     unsigned long tot_pages;
     unsigned long max_pages;
+    unsigned long max_gpfn; /* highest pfn the domain has been given */
 
     struct shared_info *shared_info; /* hypervisor page, shared with the guest */
     unsigned long vm_assist;         /* VMASST_* bits enabled */
@@ -107,6 +108,9 @@ void domain_unpause_boot_vcpu(struct domain *d);
 
 /* Set up domain handling (the reaper softirq). */
 void domains_init(void);
+
+/* A boot-time domain is gone (boot_domains.c: the domain_cycles test hook). */
+void boot_domain_reaped(domid_t id);
 
 /* Print every domain (debug key). */
 void domain_dump_all(void);

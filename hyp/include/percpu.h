@@ -62,6 +62,7 @@ struct percpu {
     struct tss *tss;
     struct desc *gdt;             /* GDT_ENTRIES descriptors */
     unsigned int gdt_loaded_ents; /* guest entries currently copied into gdt */
+    struct desc *ldt;             /* LDT_MAX_ENTS, allocated on first use */
     /* Timer queue: sorted by expiry, guarded by timer_lock (irqsave). */
     spinlock_t timer_lock;
     struct list_head timers;

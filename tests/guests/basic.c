@@ -82,19 +82,6 @@ PVTEST(multicall)
     CHECK_EQ((long)mc[1].result, -XEN_EINVAL);
 }
 
-/*
- * Run `insn` (with optional input operands) expecting one trap; execution
- * resumes just after. The instruction may clobber rax, rdx and r8.
- */
-#define EXPECT_TRAP(insn, ...)                                                                     \
-    do {                                                                                           \
-        __label__ resumed;                                                                         \
-        trap_expect(&&resumed);                                                                    \
-        __asm__ goto(insn ::__VA_ARGS__ : "memory", "rax", "rdx", "r8" : resumed);                 \
-        pvtest_check(false, "trap taken: " insn, __FILE__, __LINE__);                              \
-    resumed:;                                                                                      \
-    } while (0)
-
 PVTEST(exceptions)
 {
     EXPECT_TRAP("ud2");

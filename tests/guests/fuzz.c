@@ -6,7 +6,8 @@
  *
  * Phase 1 leaves out the calls that would only hurt the guest itself
  * (iret, trap table, callbacks, block, shutdown, console I/O, descriptor
- * writes into its own memory) so it reliably gets through its calls.
+ * writes into its own memory, page-table and reservation changes) so it
+ * reliably gets through its calls.
  * Phase 2 adds them: the guest may then be crashed, which is fine; the
  * hypervisor must report that and keep running.
  */
@@ -68,6 +69,12 @@ static bool self_harming(unsigned int nr, unsigned long a0)
     case __HYPERVISOR_multicall:
     case __HYPERVISOR_set_segment_base:
     case __HYPERVISOR_fpu_taskswitch:
+    /* The PV MMU: random updates can unmap or remap the guest's own memory. */
+    case __HYPERVISOR_mmu_update:
+    case __HYPERVISOR_mmuext_op:
+    case __HYPERVISOR_update_va_mapping:
+    case __HYPERVISOR_update_va_mapping_otherdomain:
+    case __HYPERVISOR_memory_op:
         return true;
     case __HYPERVISOR_sched_op:
         return a0 != SCHEDOP_yield;

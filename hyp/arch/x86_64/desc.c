@@ -37,6 +37,11 @@ static void set_system_desc(struct desc *gdt, unsigned int sel, uint64_t base, u
     d[1].hi = 0;
 }
 
+void set_ldt_descriptor(struct desc *gdt, unsigned long base, uint32_t limit)
+{
+    set_system_desc(gdt, LDT_SEL, base, limit, 0x2);
+}
+
 static void set_gate(unsigned int vec, const void *handler, unsigned int ist, unsigned int dpl)
 {
     uint64_t a = (uint64_t)handler;

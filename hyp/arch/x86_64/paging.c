@@ -43,20 +43,25 @@ static paddr_t heap_pt_alloc(void)
     return p ? __pa(p) : 0;
 }
 
-/* The next-level table under `e`, allocating it when `e` is empty. */
-static pte_t *next_table(pte_t *e)
+/*
+ * The next-level table under `e`, allocating it when `e` is empty. `user`
+ * marks the path guest-readable (the M2P): the leaves decide writability.
+ */
+static pte_t *next_table(pte_t *e, bool user)
 {
     paddr_t pa;
 
     if (*e & _PAGE_PRESENT) {
         ASSERT(!(*e & _PAGE_PSE));
+        if (user)
+            *e |= _PAGE_USER;
         return __va(pte_addr(*e));
     }
     pa = pt_alloc();
     if (!pa)
         return NULL;
     memset(__va(pa), 0, PAGE_SIZE);
-    *e = pa | PTE_TABLE;
+    *e = pa | PTE_TABLE | (user ? _PAGE_USER : 0);
     return __va(pa);
 }
 
@@ -64,11 +69,13 @@ static int map_one(vaddr_t va, paddr_t pa, uint64_t flags, bool large)
 {
     pte_t *l3, *l2, *l1;
 
+    bool user = flags & _PAGE_USER;
+
     flags &= ~_PAGE_NX | nx_mask;
-    l3 = next_table(&idle_l4[PT_INDEX(va, 4)]);
+    l3 = next_table(&idle_l4[PT_INDEX(va, 4)], user);
     if (!l3)
         return -XEN_ENOMEM;
-    l2 = next_table(&l3[PT_INDEX(va, 3)]);
+    l2 = next_table(&l3[PT_INDEX(va, 3)], user);
     if (!l2)
         return -XEN_ENOMEM;
     if (large) {
@@ -77,7 +84,7 @@ static int map_one(vaddr_t va, paddr_t pa, uint64_t flags, bool large)
         l2[PT_INDEX(va, 2)] = pa | flags | _PAGE_PRESENT | _PAGE_PSE;
         return 0;
     }
-    l1 = next_table(&l2[PT_INDEX(va, 2)]);
+    l1 = next_table(&l2[PT_INDEX(va, 2)], user);
     if (!l1)
         return -XEN_ENOMEM;
     if (l1[PT_INDEX(va, 1)] & _PAGE_PRESENT)
@@ -97,8 +104,9 @@ int map_pages(vaddr_t va, paddr_t pa, unsigned long nr, uint64_t flags)
          * is mapped there already. */
         bool big = nr >= large && IS_ALIGNED(va | pa, large * PAGE_SIZE) && !(flags & _PAGE_PCD);
         if (big) {
-            pte_t *l3 = next_table(&idle_l4[PT_INDEX(va, 4)]);
-            pte_t *l2 = l3 ? next_table(&l3[PT_INDEX(va, 3)]) : NULL;
+            bool user = flags & _PAGE_USER;
+            pte_t *l3 = next_table(&idle_l4[PT_INDEX(va, 4)], user);
+            pte_t *l2 = l3 ? next_table(&l3[PT_INDEX(va, 3)], user) : NULL;
             big = l2 && !(l2[PT_INDEX(va, 2)] & _PAGE_PRESENT);
         }
         rc = map_one(va, pa, flags, big);

@@ -76,6 +76,9 @@ _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry layout");
  */
 bool check_descriptor(struct desc *d);
 
+/* Point this GDT's LDT descriptor at an LDT of `limit + 1` bytes. */
+void set_ldt_descriptor(struct desc *gdt, unsigned long base, uint32_t limit);
+
 struct percpu;
 /* Build and load this CPU's GDT, TSS and IDT (desc.c). */
 void desc_init_cpu(struct percpu *pc);

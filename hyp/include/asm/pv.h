@@ -55,6 +55,10 @@ struct pv_vcpu {
     mfn_t gdt_frames[PV_GDT_MAX_FRAMES];
     unsigned int gdt_ents;
 
+    /* Guest LDT (MMUEXT_SET_LDT): a linear address and entry count. */
+    unsigned long ldt_base;
+    unsigned int ldt_ents;
+
     /* FPU/SSE state, saved with FXSAVE when the vCPU is switched out. */
     uint8_t fpu_ctxt[512] __aligned(16);
     bool fpu_initialised;

@@ -71,4 +71,17 @@ void trap_set(unsigned int vector, void (*entry)(void), unsigned int dpl);
 
 void pvtest_shutdown(unsigned int reason) __attribute__((noreturn));
 
+/*
+ * Run `insn` (with optional input operands) expecting one trap; execution
+ * resumes just after. The instruction may clobber rax, rdx and r8.
+ */
+#define EXPECT_TRAP(insn, ...)                                                                     \
+    do {                                                                                           \
+        __label__ resumed;                                                                         \
+        trap_expect(&&resumed);                                                                    \
+        __asm__ goto(insn ::__VA_ARGS__ : "memory", "rax", "rdx", "r8" : resumed);                 \
+        pvtest_check(false, "trap taken: " insn, __FILE__, __LINE__);                              \
+    resumed:;                                                                                      \
+    } while (0)
+
 #endif

@@ -157,6 +157,7 @@ static void load_guest(struct vcpu *next)
     load_gs_base(next);
     wrmsr(MSR_FS_BASE, next->arch.fs_base);
     load_guest_gdt(next);
+    pv_load_ldt(next);
     fpu_restore(next);
 }
 

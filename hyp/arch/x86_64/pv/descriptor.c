@@ -19,6 +19,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
+#include "mm/xmalloc.h"
 #include "percpu.h"
 #include <xen/errno.h>
 
@@ -96,6 +97,53 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
     for (unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++)
         if (v->arch.gdt_frames[f] == mfn)
             pv_reload_gdt(v);
+    return 0;
+}
+
+#define LDT_MAX_ENTS 8192
+
+/*
+ * Load v's LDT on this CPU: its descriptors are read from the guest's
+ * linear address (we run on its page tables), each through
+ * check_descriptor(), into this CPU's LDT buffer. An unreadable or invalid
+ * entry becomes a null one.
+ */
+void pv_load_ldt(struct vcpu *v)
+{
+    struct percpu *pc = this_cpu();
+    unsigned int n = v->arch.ldt_ents;
+
+    if (!n) {
+        __asm__ volatile("lldt %w0" ::"r"(0));
+        return;
+    }
+    if (!pc->ldt) {
+        pc->ldt = xzalloc_array(struct desc, LDT_MAX_ENTS);
+        if (!pc->ldt) {
+            __asm__ volatile("lldt %w0" ::"r"(0));
+            return;
+        }
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        struct desc d;
+        if (copy_from_guest(&d, v->arch.ldt_base + i * sizeof(d), sizeof(d)) ||
+            !check_descriptor(&d))
+            d = (struct desc){0, 0};
+        pc->ldt[i] = d;
+    }
+    set_ldt_descriptor(pc->gdt, (unsigned long)pc->ldt, n * sizeof(struct desc) - 1);
+    __asm__ volatile("lldt %w0" ::"r"(LDT_SEL));
+}
+
+int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+{
+    if (ents > LDT_MAX_ENTS || (base & ~PAGE_MASK) ||
+        (ents && !guest_range_ok(base, ents * sizeof(struct desc))))
+        return -XEN_EINVAL;
+    v->arch.ldt_base = base;
+    v->arch.ldt_ents = ents;
+    if (v == current)
+        pv_load_ldt(v);
     return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "context.h"
 #include "guest_access.h"
 #include "lib.h"
+#include "mm/pv_mm.h"
 #include "percpu.h"
 
 #define FLAT_KERNEL_CS64_SEL 0xe033
@@ -232,6 +233,8 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
         do_guest_no_device(v);
         return;
     case TRAP_page_fault:
+        if (ptwr_do_page_fault(v, regs, cr2))
+            return;
         pv_inject_trap(v, vec, (int32_t)regs->error_code, cr2);
         return;
     default:

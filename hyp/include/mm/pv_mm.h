@@ -1,0 +1,60 @@
+/*
+ * The PV memory model: frames owned by domains, typed page tables the
+ * hypervisor validates, the machine-to-phys table, and the hypercalls that
+ * change them.
+ *
+ * Locking: pv_mm_lock serialises every change of a frame's counts, types
+ * or a validated table's entries, system-wide (simple and obviously
+ * correct; a per-frame cmpxchg scheme like Xen's can replace it). It is
+ * taken with interrupts enabled, since TLB shootdowns wait for other CPUs
+ * under it.
+ */
+#ifndef PARAVANE_MM_PV_MM_H
+#define PARAVANE_MM_PV_MM_H
+
+#include "asm/page.h"
+#include "domain.h"
+#include "mm/page_type.h"
+#include "spinlock.h"
+
+extern spinlock_t pv_mm_lock;
+
+/* Set up the M2P table and the page-type hooks (boot, after the heap). */
+void pv_mm_init(void);
+
+/* M2P (m2p.c). */
+#define M2P_INVALID (~0UL)
+void m2p_set(mfn_t mfn, unsigned long pfn);
+unsigned long m2p_get(mfn_t mfn);
+unsigned long m2p_entries(void);
+const unsigned long *m2p_table(void); /* its direct-map address */
+
+/* The domain owning a frame, if it is a live domain's (NULL otherwise). */
+struct domain *frame_owner(const struct page_info *pg);
+
+/*
+ * Change entry `idx` of the page table (or plain page) `table` to `val`,
+ * taking the references the new entry needs and dropping the old one's.
+ * `pt_owner` must own the table; mapped frames must belong to `pg_owner`
+ * (or any domain when pg_owner is privileged). pv_mm_lock held.
+ * 0 or -XEN_EINVAL / -XEN_EBUSY / -XEN_EPERM.
+ */
+int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_owner,
+                 struct domain *pg_owner, bool preserve_ad);
+
+/* The L1 entry (table frame and index) that maps `va` in L4 `l4`. */
+int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx);
+
+/* Flush the TLBs of every pCPU running one of d's vCPUs (and this one). */
+void domain_flush_tlb(struct domain *d, bool all_vcpus, unsigned long vcpu_mask);
+
+/* Pin and install the builder's L4 as vCPU 0's base (dom_build.c). */
+int pv_mm_adopt_boot_tables(struct domain *d, mfn_t l4);
+
+/* Drop every reference a dying domain holds (domain.c). pv_mm_lock not held. */
+void pv_mm_relinquish(struct domain *d);
+
+/* The writable page-table assist: 1 if handled (pv/traps.c). */
+int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long addr);
+
+#endif

@@ -1,0 +1,266 @@
+/*
+ * Page-table entries: what each level may point at, and the references
+ * each present entry holds.
+ *
+ *   L1 entry -> a data frame: a general reference, plus a PGT_writable
+ *               type reference if the entry is writable. The frame must
+ *               belong to the mapping domain (or, for a privileged domain,
+ *               to any live domain). No frame beyond RAM.
+ *   L2 entry -> an L1 table (general + PGT_l1), owned by the table's owner;
+ *   L3 entry -> an L2 table, L4 entry -> an L3 table, likewise.
+ *   No superpages (PSE), no linear (recursive) tables: a table of level n
+ *   can only be referenced as level n.
+ *   L4 slots 256-271 are the hypervisor's: never validated, always
+ *   rewritten with the hypervisor's entries.
+ *
+ * Every present guest entry gets _PAGE_USER: the guest kernel runs in ring
+ * 3, so its mappings must be user-accessible; isolation from its own user
+ * space comes from the separate user L4.
+ *
+ * validate()/devalidate() of whole tables plug into page_type.c; entry
+ * updates (pt_mod_entry) serve mmu_update, update_va_mapping and the
+ * writable page-table assist. All under pv_mm_lock.
+ */
+#include "asm/processor.h"
+#include "console.h"
+#include "lib.h"
+#include "mm/page_alloc.h"
+#include "mm/pv_mm.h"
+#include "paging.h"
+#include <xen/errno.h>
+
+DEFINE_SPINLOCK(pv_mm_lock);
+
+#define HYP_L4_FIRST L4_SLOT(HYP_VIRT_START)
+#define HYP_L4_LAST  (L4_SLOT(HYP_VIRT_END) - 1)
+
+/* Flags a guest entry may carry at an upper level (PSE never). */
+#define UPPER_ALLOWED                                                                              \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_PWT | _PAGE_PCD | _PAGE_ACCESSED |              \
+     _PAGE_DIRTY | 0xe00UL | _PAGE_NX)
+
+static inline bool hyp_slot(unsigned int level, unsigned int idx)
+{
+    return level == 4 && idx >= HYP_L4_FIRST && idx <= HYP_L4_LAST;
+}
+
+struct domain *frame_owner(const struct page_info *pg)
+{
+    if (pg->owner == DOMID_INVALID_OWNER || page_state(pg) != PGC_state_inuse)
+        return NULL;
+    return domain_lookup((domid_t)pg->owner);
+}
+
+/*
+ * May `mapper` map frame `pg` (asked for `pg_owner`'s frames)? Its own
+ * frames always; another live domain's only for a privileged mapper.
+ */
+static bool may_map(const struct page_info *pg, const struct domain *mapper,
+                    const struct domain *pg_owner)
+{
+    if (pg->owner == pg_owner->domain_id)
+        return true;
+    return mapper->is_privileged && pg_owner == mapper && frame_owner(pg) != NULL;
+}
+
+static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
+{
+    pte_t v = *e;
+    struct page_info *pg;
+    mfn_t mfn;
+    int rc;
+
+    if (!(v & _PAGE_PRESENT))
+        return 0;
+    mfn = pte_addr(v) >> PAGE_SHIFT;
+    if (mfn >= max_mfn)
+        return -XEN_EINVAL;
+    pg = mfn_to_page(mfn);
+    if (!may_map(pg, mapper, pg_owner))
+        return -XEN_EINVAL;
+    if (!get_page(pg, pg->owner))
+        return -XEN_EINVAL;
+    if ((v & _PAGE_RW) && (rc = get_page_type(pg, PGT_writable))) {
+        put_page(pg);
+        return -XEN_EINVAL; /* a table or descriptor page: never writable */
+    }
+    *e = v | _PAGE_USER;
+    return 0;
+}
+
+static void l1e_put(pte_t v)
+{
+    struct page_info *pg;
+
+    if (!(v & _PAGE_PRESENT))
+        return;
+    pg = mfn_to_page(pte_addr(v) >> PAGE_SHIFT);
+    if (v & _PAGE_RW)
+        put_page_type(pg);
+    put_page(pg);
+}
+
+/* An entry of a level-`level` table (2-4): the next table down. */
+static int upper_get(pte_t *e, unsigned int level, uint32_t owner)
+{
+    pte_t v = *e;
+    mfn_t mfn;
+
+    if (!(v & _PAGE_PRESENT))
+        return 0;
+    if (v & ~(PTE_ADDR_MASK | UPPER_ALLOWED))
+        return -XEN_EINVAL; /* PSE or reserved bits */
+    mfn = pte_addr(v) >> PAGE_SHIFT;
+    if (mfn >= max_mfn)
+        return -XEN_EINVAL;
+    if (get_page_and_type(mfn_to_page(mfn), owner, (unsigned long)(level - 1) << PGT_type_shift))
+        return -XEN_EINVAL;
+    *e = v | _PAGE_USER;
+    return 0;
+}
+
+static void upper_put(pte_t v)
+{
+    if (v & _PAGE_PRESENT)
+        put_page_and_type(mfn_to_page(pte_addr(v) >> PAGE_SHIFT));
+}
+
+static int entry_get(pte_t *e, unsigned int level, struct domain *mapper, struct domain *pg_owner)
+{
+    return level == 1 ? l1e_get(e, mapper, pg_owner) : upper_get(e, level, mapper->domain_id);
+}
+
+static void entry_put(pte_t v, unsigned int level)
+{
+    if (level == 1)
+        l1e_put(v);
+    else
+        upper_put(v);
+}
+
+static int validate_table(struct page_info *pg, unsigned long type)
+{
+    unsigned int level = pt_level(type);
+    pte_t *t = mfn_to_virt(page_to_mfn(pg));
+    struct domain *d = frame_owner(pg);
+    int rc = 0;
+    unsigned int i;
+
+    if (!d)
+        return -XEN_EINVAL;
+    for (i = 0; i < 512; i++) {
+        if (hyp_slot(level, i))
+            continue;
+        rc = entry_get(&t[i], level, d, d);
+        if (rc)
+            break;
+    }
+    if (rc) {
+        while (i-- > 0)
+            if (!hyp_slot(level, i))
+                entry_put(t[i], level);
+        return rc;
+    }
+    if (level == 4)
+        paging_install_hyp_slots(t);
+    return 0;
+}
+
+static void devalidate_table(struct page_info *pg, unsigned long type)
+{
+    unsigned int level = pt_level(type);
+    pte_t *t = mfn_to_virt(page_to_mfn(pg));
+
+    for (unsigned int i = 0; i < 512; i++)
+        if (!hyp_slot(level, i))
+            entry_put(t[i], level);
+}
+
+static void free_frame(struct page_info *pg)
+{
+    m2p_set(page_to_mfn(pg), M2P_INVALID);
+    pg->owner = DOMID_INVALID_OWNER;
+    pg->type_info = 0;
+    pg->count_info &= ~(PGC_allocated | PGC_xen_heap | PGC_count_mask);
+    free_domheap_pages(pg, 0);
+}
+
+static void flush_writable(struct page_info *pg)
+{
+    struct domain *d = frame_owner(pg);
+
+    /* A writable TLB entry for the frame can only live on a pCPU running
+     * its owner, or a privileged domain that mapped it. */
+    if (d)
+        domain_flush_tlb(d, true, 0);
+}
+
+static const struct page_type_ops hyp_ops = {
+    .validate = validate_table,
+    .devalidate = devalidate_table,
+    .free = free_frame,
+    .flush_writable = flush_writable,
+};
+
+void m2p_init(void);
+
+void pv_mm_init(void)
+{
+    page_type_set_ops(&hyp_ops);
+    m2p_init();
+}
+
+int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_owner,
+                 struct domain *pg_owner, bool preserve_ad)
+{
+    struct page_info *pg;
+    unsigned long type;
+    unsigned int level;
+    pte_t *slot, old;
+    int rc;
+
+    if (table >= max_mfn || idx >= 512)
+        return -XEN_EINVAL;
+    pg = mfn_to_page(table);
+    if (pg->owner != pt_owner->domain_id || page_state(pg) != PGC_state_inuse)
+        return -XEN_EINVAL;
+    slot = (pte_t *)mfn_to_virt(table) + idx;
+    type = page_type(pg);
+    if (!is_pt_type(type) || page_type_count(pg) == 0) {
+        /* Not a page table in use: a plain write, if the page may be written. */
+        rc = get_page_type(pg, PGT_writable);
+        if (rc)
+            return rc;
+        WRITE_ONCE(*slot, val);
+        put_page_type(pg);
+        return 0;
+    }
+    level = pt_level(type);
+    if (hyp_slot(level, idx))
+        return -XEN_EPERM;
+    old = READ_ONCE(*slot);
+    if (preserve_ad && level == 1 && pte_addr(old) == pte_addr(val) && (old & _PAGE_PRESENT))
+        val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+    rc = entry_get(&val, level, pt_owner, pg_owner);
+    if (rc)
+        return rc;
+    /* The CPU may set A/D in the old entry meanwhile: swap atomically. */
+    old = __atomic_exchange_n(slot, val, __ATOMIC_SEQ_CST);
+    entry_put(old, level);
+    return 0;
+}
+
+int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx)
+{
+    mfn_t t = l4;
+
+    for (unsigned int level = 4; level > 1; level--) {
+        pte_t e = ((pte_t *)mfn_to_virt(t))[PT_INDEX(va, level)];
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || pte_addr(e) >> PAGE_SHIFT >= max_mfn)
+            return -XEN_EINVAL;
+        t = pte_addr(e) >> PAGE_SHIFT;
+    }
+    *l1 = t;
+    *idx = PT_INDEX(va, 1);
+    return 0;
+}

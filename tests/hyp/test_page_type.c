@@ -1,0 +1,282 @@
+/*
+ * Unit tests of the frame reference-count and type rules
+ * (hyp/mm/page_type.c), over a model of page tables: each frame has a
+ * small table of entries (target frame, writable bit), validated the way
+ * the hypervisor validates real tables.
+ */
+#include "mm/page_type.h"
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xen/errno.h>
+
+#define NR    32
+#define ENTS  4
+#define DOM   7
+#define OTHER 8
+
+struct model_entry {
+    int target; /* -1: not present */
+    bool rw;
+};
+
+static struct page_info frames[NR];
+static struct model_entry ents[NR][ENTS];
+static int freed[NR], flushes, validations;
+
+static int validate(struct page_info *pg, unsigned long type);
+static void devalidate(struct page_info *pg, unsigned long type);
+
+static int take_entry(const struct model_entry *e, unsigned int level)
+{
+    struct page_info *t = &frames[e->target];
+    int rc;
+
+    if (level > 1)
+        return get_page_and_type(t, DOM, (unsigned long)(level - 1) << PGT_type_shift);
+    if (!get_page(t, DOM))
+        return -XEN_EINVAL;
+    if (e->rw && (rc = get_page_type(t, PGT_writable))) {
+        put_page(t);
+        return rc;
+    }
+    return 0;
+}
+
+static void drop_entry(const struct model_entry *e, unsigned int level)
+{
+    struct page_info *t = &frames[e->target];
+
+    if (level > 1) {
+        put_page_and_type(t);
+        return;
+    }
+    if (e->rw)
+        put_page_type(t);
+    put_page(t);
+}
+
+static int validate(struct page_info *pg, unsigned long type)
+{
+    unsigned int level = pt_level(type);
+    int idx = (int)(pg - frames);
+
+    validations++;
+    for (int i = 0; i < ENTS; i++) {
+        int rc;
+        if (ents[idx][i].target < 0)
+            continue;
+        rc = take_entry(&ents[idx][i], level);
+        if (rc) {
+            while (--i >= 0)
+                if (ents[idx][i].target >= 0)
+                    drop_entry(&ents[idx][i], level);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static void devalidate(struct page_info *pg, unsigned long type)
+{
+    int idx = (int)(pg - frames);
+    for (int i = 0; i < ENTS; i++)
+        if (ents[idx][i].target >= 0)
+            drop_entry(&ents[idx][i], pt_level(type));
+}
+
+static void do_free(struct page_info *pg)
+{
+    freed[pg - frames]++;
+}
+
+static void flush_writable(struct page_info *pg)
+{
+    (void)pg;
+    flushes++;
+}
+
+static const struct page_type_ops model_ops = {validate, devalidate, do_free, flush_writable};
+
+static void setup(void)
+{
+    memset(frames, 0, sizeof(frames));
+    memset(freed, 0, sizeof(freed));
+    flushes = validations = 0;
+    for (int i = 0; i < NR; i++) {
+        page_set_state(&frames[i], PGC_state_inuse);
+        page_assign(&frames[i], i == NR - 1 ? OTHER : DOM);
+        for (int j = 0; j < ENTS; j++)
+            ents[i][j].target = -1;
+    }
+    page_type_set_ops(&model_ops);
+}
+
+/* Everything back to just the allocation reference, no type. */
+static void assert_quiescent(void)
+{
+    for (int i = 0; i < NR; i++) {
+        ck_assert_uint_eq(page_count(&frames[i]), 1);
+        ck_assert_uint_eq(page_type_count(&frames[i]), 0);
+        ck_assert_uint_eq(page_type(&frames[i]), PGT_none);
+    }
+}
+
+START_TEST(general_refs_need_ownership)
+{
+    ck_assert(get_page(&frames[0], DOM));
+    ck_assert_uint_eq(page_count(&frames[0]), 2);
+    ck_assert(!get_page(&frames[NR - 1], DOM));
+    page_set_state(&frames[1], PGC_state_free);
+    ck_assert(!get_page(&frames[1], DOM));
+    page_set_state(&frames[1], PGC_state_inuse);
+    put_page(&frames[0]);
+    assert_quiescent();
+}
+END_TEST
+
+START_TEST(writable_and_page_table_exclude_each_other)
+{
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_writable), 0);
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_l1), -XEN_EBUSY);
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_writable), 0);
+    ck_assert_uint_eq(page_type_count(&frames[2]), 2);
+    put_page_and_type(&frames[2]);
+    put_page_and_type(&frames[2]);
+    /* Free of writable users: it may become a table, after a TLB flush. */
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_l1), 0);
+    ck_assert_int_eq(flushes, 1);
+    ck_assert(frames[2].type_info & PGT_validated);
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_writable), -XEN_EBUSY);
+    put_page_and_type(&frames[2]);
+    assert_quiescent();
+}
+END_TEST
+
+START_TEST(validation_takes_and_devalidation_drops_references)
+{
+    /* L2 (frame 3) -> L1 (frame 4) -> data 5 (rw) and 6 (ro). */
+    ents[3][0] = (struct model_entry){4, true};
+    ents[4][0] = (struct model_entry){5, true};
+    ents[4][1] = (struct model_entry){6, false};
+    ck_assert_int_eq(get_page_and_type(&frames[3], DOM, PGT_l2), 0);
+    ck_assert_uint_eq(page_type(&frames[4]), PGT_l1);
+    ck_assert_uint_eq(page_type(&frames[5]), PGT_writable);
+    ck_assert_uint_eq(page_count(&frames[6]), 2);
+    ck_assert_uint_eq(page_type(&frames[6]), PGT_none);
+    /* A second user of the L2 does not validate it again. */
+    ck_assert_int_eq(get_page_and_type(&frames[3], DOM, PGT_l2), 0);
+    ck_assert_int_eq(validations, 2);
+    put_page_and_type(&frames[3]);
+    ck_assert_uint_eq(page_type(&frames[4]), PGT_l1);
+    put_page_and_type(&frames[3]);
+    assert_quiescent();
+}
+END_TEST
+
+START_TEST(page_table_cannot_be_mapped_writable)
+{
+    /* L1 frame 8 maps frame 9, which is itself in use as an L1. */
+    ents[8][0] = (struct model_entry){9, true};
+    ck_assert_int_eq(get_page_and_type(&frames[9], DOM, PGT_l1), 0);
+    ck_assert_int_eq(get_page_and_type(&frames[8], DOM, PGT_l1), -XEN_EBUSY);
+    ck_assert_uint_eq(page_type(&frames[8]), PGT_none);
+    /* Read-only is fine. */
+    ents[8][0].rw = false;
+    ck_assert_int_eq(get_page_and_type(&frames[8], DOM, PGT_l1), 0);
+    put_page_and_type(&frames[8]);
+    put_page_and_type(&frames[9]);
+    assert_quiescent();
+}
+END_TEST
+
+START_TEST(foreign_frame_refused_and_partial_validation_undone)
+{
+    ents[10][0] = (struct model_entry){11, true};
+    ents[10][1] = (struct model_entry){12, false};
+    ents[10][2] = (struct model_entry){NR - 1, false}; /* another domain's */
+    ck_assert_int_eq(get_page_and_type(&frames[10], DOM, PGT_l1), -XEN_EINVAL);
+    assert_quiescent();
+}
+END_TEST
+
+START_TEST(self_mapping_read_only_table)
+{
+    ents[13][0] = (struct model_entry){13, false};
+    ck_assert_int_eq(get_page_and_type(&frames[13], DOM, PGT_l1), 0);
+    ck_assert_uint_eq(page_count(&frames[13]), 3);
+    put_page_and_type(&frames[13]);
+    assert_quiescent();
+}
+END_TEST
+
+START_TEST(wrong_level_below_is_refused)
+{
+    /* An L2 entry must point at an L1; frame 15 is already an L2. */
+    ents[14][0] = (struct model_entry){15, true};
+    ck_assert_int_eq(get_page_and_type(&frames[15], DOM, PGT_l2), 0);
+    ck_assert_int_eq(get_page_and_type(&frames[14], DOM, PGT_l2), -XEN_EBUSY);
+    put_page_and_type(&frames[15]);
+    assert_quiescent();
+}
+END_TEST
+
+START_TEST(release_frees_on_last_reference)
+{
+    ck_assert(get_page(&frames[16], DOM)); /* e.g. a mapping */
+    page_release(&frames[16]);
+    ck_assert_int_eq(freed[16], 0);
+    page_release(&frames[16]); /* idempotent: no second allocation ref */
+    ck_assert_int_eq(freed[16], 0);
+    put_page(&frames[16]);
+    ck_assert_int_eq(freed[16], 1);
+    /* A hypervisor page shared with the domain is never freed this way. */
+    frames[17].count_info |= PGC_xen_heap;
+    page_release(&frames[17]);
+    ck_assert_int_eq(freed[17], 0);
+}
+END_TEST
+
+START_TEST(deep_tree_tears_down_completely)
+{
+    /* L4 20 -> L3 21 -> L2 22 -> two L1s 23, 24 -> data 25..28. */
+    ents[20][0] = (struct model_entry){21, true};
+    ents[21][0] = (struct model_entry){22, true};
+    ents[22][0] = (struct model_entry){23, true};
+    ents[22][1] = (struct model_entry){24, true};
+    ents[23][0] = (struct model_entry){25, true};
+    ents[23][1] = (struct model_entry){26, true};
+    ents[24][0] = (struct model_entry){27, false};
+    ents[24][1] = (struct model_entry){28, true};
+    ck_assert_int_eq(get_page_and_type(&frames[20], DOM, PGT_l4), 0);
+    ck_assert_uint_eq(page_type(&frames[24]), PGT_l1);
+    ck_assert_int_eq(get_page_and_type(&frames[25], DOM, PGT_l1), -XEN_EBUSY);
+    put_page_and_type(&frames[20]);
+    assert_quiescent();
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("page_type");
+    TCase *tc = tcase_create("page_type");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, general_refs_need_ownership);
+    tcase_add_test(tc, writable_and_page_table_exclude_each_other);
+    tcase_add_test(tc, validation_takes_and_devalidation_drops_references);
+    tcase_add_test(tc, page_table_cannot_be_mapped_writable);
+    tcase_add_test(tc, foreign_frame_refused_and_partial_validation_undone);
+    tcase_add_test(tc, self_mapping_read_only_table);
+    tcase_add_test(tc, wrong_level_below_is_refused);
+    tcase_add_test(tc, release_frees_on_last_reference);
+    tcase_add_test(tc, deep_tree_tears_down_completely);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
