@@ -76,6 +76,23 @@ ongaro_row() { # file domain
         done
     done
     echo
+    echo "## Load balancing on 2 pCPUs (Cherkasova et al., Xen Summit)"
+    echo
+    echo "Three hogs all started on pCPU 0. Credit steals across pCPUs; SEDF's"
+    echo "per-pCPU EDF never moves a vCPU."
+    echo
+    echo "| scheduler | a % | b % | c % | migrations | idle % of 2 pCPUs |"
+    echo "|---|---|---|---|---|---|"
+    for v in smp-2cpu-credit smp-2cpu-sedf; do
+        awk -F, -v v="$v" '
+            $1 == "a" || $1 == "b" || $1 == "c" { share[$1] = $4 }
+            /^#/ { for (i = 1; i <= NF; i++) {
+                       if ($i ~ /migrations=/) { split($i, m, "="); mig = m[2] }
+                       if ($i ~ /idle_pct=/) { split($i, d, "="); idle = d[2] } } }
+            END { printf "| %s | %s | %s | %s | %s | %s |\n", v, share["a"], share["b"], share["c"], mig, idle }
+        ' FS='[, ]' "$out/$v/summary.csv"
+    done
+    echo
     echo "## Every scenario"
     for name in "${names[@]}"; do
         echo
