@@ -12,6 +12,8 @@
 #include "keyhandler.h"
 #include "lib.h"
 #include "percpu.h"
+#include "domain.h"
+#include "event.h"
 #include "guest_access.h"
 #include "uart.h"
 #include <xen/errno.h>
@@ -187,6 +189,7 @@ void console_rx_char(char c)
     if (rx_prod - rx_cons < RX_RING)
         rx_ring[rx_prod++ % RX_RING] = c;
     spin_unlock_irqrestore(&rx_lock, irq);
+    send_guest_global_virq(domain_lookup(0), VIRQ_CONSOLE);
 }
 
 void console_set_input_to_dom0(bool on)

@@ -8,6 +8,8 @@
  */
 #include "domain.h"
 #include "console.h"
+#include "event.h"
+#include "time.h"
 #include "hypercall.h"
 #include "keyhandler.h"
 #include "lib.h"
@@ -104,8 +106,9 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
         page_assign(si, domid);
         si->count_info |= PGC_xen_heap;
     }
-    if (sched_init_domain(d))
+    if (sched_init_domain(d) || evtchn_init_domain(d))
         goto nomem;
+    guest_time_init_domain(d);
     for (unsigned int i = 0; i < max_vcpus; i++)
         if (!vcpu_create(d, i, i % num_online_cpus()))
             goto nomem;
@@ -122,6 +125,7 @@ nomem:
             if (d->vcpu[i])
                 vcpu_destroy(d->vcpu[i]);
         sched_destroy_domain(d);
+        evtchn_destroy_domain(d);
         free_shared_info(d);
         xfree(d);
     }
@@ -179,6 +183,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
+    notify_dom_exc();
     cpu_raise_softirq(0, DOMAIN_REAP_SOFTIRQ);
 }
 
@@ -204,6 +209,7 @@ static void domain_destroy(struct domain *d)
 {
     unsigned long freed = 0;
 
+    evtchn_destroy_domain(d);
     pv_mm_relinquish(d);
     spin_lock(&pv_mm_lock);
     while (!list_empty(&d->page_list)) {

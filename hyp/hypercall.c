@@ -132,20 +132,31 @@ bool hypercall_clear_noreturn(void)
 static unsigned int trace_first;
 OPTION_UINT("hypercall_trace", trace_first);
 
-static void trace(unsigned long nr, const unsigned long args[5])
+static void trace(unsigned long n, unsigned long nr, const unsigned long args[5], long rc)
 {
-    struct domain *d = current->domain;
-    unsigned long n = __atomic_add_fetch(&d->hypercalls_made, 1, __ATOMIC_RELAXED);
-
-    if (n <= trace_first)
-        pr_info("d%u: hypercall %lu: %s(%#lx, %#lx, %#lx, %#lx, %#lx)\n", d->domain_id, n,
-                hypercall_name(nr), args[0], args[1], args[2], args[3], args[4]);
+    pr_info("d%u: hypercall %lu: %s(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
+            current->domain->domain_id, n, hypercall_name(nr), args[0], args[1], args[2], args[3],
+            args[4], rc);
 }
+
+static long call(unsigned long nr, const unsigned long args[5]);
 
 long hypercall_dispatch(unsigned long nr, const unsigned long args[5])
 {
-    if (trace_first)
-        trace(nr, args);
+    unsigned long n;
+    long rc;
+
+    if (!trace_first)
+        return call(nr, args);
+    n = __atomic_add_fetch(&current->domain->hypercalls_made, 1, __ATOMIC_RELAXED);
+    rc = call(nr, args);
+    if (n <= trace_first)
+        trace(n, nr, args, rc);
+    return rc;
+}
+
+static long call(unsigned long nr, const unsigned long args[5])
+{
     if (nr < NR_HYPERCALLS && table[nr].fn)
         return table[nr].fn(args);
     unsigned long bit = 1UL << MIN(nr, 63UL);

@@ -27,15 +27,17 @@ HYP_SRCS := \
     hyp/timer.c hyp/smp.c hyp/symbols.c hyp/softirq.c hyp/guest_access.c \
     hyp/domain.c hyp/vcpu.c hyp/schedule.c hyp/sched_env.c hyp/boot_domains.c \
     hyp/dom_build.c hyp/hypercall.c hyp/console_io.c hyp/version.c hyp/sched_op.c \
+    hyp/event_channel.c hyp/guest_time.c hyp/vcpu_op.c \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \
     hyp/mm/page_type.c hyp/mm/pt_validate.c hyp/mm/pv_mmu.c hyp/mm/ptwr.c hyp/mm/m2p.c \
-    hyp/mm/memory_op.c \
+    hyp/mm/memory_op.c hyp/mm/iomem.c \
     hyp/drivers/uart16550.c \
     hyp/arch/x86_64/head.S hyp/arch/x86_64/trampoline.S hyp/arch/x86_64/entry.S \
     hyp/arch/x86_64/desc.c hyp/arch/x86_64/traps.c hyp/arch/x86_64/paging.c \
     hyp/arch/x86_64/acpi.c hyp/arch/x86_64/apic.c hyp/arch/x86_64/ioapic.c \
     hyp/arch/x86_64/tsc.c hyp/arch/x86_64/smpboot.c hyp/arch/x86_64/machine.c \
+    hyp/arch/x86_64/rtc.c \
     hyp/arch/x86_64/usercopy.S \
     hyp/arch/x86_64/pv/context.c hyp/arch/x86_64/pv/traps.c hyp/arch/x86_64/pv/emulate.c \
     hyp/arch/x86_64/pv/cpuid.c hyp/arch/x86_64/pv/callbacks.c \

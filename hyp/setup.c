@@ -174,6 +174,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     apic_init_cpu(true);
     ioapic_init();
     time_calibrate();
+    guest_time_init();
     timer_init_cpu();
     bsp->online = true;
     cpu_online_map = 1;

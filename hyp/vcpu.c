@@ -12,6 +12,7 @@
 #include "lib.h"
 #include "mm/xmalloc.h"
 #include "schedule.h"
+#include "time.h"
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 {
@@ -31,6 +32,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
     v->vcpu_info->evtchn_upcall_mask = 1; /* events masked until the guest says */
     v->arch.trap_ctxt = xzalloc_array(struct trap_info, 256);
     v->arch.kernel_mode = true;
+    v->runstate.state = RUNSTATE_offline;
+    v->runstate.state_entry_time = (uint64_t)NOW();
+    guest_timers_init(v);
     if (!v->arch.trap_ctxt || sched_init_vcpu(v)) {
         xfree(v->arch.trap_ctxt);
         xfree(v);
@@ -43,6 +47,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 void vcpu_destroy(struct vcpu *v)
 {
     ASSERT(!v->is_running);
+    guest_timers_stop(v);
     sched_destroy_vcpu(v);
     v->domain->vcpu[v->vcpu_id] = NULL;
     xfree(v->arch.trap_ctxt);

@@ -18,11 +18,15 @@
 #include "asm/pv.h"
 #include "list.h"
 #include "spinlock.h"
+#include "timer.h"
 #include "types.h"
+#include <xen/event_channel.h>
+#include <xen/vcpu.h>
 #include <xen/xen.h>
 
 struct sched_vcpu;
 struct sched_dom;
+struct evtchn;
 
 /* vCPU pause reasons (bits of vcpu->pause_flags): runnable when all clear. */
 #define VPF_blocked (1UL << 0) /* SCHEDOP_block: waiting for an event */
@@ -38,6 +42,19 @@ struct vcpu {
     unsigned long pause_flags; /* VPF_*: runnable when 0 */
     bool is_running;           /* its context is loaded on `processor` */
     struct vcpu_info *vcpu_info;
+    mfn_t vcpu_info_mfn; /* frame of a registered vcpu_info, 0 if in shared_info */
+
+    evtchn_port_t virq_to_port[24]; /* under d->event_lock */
+    unsigned int poll_ports;        /* ports SCHEDOP_poll waits on (0: not polling) */
+
+    /* Guest time: timers and the runstate area (time.c, vcpu_op.c). */
+    struct timer singleshot_timer;
+    struct timer periodic_timer;
+    s_time_t periodic_period;
+    struct vcpu_runstate_info runstate;
+    unsigned long runstate_guest; /* guest VA of its runstate copy, 0 = none */
+    bool initialised;             /* has a context (boot vCPU, or VCPUOP_initialise) */
+
     struct pv_vcpu arch;
 };
 
@@ -63,6 +80,8 @@ struct domain {
     unsigned long max_gpfn; /* highest pfn the domain has been given */
 
     struct shared_info *shared_info; /* hypervisor page, shared with the guest */
+    spinlock_t event_lock;           /* guards evtchn[] and virq_to_port */
+    struct evtchn *evtchn;           /* NR_EVTCHN_PORTS ports */
     unsigned long vm_assist;         /* VMASST_* bits enabled */
     unsigned int max_vcpus;
     struct vcpu *vcpu[MAX_VCPUS];
@@ -118,6 +137,11 @@ void domain_dump_all(void);
 /* vCPUs (vcpu.c). */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu);
 void vcpu_destroy(struct vcpu *v);
+/* vcpu_op.c: runstate bookkeeping, registered vcpu_info (pv_mm_lock held). */
+void vcpu_runstate_change(struct vcpu *v, int state);
+void vcpu_runstate_publish(struct vcpu *v);
+void vcpu_info_release(struct vcpu *v);
+
 /* Set or clear a pause reason; wakes the vCPU when the last one clears. */
 void vcpu_pause_flag_set(struct vcpu *v, unsigned long flag);
 void vcpu_pause_flag_clear(struct vcpu *v, unsigned long flag);

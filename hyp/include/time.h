@@ -28,4 +28,21 @@ uint64_t apic_timer_khz(void);
 /* APIC timer ticks for a delay of `ns`, clamped to the 32-bit counter. */
 uint32_t ns_to_apic_ticks(s_time_t ns);
 
+/* System time at TSC value `tsc`, and the scale that computes it (the
+ * pvclock form: ns = ((delta << shift or >> -shift) * mul) >> 32). */
+s_time_t tsc_to_s_time(uint64_t tsc);
+void time_guest_scale(uint32_t *mul, int8_t *shift);
+
+/* The CMOS clock, seconds since the epoch (0 if it reads as nonsense). */
+uint64_t rtc_seconds_since_epoch(void);
+
+struct domain;
+struct vcpu;
+/* Guest time (guest_time.c). */
+void guest_time_init(void);
+void guest_time_init_domain(struct domain *d);
+void update_vcpu_system_time(struct vcpu *v);
+void guest_timers_init(struct vcpu *v);
+void guest_timers_stop(struct vcpu *v);
+
 #endif

@@ -73,6 +73,12 @@ static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
     if (!(v & _PAGE_PRESENT))
         return 0;
     mfn = pte_addr(v) >> PAGE_SHIFT;
+    if (is_iomem_frame(mfn)) {
+        if (!iomem_permitted(mapper, mfn))
+            return -XEN_EINVAL;
+        *e = v | _PAGE_USER;
+        return 0; /* not memory we hand out: no reference to take */
+    }
     if (mfn >= max_mfn)
         return -XEN_EINVAL;
     pg = mfn_to_page(mfn);
@@ -92,7 +98,7 @@ static void l1e_put(pte_t v)
 {
     struct page_info *pg;
 
-    if (!(v & _PAGE_PRESENT))
+    if (!(v & _PAGE_PRESENT) || is_iomem_frame(pte_addr(v) >> PAGE_SHIFT))
         return;
     pg = mfn_to_page(pte_addr(v) >> PAGE_SHIFT);
     if (v & _PAGE_RW)

@@ -74,16 +74,6 @@ void domain_flush_tlb(struct domain *d, bool all_vcpus, unsigned long vcpu_mask)
     on_selected_cpus(mask, flush_here, NULL, true);
 }
 
-static bool frame_is_base_pointer(struct domain *d, mfn_t mfn)
-{
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
-        struct vcpu *v = d->vcpu[i];
-        if (v && (v->arch.guest_table == mfn || v->arch.guest_table_user == mfn))
-            return true;
-    }
-    return false;
-}
-
 static int pin_table(struct domain *owner, mfn_t mfn, unsigned long type)
 {
     struct page_info *pg;
@@ -112,9 +102,12 @@ static int unpin_table(struct domain *owner, mfn_t mfn)
     pg = mfn_to_page(mfn);
     if (pg->owner != owner->domain_id || !(pg->type_info & PGT_pinned))
         return -XEN_EINVAL;
-    /* Still some vCPU's address space: refuse rather than pull it away. */
-    if (frame_is_base_pointer(owner, mfn))
-        return -XEN_EBUSY;
+    /*
+     * A table still in use as a base pointer may be unpinned (Linux 6.1
+     * unpins the builder's L4 while it is still loaded, then switches):
+     * the base pointer holds a type reference of its own, so the table
+     * stays validated and read-only until the vCPU leaves it.
+     */
     pg->type_info &= ~PGT_pinned;
     put_page_and_type(pg);
     return 0;
@@ -420,6 +413,7 @@ void pv_mm_relinquish(struct domain *d)
         if (v->arch.guest_table_user)
             put_page_and_type(mfn_to_page(v->arch.guest_table_user));
         v->arch.guest_table = v->arch.guest_table_user = 0;
+        vcpu_info_release(v);
     }
     /* Unpinning cascades: every table's entries drop their references. */
     list_for_each(p, &d->page_list)

@@ -295,6 +295,12 @@ PVTEST(callbacks)
     /* The old interface: event, failsafe and syscall in one call. */
     CHECK_EQ(HYPERVISOR_set_callbacks(0xffffffff80100000UL, 0xffffffff80100000UL, 0), 0);
     CHECK_EQ(HYPERVISOR_set_callbacks(BAD_NONC, 0, 0), -XEN_EINVAL);
+    /* No event callback after all: an event must not land at a fake address. */
+    cb.type = CALLBACKTYPE_event;
+    cb.address = 0;
+    cb.flags = 0;
+    CHECK_EQ(HYPERVISOR_callback_op(CALLBACKOP_register, &cb), 0);
+    CHECK_EQ(HYPERVISOR_set_callbacks(0, 0, 0), 0);
     /* Trap-table entries pointing at the hypervisor are refused. */
     trap_info_t bad[2] = {{.vector = 0x81, .cs = 0xe033, .address = BAD_HOLE}, {0}};
     CHECK_EQ(HYPERVISOR_set_trap_table(bad), -XEN_EINVAL);

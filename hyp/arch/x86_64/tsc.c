@@ -14,7 +14,10 @@
 
 static uint64_t boot_tsc;
 static uint64_t tsc_hz, apic_hz;
-static uint64_t tsc_to_ns_mul;  /* 32.32: ns per TSC tick */
+static uint64_t tsc_to_ns_mul; /* 32.32: ns per TSC tick */
+/* The same conversion in pvclock form, used for NOW() and given to guests. */
+static uint32_t pv_mul;
+static int8_t pv_shift;
 static uint64_t ns_to_apic_mul; /* 32.32: APIC ticks per ns */
 
 static uint64_t scale(uint64_t v, uint64_t mul)
@@ -22,11 +25,31 @@ static uint64_t scale(uint64_t v, uint64_t mul)
     return (uint64_t)(((unsigned __int128)v * mul) >> 32);
 }
 
+static uint64_t pv_scale(uint64_t delta)
+{
+    if (pv_shift >= 0)
+        delta <<= pv_shift;
+    else
+        delta >>= -pv_shift;
+    return (uint64_t)(((unsigned __int128)delta * pv_mul) >> 32);
+}
+
+s_time_t tsc_to_s_time(uint64_t tsc)
+{
+    if (!pv_mul || tsc < boot_tsc)
+        return 0;
+    return (s_time_t)pv_scale(tsc - boot_tsc);
+}
+
 s_time_t get_s_time(void)
 {
-    if (!tsc_to_ns_mul)
-        return 0;
-    return (s_time_t)scale(rdtsc() - boot_tsc, tsc_to_ns_mul);
+    return tsc_to_s_time(rdtsc());
+}
+
+void time_guest_scale(uint32_t *mul, int8_t *shift)
+{
+    *mul = pv_mul;
+    *shift = pv_shift;
 }
 
 uint64_t tsc_khz(void)
@@ -92,6 +115,21 @@ void time_calibrate(void)
     if (!tsc_hz || !apic_hz)
         panic("time: calibration failed (tsc %lu Hz, apic %lu Hz)", tsc_hz, apic_hz);
     tsc_to_ns_mul = ((uint64_t)1000000000 << 32) / tsc_hz;
+    /* Normalise the multiplier into [2^31, 2^32) with a binary shift. */
+    {
+        uint64_t m = tsc_to_ns_mul;
+        int shift = 0;
+        while (m >= (1ULL << 32)) {
+            m >>= 1;
+            shift++;
+        }
+        while (m < (1ULL << 31)) {
+            m <<= 1;
+            shift--;
+        }
+        pv_mul = (uint32_t)m;
+        pv_shift = (int8_t)shift;
+    }
     ns_to_apic_mul = (apic_hz << 32) / 1000000000;
     boot_tsc = t0;
     pr_info("time: TSC %lu.%03lu MHz, APIC timer %lu.%03lu MHz\n", tsc_hz / 1000000,

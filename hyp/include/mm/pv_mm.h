@@ -29,6 +29,10 @@ unsigned long m2p_get(mfn_t mfn);
 unsigned long m2p_entries(void);
 const unsigned long *m2p_table(void); /* its direct-map address */
 
+/* Device and firmware frames (iomem.c): mapped by dom0 without references. */
+bool is_iomem_frame(mfn_t mfn);
+bool iomem_permitted(const struct domain *d, mfn_t mfn);
+
 /* The domain owning a frame, if it is a live domain's (NULL otherwise). */
 struct domain *frame_owner(const struct page_info *pg);
 

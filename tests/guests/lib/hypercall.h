@@ -10,6 +10,7 @@
 #include <stdint.h>
 /* The newest interface the 4.17 headers describe. */
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
+#include <xen/event_channel.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
 

@@ -179,12 +179,57 @@ static unsigned long parse_num(const char *s)
     return v;
 }
 
+/*
+ * wait=N (dom0): after the tests, wait until N other domains have gone,
+ * counting VIRQ_DOM_EXC events (the hypervisor raises one whenever a
+ * domain shuts down), with SCHEDOP_poll on its port. Events stay masked:
+ * only the pending bit in shared_info is looked at.
+ */
+static uint8_t si_page[4096] __attribute__((aligned(4096)));
+
+static evtchn_port_t dom_exc_port;
+
+/* Bound before the tests run, so no death goes unseen. */
+static void watch_domains(void)
+{
+    struct evtchn_bind_virq bind = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
+
+    if (hypercall3(__HYPERVISOR_update_va_mapping, si_page, start_info->shared_info | 0x67, 2) ||
+        hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, &bind))
+        printk("pvtest: cannot watch other domains\n");
+    else
+        dom_exc_port = bind.port;
+}
+
+static void wait_domains(unsigned long n)
+{
+    struct shared_info *si = (struct shared_info *)si_page;
+    unsigned long seen = 0;
+    evtchn_port_t port = dom_exc_port;
+    struct sched_poll poll = {.nr_ports = 1};
+
+    if (!port)
+        return;
+    poll.ports.p = &port;
+    while (seen < n) {
+        if (__atomic_fetch_and(&si->evtchn_pending[port / 64], ~(1UL << (port % 64)),
+                               __ATOMIC_SEQ_CST) &
+            (1UL << (port % 64))) {
+            seen++; /* several deaths may share one event: the test allows that */
+            continue;
+        }
+        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+    }
+}
+
 void guest_main(start_info_t *si)
 {
     unsigned long linger;
 
     start_info = si;
     traps_init();
+    if (cmdline_option("wait"))
+        watch_domains();
     printk("pvtest %s: starting, %lu pages, cmdline '%s'\n", pvtest_kernel_name, si->nr_pages,
            (const char *)si->cmd_line);
     size_t nr_tests =
@@ -200,5 +245,7 @@ void guest_main(start_info_t *si)
     linger = parse_num(cmdline_option("linger"));
     for (unsigned long i = 0; i < linger; i++)
         HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    if (cmdline_option("wait"))
+        wait_domains(parse_num(cmdline_option("wait")));
     pvtest_shutdown(failed ? SHUTDOWN_crash : SHUTDOWN_poweroff);
 }

@@ -21,6 +21,8 @@
 #include "schedule.h"
 #include "smp.h"
 #include "softirq.h"
+#include "event.h"
+#include "time.h"
 #include <xen/errno.h>
 
 #define O(f) __builtin_offsetof(struct cpu_user_regs, f)
@@ -144,10 +146,20 @@ void pv_reload_gdt(struct vcpu *v)
         load_guest_gdt(v);
 }
 
+static int runstate_of(const struct vcpu *v)
+{
+    if (v->pause_flags & (VPF_down | VPF_dying))
+        return RUNSTATE_offline;
+    return (v->pause_flags & VPF_blocked) ? RUNSTATE_blocked : RUNSTATE_runnable;
+}
+
 static void save_guest(struct vcpu *prev)
 {
     memcpy(&prev->arch.user_regs, guest_cpu_user_regs(), sizeof(prev->arch.user_regs));
     fpu_save(prev);
+    /* Still on prev's page tables: its runstate copy is reachable. */
+    vcpu_runstate_change(prev, runstate_of(prev));
+    vcpu_runstate_publish(prev);
 }
 
 static void load_guest(struct vcpu *next)
@@ -159,6 +171,9 @@ static void load_guest(struct vcpu *next)
     load_guest_gdt(next);
     pv_load_ldt(next);
     fpu_restore(next);
+    update_vcpu_system_time(next);
+    vcpu_runstate_change(next, RUNSTATE_running);
+    vcpu_runstate_publish(next);
 }
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
@@ -198,6 +213,8 @@ void pv_exit_to_guest(void)
         do_softirq();
         if (current->arch.trap_bounce.pending)
             pv_deliver_pending_trap(current);
+        else
+            pv_deliver_event_upcall(current);
         local_irq_disable();
         if (!softirq_pending(smp_processor_id()) && !current->arch.trap_bounce.pending)
             break;

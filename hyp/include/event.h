@@ -1,0 +1,64 @@
+/*
+ * Event channels (2-level ABI) and their delivery to vCPUs.
+ *
+ * Each domain has EVTCHN_2L_NR_CHANNELS ports; a port is free, reserved
+ * (port 0), unbound (waiting for a given remote domain), connected to a
+ * port of another (or the same) domain, bound to a VIRQ, or an IPI between
+ * the domain's own vCPUs. Raising a port sets its bit in the shared_info
+ * pending bitmap and, unless masked, the vCPU's selector and upcall flag,
+ * and kicks the vCPU; the upcall itself is a bounce frame to the guest's
+ * event callback on the way back to the guest.
+ *
+ * Locking: d->event_lock guards a domain's port table and its vCPUs'
+ * virq_to_port. Two domains' locks are taken in domain-id order. Raising
+ * an event takes no lock: the bits live in guest-shared memory and are
+ * changed with atomic operations only.
+ */
+#ifndef PARAVANE_EVENT_H
+#define PARAVANE_EVENT_H
+
+#include "domain.h"
+
+#define NR_EVTCHN_PORTS    EVTCHN_2L_NR_CHANNELS
+#define NR_VIRQS_SUPPORTED 24
+
+enum evtchn_state {
+    ECS_FREE = 0,
+    ECS_RESERVED,
+    ECS_UNBOUND,
+    ECS_INTERDOMAIN,
+    ECS_VIRQ,
+    ECS_IPI,
+};
+
+struct evtchn {
+    uint8_t state;
+    uint16_t notify_vcpu;
+    union {
+        domid_t remote_domid; /* UNBOUND: who may bind to it */
+        struct {
+            struct domain *dom;
+            evtchn_port_t port;
+        } remote;      /* INTERDOMAIN */
+        uint32_t virq; /* VIRQ */
+    } u;
+};
+
+/* Domain set-up and teardown (close every port, telling the far ends). */
+int evtchn_init_domain(struct domain *d);
+void evtchn_destroy_domain(struct domain *d);
+
+/* Raise `virq` on vCPU v (per-vCPU VIRQs) or domain d's (global ones). */
+void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
+void send_guest_global_virq(struct domain *d, unsigned int virq);
+/* Raise VIRQ_DOM_EXC in the control domain (a domain died or stopped). */
+void notify_dom_exc(void);
+
+/* Mark an upcall pending for v and wake it (event arrived). */
+void vcpu_mark_events_pending(struct vcpu *v);
+/* Deliver the event upcall if due (exit path, interrupts enabled). */
+void pv_deliver_event_upcall(struct vcpu *v);
+/* True if SCHEDOP_poll should return now for v's polled ports. */
+bool evtchn_poll_ready(struct vcpu *v);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * The vcpu_op hypercall: bringing further vCPUs up and down, where a vCPU
+ * keeps its vcpu_info and runstate, and its timers.
+ */
+#include "asm/desc.h"
+#include "asm/processor.h"
+#include "context.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "mm/page_alloc.h"
+#include "mm/pv_mm.h"
+#include "mm/xmalloc.h"
+#include "percpu.h"
+#include "schedule.h"
+#include "time.h"
+#include <xen/errno.h>
+#include <xen/vcpu.h>
+
+/* Publish v's runstate to its guest copy, if it registered one. */
+void vcpu_runstate_publish(struct vcpu *v)
+{
+    if (v->runstate_guest)
+        copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
+}
+
+/* v enters `state` now (context switches, blocking, bringing up). */
+void vcpu_runstate_change(struct vcpu *v, int state)
+{
+    s_time_t now = NOW();
+
+    if (v->runstate.state == state)
+        return;
+    v->runstate.time[v->runstate.state] += (uint64_t)(now - (s_time_t)v->runstate.state_entry_time);
+    v->runstate.state = state;
+    v->runstate.state_entry_time = (uint64_t)now;
+}
+
+/* VCPUOP_initialise: give a down vCPU its first context. */
+static long vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
+{
+    struct vcpu_guest_context *c;
+    struct domain *d = v->domain;
+    mfn_t l4;
+    long rc = 0;
+
+    if (!(v->pause_flags & VPF_down) || v->initialised)
+        return -XEN_EEXIST;
+    c = xmalloc(struct vcpu_guest_context);
+    if (!c)
+        return -XEN_ENOMEM;
+    if (copy_from_guest(c, arg, sizeof(*c))) {
+        rc = -XEN_EFAULT;
+        goto out;
+    }
+    l4 = c->ctrlreg[3] >> PAGE_SHIFT; /* xen_pfn_to_cr3: the frame in the high bits */
+    if (!guest_range_ok(c->user_regs.rip, 1) || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY || !l4) {
+        rc = -XEN_EINVAL;
+        goto out;
+    }
+    spin_lock(&pv_mm_lock);
+    rc = l4 < max_mfn ? get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4) : -XEN_EINVAL;
+    spin_unlock(&pv_mm_lock);
+    if (rc) {
+        rc = -XEN_EINVAL;
+        goto out;
+    }
+    v->arch.user_regs = c->user_regs;
+    v->arch.user_regs.cs = (uint16_t)(c->user_regs.cs | 3);
+    v->arch.user_regs.ss = (uint16_t)(c->user_regs.ss | 3);
+    v->arch.user_regs.rflags = (c->user_regs.rflags & ~(3UL << 12)) | X86_EFLAGS_IF | 2;
+    for (unsigned int i = 0; i < 256; i++)
+        if (c->trap_ctxt[i].address && guest_range_ok(c->trap_ctxt[i].address, 1))
+            v->arch.trap_ctxt[c->trap_ctxt[i].vector] = c->trap_ctxt[i];
+    v->arch.kernel_ss = c->kernel_ss | 3;
+    v->arch.kernel_sp = c->kernel_sp;
+    v->arch.event_callback_eip = c->event_callback_eip;
+    v->arch.failsafe_callback_eip = c->failsafe_callback_eip;
+    v->arch.syscall_callback_eip = c->syscall_callback_eip;
+    v->arch.failsafe_masks_events = v->arch.syscall_masks_events = true;
+    v->arch.fs_base = c->fs_base;
+    v->arch.gs_base_kernel = c->gs_base_kernel;
+    v->arch.gs_base_user = c->gs_base_user;
+    v->arch.kernel_mode = true;
+    v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+    v->arch.guest_table = l4;
+    for (unsigned int f = 0; f < PV_GDT_MAX_FRAMES && f * 512 < c->gdt_ents; f++)
+        v->arch.gdt_frames[f] = c->gdt_frames[f];
+    v->arch.gdt_ents = (unsigned int)c->gdt_ents;
+    v->initialised = true;
+out:
+    xfree(c);
+    return rc;
+}
+
+static long register_vcpu_info(struct vcpu *v, guest_ptr_t arg)
+{
+    struct vcpu_register_vcpu_info r;
+    struct vcpu_info *new;
+    struct page_info *pg;
+    long rc;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.mfn >= max_mfn || v->vcpu_info_mfn)
+        return -XEN_EINVAL;
+    pg = mfn_to_page(r.mfn);
+    spin_lock(&pv_mm_lock);
+    /* Held writable for as long as it serves: it cannot become a table. */
+    rc = get_page_and_type(pg, v->domain->domain_id, PGT_writable);
+    spin_unlock(&pv_mm_lock);
+    if (rc)
+        return -XEN_EINVAL;
+    new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
+    memcpy(new, v->vcpu_info, sizeof(*new));
+    /* Events that arrive from now on go to the new copy. */
+    WRITE_ONCE(v->vcpu_info, new);
+    v->vcpu_info_mfn = r.mfn;
+    new->evtchn_upcall_pending = 1; /* make the guest look at its selectors */
+    new->evtchn_pending_sel = ~0UL;
+    update_vcpu_system_time(v);
+    return 0;
+}
+
+void vcpu_info_release(struct vcpu *v)
+{
+    if (!v->vcpu_info_mfn)
+        return;
+    v->vcpu_info = &v->domain->shared_info->vcpu_info[v->vcpu_id];
+    put_page_and_type(mfn_to_page(v->vcpu_info_mfn));
+    v->vcpu_info_mfn = 0;
+}
+
+long do_vcpu_op(int cmd, unsigned int vcpuid, guest_ptr_t arg)
+{
+    struct domain *d = current->domain;
+    struct vcpu *v;
+
+    if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+        return -XEN_ENOENT;
+
+    switch (cmd) {
+    case VCPUOP_initialise:
+        return vcpu_initialise(v, arg);
+    case VCPUOP_up:
+        if (!v->initialised)
+            return -XEN_EINVAL;
+        vcpu_runstate_change(v, RUNSTATE_runnable);
+        vcpu_pause_flag_clear(v, VPF_down);
+        return 0;
+    case VCPUOP_down:
+        vcpu_runstate_change(v, RUNSTATE_offline);
+        vcpu_pause_flag_set(v, VPF_down);
+        return 0;
+    case VCPUOP_is_up:
+        return !(v->pause_flags & VPF_down);
+    case VCPUOP_get_runstate_info: {
+        struct vcpu_runstate_info r = v->runstate;
+        r.time[r.state] += (uint64_t)(NOW() - (s_time_t)r.state_entry_time);
+        return copy_to_guest(arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
+    }
+    case VCPUOP_register_runstate_memory_area: {
+        struct vcpu_register_runstate_memory_area a;
+        if (copy_from_guest(&a, arg, sizeof(a)))
+            return -XEN_EFAULT;
+        if (a.addr.v && !guest_range_ok((unsigned long)a.addr.v, sizeof(v->runstate)))
+            return -XEN_EINVAL;
+        v->runstate_guest = (unsigned long)a.addr.v;
+        if (v == current)
+            vcpu_runstate_publish(v);
+        return 0;
+    }
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, arg);
+    case VCPUOP_set_periodic_timer: {
+        struct vcpu_set_periodic_timer p;
+        if (copy_from_guest(&p, arg, sizeof(p)))
+            return -XEN_EFAULT;
+        if (p.period_ns < 1000000) /* Xen's minimum: 1 ms */
+            return -XEN_EINVAL;
+        v->periodic_period = (s_time_t)p.period_ns;
+        set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+        return 0;
+    }
+    case VCPUOP_stop_periodic_timer:
+        v->periodic_period = 0;
+        stop_timer(&v->periodic_timer);
+        return 0;
+    case VCPUOP_set_singleshot_timer: {
+        struct vcpu_set_singleshot_timer t;
+        if (v != current)
+            return -XEN_EINVAL;
+        if (copy_from_guest(&t, arg, sizeof(t)))
+            return -XEN_EFAULT;
+        if ((t.flags & VCPU_SSHOTTMR_future) && (s_time_t)t.timeout_abs_ns < NOW())
+            return -XEN_ETIME;
+        set_timer(&v->singleshot_timer, (s_time_t)t.timeout_abs_ns);
+        return 0;
+    }
+    case VCPUOP_stop_singleshot_timer:
+        if (v != current)
+            return -XEN_EINVAL;
+        stop_timer(&v->singleshot_timer);
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}
