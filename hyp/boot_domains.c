@@ -187,7 +187,8 @@ void start_boot_domains(void)
         dom0.initrd = 1;
     if (module_claimed(0))
         pr_warn("module 0 is dom0's kernel; a domain= option naming it is ignored\n");
-    start_domain(0, true, &dom0);
+    if (start_domain(0, true, &dom0))
+        console_set_input_to_dom0(true); /* as on Xen: the console is dom0's */
     for (unsigned int i = 0; i < nr_domus; i++)
         if (domus[i].kernel != 0)
             start_domain((domid_t)(i + 1), false, &domus[i]);

@@ -195,6 +195,8 @@ void console_rx_char(char c)
 void console_set_input_to_dom0(bool on)
 {
     input_to_dom0 = on;
+    printk_lvl(LOG_ERR, "*** serial input to %s (type 'CTRL-a' three times to switch input)\n",
+               input_to_dom0 ? "DOM0" : "the hypervisor");
 }
 
 long console_read_guest(unsigned long guest_buf, unsigned int count)

@@ -257,6 +257,7 @@ static void domain_reap(void)
         domid_t id = d->domain_id;
         list_del(&d->list);
         domain_destroy(d);
+        notify_dom_exc(); /* as Xen: once at shutdown, once when it is gone */
         boot_domain_reaped(id);
     }
 }

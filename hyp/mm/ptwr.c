@@ -6,8 +6,8 @@
  * the new entry, and apply it exactly as an mmu_update would (validated,
  * references moved), then step over the instruction.
  *
- * Only 8-byte-aligned 64-bit operations on L1 tables in use are handled;
- * anything else is an ordinary page fault for the guest.
+ * Operations of 1 to 8 bytes that stay inside one entry of an L1 table in
+ * use are handled; anything else is an ordinary page fault for the guest.
  */
 #include "asm/insn.h"
 #include "console.h"
@@ -85,7 +85,7 @@ int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long
     for (unsigned int n = sizeof(bytes); n > 0; n--)
         if (!copy_from_guest(bytes, regs->rip, n))
             break;
-    if (insn_decode_mem_write(bytes, sizeof(bytes), &in) || in.size != 8 || (addr & 7))
+    if (insn_decode_mem_write(bytes, sizeof(bytes), &in) || (addr & 7) + in.size > 8)
         return 0;
 
     spin_lock(&pv_mm_lock);

@@ -60,11 +60,13 @@ qemu_test guest-mm-create-destroy-50 --smp 2 --timeout 240 \
     --module "$G/pvtest-basic.elf linger=100000000" --module "$G/pvtest-mm.elf" \
     --expect "domain cycles: 50 done, free pages before ([0-9]+), after \1\$"
 
-# Serial input switched to dom0 with three Ctrl-A, read with CONSOLEIO_read.
+# Serial input goes to dom0 once it runs, read with CONSOLEIO_read; three
+# Ctrl-A hand it to the hypervisor's debug keys and back.
 qemu_test guest-console-input --module "$G/pvtest-console.elf" \
-    --send "waiting for input=>"$'\x01\x01\x01'"hello dom0"$'\r' \
-    --expect "serial input to DOM0" --expect "pvtest console: got 'hello dom0'" \
-    --expect "$(verdict console)" --exit success
+    --send "waiting for input=>"$'\x01\x01\x01'"h"$'\x01\x01\x01'"hello dom0"$'\r' \
+    --expect "serial input to DOM0" --expect "serial input to the hypervisor" \
+    --expect "key 'd': dump registers" --expect "serial input to DOM0" \
+    --expect "pvtest console: got 'hello dom0'" --expect "$(verdict console)" --exit success
 
 # Debian's stock kernel is accepted by the loader and runs in ring 3: its
 # first hypercalls are logged by name, and with no root filesystem given

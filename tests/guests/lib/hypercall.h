@@ -11,6 +11,7 @@
 /* The newest interface the 4.17 headers describe. */
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 #include <xen/event_channel.h>
+#include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/xen.h>
 

@@ -180,16 +180,14 @@ static unsigned long parse_num(const char *s)
 }
 
 /*
- * wait=N (dom0): after the tests, wait until N other domains have gone,
- * counting VIRQ_DOM_EXC events (the hypervisor raises one whenever a
- * domain shuts down), with SCHEDOP_poll on its port. Events stay masked:
- * only the pending bit in shared_info is looked at.
+ * wait=N (dom0): after the tests, wait until domains 1..N are gone (their
+ * reservation is unknown: -ESRCH), sleeping in SCHEDOP_poll on
+ * VIRQ_DOM_EXC, which the hypervisor raises when a domain stops and when
+ * it is destroyed (with a timeout, so no event can be missed for good).
  */
 static uint8_t si_page[4096] __attribute__((aligned(4096)));
-
 static evtchn_port_t dom_exc_port;
 
-/* Bound before the tests run, so no death goes unseen. */
 static void watch_domains(void)
 {
     struct evtchn_bind_virq bind = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
@@ -201,24 +199,27 @@ static void watch_domains(void)
         dom_exc_port = bind.port;
 }
 
+static bool domain_gone(domid_t id)
+{
+    return hypercall2(__HYPERVISOR_memory_op, XENMEM_current_reservation, &id) == -3 /* ESRCH */;
+}
+
 static void wait_domains(unsigned long n)
 {
     struct shared_info *si = (struct shared_info *)si_page;
-    unsigned long seen = 0;
     evtchn_port_t port = dom_exc_port;
     struct sched_poll poll = {.nr_ports = 1};
+    vcpu_time_info_t *t = &si->vcpu_info[0].time;
 
-    if (!port)
-        return;
     poll.ports.p = &port;
-    while (seen < n) {
-        if (__atomic_fetch_and(&si->evtchn_pending[port / 64], ~(1UL << (port % 64)),
-                               __ATOMIC_SEQ_CST) &
-            (1UL << (port % 64))) {
-            seen++; /* several deaths may share one event: the test allows that */
-            continue;
+    for (domid_t id = 1; id <= n; id++) {
+        while (!domain_gone(id)) {
+            __atomic_fetch_and(&si->evtchn_pending[port / 64], ~(1UL << (port % 64)),
+                               __ATOMIC_SEQ_CST);
+            /* Poll for at most 100 ms of system time past the last update. */
+            poll.timeout = t->system_time + 100000000ULL;
+            HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
         }
-        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
     }
 }
 

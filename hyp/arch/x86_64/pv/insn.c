@@ -1,9 +1,10 @@
 /*
  * A decoder for exactly the instructions Linux uses to update PTEs in
  * place (LINUX-PV-REQUIREMENTS §2.5): MOV to memory (register or
- * immediate), XCHG, LOCK AND/OR, LOCK BTR/BTS, and CMPXCHG, 32 or 64 bits
- * wide. Only the length and the source matter: the target address comes
- * from the faulting CR2.
+ * immediate), XCHG, LOCK AND/OR, LOCK BTR/BTS, and CMPXCHG, 8, 16, 32 or
+ * 64 bits wide (a uniprocessor kernel clears RW with a byte-wide AND, its
+ * LOCK prefix patched into DS). Only the length, the width and the source
+ * matter: the target address comes from the faulting CR2.
  */
 #include "asm/insn.h"
 
@@ -53,15 +54,20 @@ int insn_decode_mem_write(const uint8_t *b, size_t n, struct insn_mem_write *out
 {
     size_t i = 0;
     unsigned int rex = 0, reg, opc;
+    bool opsize16 = false;
     int ml;
 
-    while (i < n && (b[i] == 0xf0 || b[i] == 0x3e || b[i] == 0x2e)) /* lock, ds/cs hints */
+    /* lock, ds/cs (a patched-out lock), operand size */
+    while (i < n && (b[i] == 0xf0 || b[i] == 0x3e || b[i] == 0x2e || b[i] == 0x66)) {
+        if (b[i] == 0x66)
+            opsize16 = true;
         i++;
+    }
     if (i < n && (b[i] & 0xf0) == 0x40)
         rex = b[i++];
     if (i >= n)
         return -1;
-    out->size = (rex & 8) ? 8 : 4;
+    out->size = (rex & 8) ? 8 : opsize16 ? 2 : 4;
     out->src_is_imm = false;
     opc = b[i++];
     if (opc == 0x0f) {
@@ -75,6 +81,29 @@ int insn_decode_mem_write(const uint8_t *b, size_t n, struct insn_mem_write *out
     ml = modrm_len(b, n, i);
     if (ml < 0)
         return -1;
+
+    /* The byte forms: 88 mov, 86 xchg, 20 and, 08 or, c6 /0 and 80 /4 /1 imm8. */
+    if (opc == 0x88 || opc == 0x86 || opc == 0x20 || opc == 0x08 || opc == 0xc6 || opc == 0x80) {
+        out->size = 1;
+        opc += 1; /* the same operation on the wider form's decoding below */
+        if (opc == 0xc7 || opc == 0x81) {
+            unsigned int sub = (b[i] >> 3) & 7;
+            if (opc == 0xc7 && sub == 0)
+                out->op = INSN_MOV;
+            else if (opc == 0x81 && sub == 4)
+                out->op = INSN_AND;
+            else if (opc == 0x81 && sub == 1)
+                out->op = INSN_OR;
+            else
+                return -1;
+            if (i + (size_t)ml + 1 > n)
+                return -1;
+            out->src_is_imm = true;
+            out->imm = read_imm(&b[i + (size_t)ml], 1);
+            out->len = (unsigned int)(i + (size_t)ml + 1);
+            return 0;
+        }
+    }
 
     switch (opc) {
     case 0x89:
@@ -102,7 +131,8 @@ int insn_decode_mem_write(const uint8_t *b, size_t n, struct insn_mem_write *out
     case 0x81:    /* and/or $imm32, mem (/4, /1) */
     case 0x83:    /* and/or $imm8, mem */
     case 0x1ba: { /* bt* $imm8, mem (/6 btr, /5 bts) */
-        unsigned int sub = (b[i] >> 3) & 7, immlen = (opc == 0x83 || opc == 0x1ba) ? 1 : 4;
+        unsigned int sub = (b[i] >> 3) & 7;
+        unsigned int immlen = (opc == 0x83 || opc == 0x1ba) ? 1 : out->size == 2 ? 2 : 4;
         if (opc == 0xc7 && sub == 0)
             out->op = INSN_MOV;
         else if ((opc == 0x81 || opc == 0x83) && sub == 4)
