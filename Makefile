@@ -63,9 +63,10 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@set -e; for b in $(BENCHES); do echo "=== bench $$b"; $$b; done
 
-# Boot the hypervisor on this terminal (SMP=, MEM=, HYP_ARGS= override).
+# Boot the hypervisor and dom0 on this terminal (SMP=, MEM=, HYP_ARGS=,
+# MODULES= override; see scripts/qemu-run.sh).
 run: deps
-	@$(MAKE) --no-print-directory hyp
+	@$(MAKE) --no-print-directory all
 	@scripts/qemu-run.sh run
 
 # The same machine stopped at its first instruction, under gdb.

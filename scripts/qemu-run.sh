@@ -2,22 +2,28 @@
 # Boot Paravane in QEMU on this terminal (`make run`), or stopped under
 # QEMU's gdb stub with gdb attached (`make debug`).
 #
+# By default it boots Debian's stock kernel as dom0 (2 vCPUs, 512 MiB) on
+# the busybox initramfs from toolstack/rootfs, with a shell on the console.
+#
 # Environment: SMP (default 2), MEM in MiB (default 1024), HYP_ARGS (the
 # hypervisor command line), MODULES (comma-separated "file args" list, as
-# QEMU's -initrd takes it), QEMU (binary).
+# QEMU's -initrd takes it; NOMODULES=1 for none), QEMU (binary).
 set -eu
 cd "$(dirname "$0")/.."
 . tests/harness/qemu.sh
 
 mode=${1:-run}
 elf=build/paravane.elf
-args=(-smp "${SMP:-2}" -m "${MEM:-1024}" -kernel "$elf" -append "${HYP_ARGS:-}")
-[ -n "${MODULES:-}" ] && args+=(-initrd "$MODULES")
+default_modules="build/guests/vmlinux-debian.elf console=hvc0,build/linux/dom0.cpio.gz"
+args=(-smp "${SMP:-2}" -m "${MEM:-1024}" -kernel "$elf"
+    -append "${HYP_ARGS:-dom0_mem=512M dom0_max_vcpus=2}")
+[ -z "${NOMODULES:-}" ] && args+=(-initrd "${MODULES:-$default_modules}")
 
 case $mode in
 run)
-    echo "Paravane on QEMU (TCG): the serial console is this terminal."
-    echo "Debug keys: h (help), d, m, t, R.  Ctrl-] x quits QEMU, Ctrl-] c toggles its monitor."
+    echo "Paravane on QEMU (TCG): the serial console is this terminal; dom0 (Debian's"
+    echo "kernel) gives a shell on it. Ctrl-A three times switches input to the"
+    echo "hypervisor's debug keys (h for help) and back. Ctrl-] x quits QEMU."
     set +e
     # shellcheck disable=SC2046
     $QEMU $(qemu_base_args | sed 's/-monitor none//') "${args[@]}" -echr 29 \

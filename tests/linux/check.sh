@@ -1,0 +1,82 @@
+#!/bin/sh
+# Run inside a Linux domain on Paravane (from its initramfs /init, with
+# paravane.check=/bin/paravane-check on the kernel command line): the
+# checks of the Linux-boots issue, one line each, then a verdict line
+# "linuxcheck <role>: N passed, N failed". Expected values come from the
+# kernel command line: paravane.vcpus=N paravane.mem_kb=N paravane.role=R.
+pass=0
+fail=0
+arg() { sed -n "s/.*paravane\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+check() {
+    name=$1
+    shift
+    if "$@" >/tmp/check.out 2>&1; then
+        pass=$((pass + 1))
+        echo "linuxcheck ok   $name"
+    else
+        fail=$((fail + 1))
+        echo "linuxcheck FAIL $name: $(head -c 300 /tmp/check.out)"
+    fi
+}
+role=$(arg role)
+role=${role:-dom0}
+
+hypervisor_is_xen_pv() {
+    [ "$(cat /sys/hypervisor/type)" = xen ] && dmesg | grep -q "Hypervisor detected: Xen PV"
+}
+vcpus_online() {
+    n=$(grep -c ^processor /proc/cpuinfo)
+    echo "$n vCPUs online, expected $(arg vcpus)"
+    [ "$n" = "$(arg vcpus)" ]
+}
+memory_is_reservation() {
+    kb=$(cat /sys/devices/system/xen_memory/xen_memory0/info/current_kb)
+    echo "current_kb=$kb, expected $(arg mem_kb)"
+    [ "$kb" = "$(arg mem_kb)" ]
+}
+fork_exec_1000() {
+    i=0
+    while [ $i -lt 1000 ]; do
+        /bin/true || return 1
+        i=$((i + 1))
+    done
+}
+tmpfs_64m_checksum() {
+    # The checksum of the bytes as they were written, then as read back.
+    a=$(dd if=/dev/urandom bs=1048576 count=64 2>/dev/null | tee /tmp/a | md5sum)
+    size=$(wc -c </tmp/a)
+    b=$(md5sum </tmp/a)
+    echo "$size bytes, written $a, read $b"
+    rm -f /tmp/a
+    [ "$size" = 67108864 ] && [ "$a" = "$b" ]
+}
+privcmd_xen_version() {
+    /bin/vane info | tee /dev/stderr | grep -q "xen_extra *: -paravane"
+}
+xen_devices() {
+    [ -c /dev/xen/privcmd ] && [ -c /dev/xen/evtchn ] && [ -c /dev/xen/gntdev ] &&
+        [ -e /proc/xen/capabilities ]
+}
+parallel_workload() {
+    # Two busy loops at once: both vCPUs must have run some of it.
+    n=$(grep -c ^processor /proc/cpuinfo)
+    [ "$n" -lt 2 ] && return 0
+    before=$(awk '/^cpu[0-9]/ {print $2}' /proc/stat | tr '\n' ' ')
+    (i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done) &
+    (i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done) &
+    wait
+    after=$(awk '/^cpu[0-9]/ {print $2}' /proc/stat | tr '\n' ' ')
+    echo "user ticks per cpu before: $before after: $after"
+    set -- $before $after
+    [ "$3" -gt "$1" ] && [ "$4" -gt "$2" ]
+}
+
+check hypervisor_is_xen_pv hypervisor_is_xen_pv
+check vcpus_online vcpus_online
+check memory_is_reservation memory_is_reservation
+check fork_exec_1000 fork_exec_1000
+check tmpfs_64m_checksum tmpfs_64m_checksum
+check xen_devices xen_devices
+[ "$role" = dom0 ] && check privcmd_xen_version privcmd_xen_version
+check parallel_workload parallel_workload
+echo "linuxcheck $role: $pass passed, $fail failed"

@@ -1,0 +1,50 @@
+/*
+ * vane info: what the hypervisor says about itself (xl info's first
+ * lines), asked through privcmd.
+ */
+#include "privcmd.h"
+#include "vane.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <xen/version.h>
+#include <xen/xen.h>
+
+int cmd_info(int argc, char **argv)
+{
+    xen_extraversion_t extra;
+    xen_capabilities_info_t caps;
+    long ver;
+    int fd;
+
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: vane info\n");
+        return 2;
+    }
+    fd = privcmd_open();
+    if (fd < 0) {
+        fprintf(stderr, "vane: /dev/xen/privcmd: %s\n", strerror(errno));
+        return 1;
+    }
+    memset(extra, 0, sizeof(extra));
+    memset(caps, 0, sizeof(caps));
+    ver = privcmd_hypercall(fd, __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+    if (ver < 0 ||
+        privcmd_hypercall(fd, __HYPERVISOR_xen_version, XENVER_extraversion, (uintptr_t)extra, 0, 0,
+                          0) < 0 ||
+        privcmd_hypercall(fd, __HYPERVISOR_xen_version, XENVER_capabilities, (uintptr_t)caps, 0, 0,
+                          0) < 0) {
+        fprintf(stderr, "vane: xen_version: %s\n", strerror(errno));
+        privcmd_close(fd);
+        return 1;
+    }
+    extra[sizeof(extra) - 1] = '\0';
+    caps[sizeof(caps) - 1] = '\0';
+    printf("xen_major              : %ld\n", ver >> 16);
+    printf("xen_minor              : %ld\n", ver & 0xffff);
+    printf("xen_extra              : %s\n", extra);
+    printf("xen_caps               : %s\n", caps);
+    privcmd_close(fd);
+    return 0;
+}

@@ -1,0 +1,12 @@
+# vane, the toolstack CLI, built static for dom0's root filesystem.
+VANE_OUT := $(BUILD)/toolstack
+VANE_SRCS := toolstack/vane.c toolstack/cmd_info.c toolstack/privcmd.c
+VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack
+
+$(VANE_OUT)/vane: $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h toolstack/rules.mk
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@ (static)"
+	@$(HOST_CC) $(VANE_CFLAGS) -o $@ $(VANE_SRCS)
+
+ALL_TARGETS += $(VANE_OUT)/vane
+LINT_SRCS += $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h

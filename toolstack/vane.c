@@ -1,0 +1,35 @@
+/*
+ * vane: one command table drives both dispatch and the usage message.
+ */
+#include "vane.h"
+#include <stdio.h>
+#include <string.h>
+
+static const struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    {"info", cmd_info, "print information about the hypervisor"},
+};
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: vane COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(stderr, "  %-12s %s\n", commands[i].name, commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage();
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "vane: unknown command '%s'\n", argv[1]);
+    usage();
+    return 2;
+}

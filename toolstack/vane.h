@@ -1,0 +1,9 @@
+/*
+ * vane: the control domain's command-line tool, xl-style sub-commands.
+ */
+#ifndef VANE_H
+#define VANE_H
+
+int cmd_info(int argc, char **argv);
+
+#endif
