@@ -68,7 +68,12 @@ void update_vcpu_system_time(struct vcpu *v)
 
 static void singleshot_fired(void *data)
 {
-    send_guest_vcpu_virq(data, VIRQ_TIMER);
+    struct vcpu *v = data;
+
+    send_guest_vcpu_virq(v, VIRQ_TIMER);
+    /* A SCHEDOP_poll timeout: wake the poller even without VIRQ_TIMER bound. */
+    if (READ_ONCE(v->poll_ports))
+        vcpu_pause_flag_clear(v, VPF_blocked);
 }
 
 static void periodic_fired(void *data)

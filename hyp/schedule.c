@@ -146,6 +146,16 @@ void vcpu_block(void)
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
+unsigned int scheduler_id(void)
+{
+    return sched_id(scheduler);
+}
+
+int sched_adjust_domain(struct domain *d, struct paravane_domctl_scheduler_op *op)
+{
+    return sched_adjust(scheduler, d->sched, op, NOW());
+}
+
 void scheduler_dump(void)
 {
     sched_dump(scheduler, NOW());

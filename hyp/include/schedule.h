@@ -30,6 +30,11 @@ void vcpu_sleep(struct vcpu *v);
 void vcpu_yield(void);
 void vcpu_block(void);
 
+/* XEN_SYSCTL_sched_id and XEN_DOMCTL_scheduler_op (domctl.c). */
+struct paravane_domctl_scheduler_op;
+unsigned int scheduler_id(void);
+int sched_adjust_domain(struct domain *d, struct paravane_domctl_scheduler_op *op);
+
 /* Dump the scheduler state (debug key 'r', as Xen). */
 void scheduler_dump(void);
 

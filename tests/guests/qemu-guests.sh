@@ -60,6 +60,13 @@ qemu_test guest-mm-create-destroy-50 --smp 2 --timeout 240 \
     --module "$G/pvtest-basic.elf linger=100000000" --module "$G/pvtest-mm.elf" \
     --expect "domain cycles: 50 done, free pages before ([0-9]+), after \1\$"
 
+# The scheduler through domctl/sysctl, under each scheduler; a domU may not.
+qemu_test guest-sched-credit --cmdline "sched=credit" --module "$G/pvtest-sched.elf expect=credit" \
+    --expect "$(verdict sched)" --exit success
+qemu_test guest-sched-sedf --cmdline "sched=sedf domain=1:32M:1" --unordered \
+    --module "$G/pvtest-sched.elf expect=sedf wait=1" --module "$G/pvtest-sched.elf" \
+    --expect "$(verdict sched)" --expect "\(d1\) $(verdict sched)" --exit success
+
 # Serial input goes to dom0 once it runs, read with CONSOLEIO_read; three
 # Ctrl-A hand it to the hypervisor's debug keys and back.
 qemu_test guest-console-input --module "$G/pvtest-console.elf" \

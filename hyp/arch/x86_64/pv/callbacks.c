@@ -201,6 +201,7 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
     bool mask;
 
     local_irq_enable();
+    v->poll_ports = 0; /* it runs again: any SCHEDOP_poll is over */
     if (v->arch.kernel_mode) {
         unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8};
         long rc = hypercall_dispatch(regs->rax, args);
