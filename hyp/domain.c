@@ -9,6 +9,7 @@
 #include "domain.h"
 #include "console.h"
 #include "event.h"
+#include "grant_table.h"
 #include "time.h"
 #include "hypercall.h"
 #include "keyhandler.h"
@@ -70,11 +71,12 @@ static void free_shared_info(struct domain *d)
 
     if (!d->shared_info)
         return;
+    /* Freed now, or when the last mapping of it goes. */
     si = mfn_to_page(virt_to_mfn(d->shared_info));
-    si->owner = DOMID_INVALID_OWNER;
-    si->count_info &= ~(PGC_allocated | PGC_xen_heap | PGC_count_mask);
-    si->type_info = 0;
-    free_xenheap_pages(d->shared_info, 0);
+    spin_lock(&pv_mm_lock);
+    si->count_info &= ~PGC_xen_heap;
+    page_release(si);
+    spin_unlock(&pv_mm_lock);
 }
 
 struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus)
@@ -106,7 +108,7 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
         page_assign(si, domid);
         si->count_info |= PGC_xen_heap;
     }
-    if (sched_init_domain(d) || evtchn_init_domain(d))
+    if (sched_init_domain(d) || evtchn_init_domain(d) || grant_table_init(d))
         goto nomem;
     guest_time_init_domain(d);
     for (unsigned int i = 0; i < max_vcpus; i++)
@@ -126,6 +128,7 @@ nomem:
                 vcpu_destroy(d->vcpu[i]);
         sched_destroy_domain(d);
         evtchn_destroy_domain(d);
+        grant_table_destroy(d);
         free_shared_info(d);
         xfree(d);
     }
@@ -210,6 +213,7 @@ static void domain_destroy(struct domain *d)
     unsigned long freed = 0;
 
     evtchn_destroy_domain(d);
+    grant_release_mappings(d); /* its mappings of other domains' grants first */
     pv_mm_relinquish(d);
     spin_lock(&pv_mm_lock);
     while (!list_empty(&d->page_list)) {
@@ -219,6 +223,7 @@ static void domain_destroy(struct domain *d)
         freed++;
     }
     spin_unlock(&pv_mm_lock);
+    grant_table_destroy(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (d->vcpu[i])
             vcpu_destroy(d->vcpu[i]);

@@ -71,7 +71,13 @@ static void singleshot_fired(void *data)
     struct vcpu *v = data;
 
     send_guest_vcpu_virq(v, VIRQ_TIMER);
-    /* A SCHEDOP_poll timeout: wake the poller even without VIRQ_TIMER bound. */
+}
+
+/* A SCHEDOP_poll timeout: wakes the poller, raises no VIRQ_TIMER. */
+static void poll_timeout_fired(void *data)
+{
+    struct vcpu *v = data;
+
     if (READ_ONCE(v->poll_ports))
         vcpu_pause_flag_clear(v, VPF_blocked);
 }
@@ -89,6 +95,7 @@ void guest_timers_init(struct vcpu *v)
 {
     init_timer(&v->singleshot_timer, singleshot_fired, v, v->processor);
     init_timer(&v->periodic_timer, periodic_fired, v, v->processor);
+    init_timer(&v->poll_timer, poll_timeout_fired, v, v->processor);
 }
 
 void guest_timers_stop(struct vcpu *v)
@@ -96,6 +103,7 @@ void guest_timers_stop(struct vcpu *v)
     v->periodic_period = 0;
     stop_timer(&v->singleshot_timer);
     stop_timer(&v->periodic_timer);
+    stop_timer(&v->poll_timer);
 }
 
 long do_set_timer_op(uint64_t timeout)

@@ -23,28 +23,39 @@ static long sched_poll(struct vcpu *v, guest_ptr_t arg)
 {
     struct sched_poll p;
     const struct shared_info *si = v->domain->shared_info;
+    evtchn_port_t ports[128];
 
     if (copy_from_guest(&p, arg, sizeof(p)))
         return -XEN_EFAULT;
     if (p.nr_ports > 128)
         return -XEN_EINVAL;
-    for (unsigned int i = 0; i < p.nr_ports; i++) {
-        evtchn_port_t port;
-        if (copy_from_guest(&port, (guest_ptr_t)p.ports.p + i * sizeof(port), sizeof(port)))
-            return -XEN_EFAULT;
-        if (port >= NR_EVTCHN_PORTS)
+    if (p.nr_ports && copy_from_guest(ports, (guest_ptr_t)p.ports.p, p.nr_ports * sizeof(ports[0])))
+        return -XEN_EFAULT;
+    for (unsigned int i = 0; i < p.nr_ports; i++)
+        if (ports[i] >= NR_EVTCHN_PORTS)
             return -XEN_EINVAL;
-        if (__atomic_load_n(&si->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) &
-            (1UL << (port % 64)))
-            return 0;
-    }
-    if (p.timeout && (s_time_t)p.timeout <= NOW())
-        return 0;
-    v->poll_ports = p.nr_ports ? p.nr_ports : 1;
-    if (p.timeout)
-        set_timer(&v->singleshot_timer, (s_time_t)p.timeout);
+
+    /*
+     * Go to sleep first, then look: an event raised at any point from here
+     * on either is seen below or finds us polling and blocked, and wakes us.
+     */
+    __atomic_store_n(&v->poll_ports, p.nr_ports ? p.nr_ports : 1, __ATOMIC_SEQ_CST);
     vcpu_block();
-    v->poll_ports = 0;
+    for (unsigned int i = 0; i < p.nr_ports; i++) {
+        if (__atomic_load_n(&si->evtchn_pending[ports[i] / 64], __ATOMIC_SEQ_CST) &
+            (1UL << (ports[i] % 64))) {
+            vcpu_pause_flag_clear(v, VPF_blocked);
+            return 0;
+        }
+    }
+    if (p.timeout && (s_time_t)p.timeout <= NOW()) {
+        vcpu_pause_flag_clear(v, VPF_blocked);
+        return 0;
+    }
+    /* Its own timer (guest_time.c): the guest's singleshot timer is untouched. */
+    if (p.timeout)
+        set_timer(&v->poll_timer, (s_time_t)p.timeout);
+    /* poll_ports is cleared when the vCPU runs again (its next hypercall). */
     return 0;
 }
 
@@ -57,11 +68,11 @@ long do_sched_op(int cmd, guest_ptr_t arg)
         vcpu_yield();
         return 0;
     case SCHEDOP_block:
-        /* Blocking unmasks events (the guest's "sti; hlt"). */
+        /* Blocking unmasks events (the guest's "sti; hlt"). Blocked first,
+         * then look, so an event racing with us is never slept through. */
         v->vcpu_info->evtchn_upcall_mask = 0;
         vcpu_block();
-        /* An event that raced with going to sleep wakes us right back. */
-        if (READ_ONCE(v->vcpu_info->evtchn_upcall_pending))
+        if (__atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
             vcpu_pause_flag_clear(v, VPF_blocked);
         return 0;
     case SCHEDOP_poll:

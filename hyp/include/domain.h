@@ -50,6 +50,7 @@ struct vcpu {
     /* Guest time: timers and the runstate area (time.c, vcpu_op.c). */
     struct timer singleshot_timer;
     struct timer periodic_timer;
+    struct timer poll_timer; /* SCHEDOP_poll's timeout, apart from the guest's own */
     s_time_t periodic_period;
     struct vcpu_runstate_info runstate;
     unsigned long runstate_guest; /* guest VA of its runstate copy, 0 = none */
@@ -80,6 +81,7 @@ struct domain {
     unsigned long max_gpfn; /* highest pfn the domain has been given */
 
     struct shared_info *shared_info; /* hypervisor page, shared with the guest */
+    struct grant_table *grant;       /* grant_table.c */
     spinlock_t event_lock;           /* guards evtchn[] and virq_to_port */
     struct evtchn *evtchn;           /* NR_EVTCHN_PORTS ports */
     unsigned long vm_assist;         /* VMASST_* bits enabled */

@@ -72,6 +72,8 @@ static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
 
     if (!(v & _PAGE_PRESENT))
         return 0;
+    if (v & GNT_PTE_BIT)
+        return -XEN_EINVAL; /* only the grant-table code makes those */
     mfn = pte_addr(v) >> PAGE_SHIFT;
     if (is_iomem_frame(mfn)) {
         if (!iomem_permitted(mapper, mfn))
@@ -98,7 +100,8 @@ static void l1e_put(pte_t v)
 {
     struct page_info *pg;
 
-    if (!(v & _PAGE_PRESENT) || is_iomem_frame(pte_addr(v) >> PAGE_SHIFT))
+    /* Grant mappings' references belong to their maptrack entry. */
+    if (!(v & _PAGE_PRESENT) || (v & GNT_PTE_BIT) || is_iomem_frame(pte_addr(v) >> PAGE_SHIFT))
         return;
     pg = mfn_to_page(pte_addr(v) >> PAGE_SHIFT);
     if (v & _PAGE_RW)
@@ -254,6 +257,47 @@ int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_own
     old = __atomic_exchange_n(slot, val, __ATOMIC_SEQ_CST);
     entry_put(old, level);
     return 0;
+}
+
+/* The L1 table `l1` is `mapper`'s and in use as one. */
+static bool own_l1(mfn_t l1, const struct domain *mapper)
+{
+    struct page_info *pg;
+
+    if (l1 >= max_mfn)
+        return false;
+    pg = mfn_to_page(l1);
+    return pg->owner == mapper->domain_id && page_type(pg) == PGT_l1 && page_type_count(pg);
+}
+
+int pt_install_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool readonly, struct domain *mapper)
+{
+    pte_t *slot, new, old;
+
+    if (idx >= 512 || !own_l1(l1, mapper))
+        return -XEN_EINVAL;
+    slot = (pte_t *)mfn_to_virt(l1) + idx;
+    if (READ_ONCE(*slot) & GNT_PTE_BIT)
+        return -XEN_EBUSY; /* already a grant mapping: unmap it first */
+    new = (frame << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
+          (readonly ? 0 : _PAGE_RW) | GNT_PTE_BIT;
+    old = __atomic_exchange_n(slot, new, __ATOMIC_SEQ_CST);
+    l1e_put(old);
+    return 0;
+}
+
+void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame)
+{
+    pte_t *slot;
+    pte_t v;
+
+    if (l1 >= max_mfn || idx >= 512)
+        return;
+    slot = (pte_t *)mfn_to_virt(l1) + idx;
+    v = READ_ONCE(*slot);
+    /* Only if it is still that grant mapping (the guest may have replaced it). */
+    if ((v & GNT_PTE_BIT) && pte_addr(v) >> PAGE_SHIFT == frame)
+        __atomic_compare_exchange_n(slot, &v, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx)

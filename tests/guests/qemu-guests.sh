@@ -60,6 +60,16 @@ qemu_test guest-mm-create-destroy-50 --smp 2 --timeout 240 \
     --module "$G/pvtest-basic.elf linger=100000000" --module "$G/pvtest-mm.elf" \
     --expect "domain cycles: 50 done, free pages before ([0-9]+), after \1\$"
 
+# Two domains together: an interdomain event channel both ways, grants
+# mapped, written, unmapped and copied, every refusal, and the guest clock
+# (VIRQ_TIMER within a tick, pvclock monotonic while vCPUs move around).
+for smp in 1 2; do
+    qemu_test guest-pair-smp$smp --smp $smp --cmdline "domain=1:32M:1" --unordered --timeout 120 \
+        --module "$G/pvtest-pair.elf wait=1" --module "$G/pvtest-pair.elf" \
+        --expect "$(verdict pair)" --expect "\(d1\) $(verdict pair)" \
+        --expect "domain 1 destroyed, 8192 pages returned" --exit success
+done
+
 # The scheduler through domctl/sysctl, under each scheduler; a domU may not.
 qemu_test guest-sched-credit --cmdline "sched=credit" --module "$G/pvtest-sched.elf expect=credit" \
     --expect "$(verdict sched)" --exit success

@@ -46,6 +46,16 @@ struct domain *frame_owner(const struct page_info *pg);
 int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_owner,
                  struct domain *pg_owner, bool preserve_ad);
 
+/*
+ * Grant mappings (grant_table.c): a PTE carrying GNT_PTE_BIT (a bit the
+ * CPU ignores without protection keys) maps a granted frame; its
+ * references are the maptrack entry's, never taken or dropped by the
+ * ordinary PTE paths, and guests may not write such entries themselves.
+ */
+#define GNT_PTE_BIT (1UL << 62)
+int pt_install_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool readonly, struct domain *mapper);
+void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame);
+
 /* The L1 entry (table frame and index) that maps `va` in L4 `l4`. */
 int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx);
 

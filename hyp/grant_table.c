@@ -1,0 +1,509 @@
+/*
+ * Grant tables, version 1 (grant_table.h in the Xen headers).
+ *
+ * A domain's table is a few hypervisor pages it maps and writes itself:
+ * entry r says "domain D may map (or copy) my frame F, read-only or not".
+ * The hypervisor keeps, per entry, how many mappings of it exist (readers,
+ * writers) and mirrors that in the entry's GTF_reading/GTF_writing bits,
+ * which the granter checks with a cmpxchg before ending a grant: a grant
+ * that is mapped cannot be taken back. Each mapping a domain makes is
+ * recorded in its maptrack under a handle, which unmap names.
+ *
+ * A host mapping is a PTE in the mapper's L1 carrying GNT_PTE_BIT, so the
+ * ordinary PTE paths never take or drop its references: they belong to the
+ * maptrack entry (the frame's general reference, and a writable type
+ * reference unless read-only).
+ *
+ * Locking: each table's lock guards its active counts, its maptrack and
+ * its entries' flags; a mapping takes the granter's, then (separately) the
+ * mapper's. Frame references and PTEs change under pv_mm_lock.
+ */
+#include "grant_table.h"
+#include "console.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "mm/page_alloc.h"
+#include "mm/pv_mm.h"
+#include "mm/xmalloc.h"
+#include "percpu.h"
+#include <xen/errno.h>
+#include <xen/grant_table.h>
+
+#define GNT_MAX_FRAMES 32
+#define GNT_PER_FRAME  (PAGE_SIZE / sizeof(grant_entry_v1_t))
+#define MAPTRACK_MAX   4096
+
+struct grant_active {
+    uint16_t readers, writers;
+};
+
+struct maptrack {
+    bool in_use;
+    domid_t granter;
+    grant_ref_t ref;
+    bool readonly;
+    mfn_t frame;
+    mfn_t l1; /* the PTE that maps it: table frame and index */
+    unsigned int idx;
+    bool host; /* a host mapping exists */
+};
+
+struct grant_table {
+    spinlock_t lock;
+    unsigned int nr_frames;
+    grant_entry_v1_t *shared[GNT_MAX_FRAMES];
+    struct grant_active *active[GNT_MAX_FRAMES];
+    struct maptrack *maptrack; /* MAPTRACK_MAX, allocated on first map */
+};
+
+int grant_table_init(struct domain *d)
+{
+    d->grant = xzalloc(struct grant_table);
+    if (!d->grant)
+        return -XEN_ENOMEM;
+    spin_lock_init(&d->grant->lock);
+    return 0;
+}
+
+static struct domain *named(domid_t id)
+{
+    struct domain *cur = current->domain;
+    if (id == DOMID_SELF || id == cur->domain_id)
+        return cur;
+    return domain_lookup(id);
+}
+
+/* Grow d's table to `nr` frames (shared with d like its shared_info). */
+static int grow_table(struct domain *d, unsigned int nr)
+{
+    struct grant_table *gt = d->grant;
+
+    while (gt->nr_frames < nr) {
+        unsigned int f = gt->nr_frames;
+        void *page = alloc_xenheap_pages(0);
+        struct grant_active *act = xzalloc_array(struct grant_active, GNT_PER_FRAME);
+        struct page_info *pg;
+
+        if (!page || !act) {
+            free_xenheap_pages(page, 0);
+            xfree(act);
+            return -XEN_ENOMEM;
+        }
+        clear_page(page);
+        pg = mfn_to_page(virt_to_mfn(page));
+        page_assign(pg, d->domain_id);
+        pg->count_info |= PGC_xen_heap;
+        gt->shared[f] = page;
+        gt->active[f] = act;
+        gt->nr_frames = f + 1;
+    }
+    return 0;
+}
+
+static long setup_table(guest_ptr_t arg)
+{
+    struct gnttab_setup_table op;
+    struct domain *d;
+    unsigned long irq;
+
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -XEN_EFAULT;
+    d = named(op.dom);
+    op.status = GNTST_okay;
+    if (!d || (d != current->domain && !current->domain->is_privileged))
+        op.status = GNTST_bad_domain;
+    else if (op.nr_frames > GNT_MAX_FRAMES)
+        op.status = GNTST_general_error;
+    if (op.status == GNTST_okay) {
+        irq = spin_lock_irqsave(&d->grant->lock);
+        if (grow_table(d, op.nr_frames))
+            op.status = GNTST_no_space;
+        for (unsigned int i = 0; op.status == GNTST_okay && i < op.nr_frames; i++) {
+            xen_pfn_t f = virt_to_mfn(d->grant->shared[i]);
+            if (copy_to_guest((guest_ptr_t)op.frame_list.p + i * sizeof(f), &f, sizeof(f)))
+                op.status = GNTST_general_error;
+        }
+        spin_unlock_irqrestore(&d->grant->lock, irq);
+    }
+    return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+/* Clear GTF_reading / GTF_writing once no mapping needs them. Lock held. */
+static void sync_flags(grant_entry_v1_t *e, const struct grant_active *a)
+{
+    uint16_t clear = (a->readers || a->writers ? 0 : GTF_reading) | (a->writers ? 0 : GTF_writing);
+    __atomic_fetch_and(&e->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Pin grant `ref` of `granter` for `mapper`: the entry must permit access
+ * to mapper, and not be read-only if a writable use is asked. Returns a
+ * GNTST_* status; on success *frame is the granted frame.
+ */
+static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *mapper, bool readonly,
+                     mfn_t *frame)
+{
+    struct grant_table *gt = granter->grant;
+    grant_entry_v1_t *e;
+    struct grant_active *a;
+    unsigned long irq;
+    uint16_t flags;
+    int st = GNTST_okay;
+
+    irq = spin_lock_irqsave(&gt->lock);
+    if (ref >= gt->nr_frames * GNT_PER_FRAME) {
+        st = GNTST_bad_gntref;
+        goto out;
+    }
+    e = &gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
+    a = &gt->active[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
+    flags = READ_ONCE(e->flags);
+    /* Not granted (or ended), granted to someone else: Xen's general error. */
+    if ((flags & GTF_type_mask) != GTF_permit_access || READ_ONCE(e->domid) != mapper->domain_id) {
+        st = GNTST_general_error;
+        goto out;
+    }
+    if (!readonly && (flags & GTF_readonly)) {
+        st = GNTST_permission_denied;
+        goto out;
+    }
+    *frame = READ_ONCE(e->frame);
+    if (*frame >= max_mfn || mfn_to_page(*frame)->owner != granter->domain_id) {
+        st = GNTST_bad_page;
+        goto out;
+    }
+    if (readonly)
+        a->readers++;
+    else
+        a->writers++;
+    __atomic_fetch_or(&e->flags, (uint16_t)(GTF_reading | (readonly ? 0 : GTF_writing)),
+                      __ATOMIC_SEQ_CST);
+out:
+    spin_unlock_irqrestore(&gt->lock, irq);
+    return st;
+}
+
+static void unpin_grant(struct domain *granter, grant_ref_t ref, bool readonly)
+{
+    struct grant_table *gt;
+    unsigned long irq;
+
+    if (!granter) /* gone: its table went with it */
+        return;
+    gt = granter->grant;
+    irq = spin_lock_irqsave(&gt->lock);
+    if (ref < gt->nr_frames * GNT_PER_FRAME) {
+        struct grant_active *a = &gt->active[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
+        if (readonly && a->readers)
+            a->readers--;
+        else if (!readonly && a->writers)
+            a->writers--;
+        sync_flags(&gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME], a);
+    }
+    spin_unlock_irqrestore(&gt->lock, irq);
+}
+
+/* Frame references for a use of a granted frame. pv_mm_lock held. */
+static int get_grant_refs(mfn_t frame, bool readonly)
+{
+    struct page_info *pg = mfn_to_page(frame);
+
+    if (!get_page(pg, pg->owner))
+        return -XEN_EINVAL;
+    if (!readonly && get_page_type(pg, PGT_writable)) {
+        put_page(pg);
+        return -XEN_EINVAL;
+    }
+    return 0;
+}
+
+static void put_grant_refs(mfn_t frame, bool readonly)
+{
+    struct page_info *pg = mfn_to_page(frame);
+
+    if (!readonly)
+        put_page_type(pg);
+    put_page(pg);
+}
+
+static int alloc_handle(struct domain *d, const struct maptrack *m)
+{
+    struct grant_table *gt = d->grant;
+    unsigned long irq = spin_lock_irqsave(&gt->lock);
+    int h = -1;
+
+    if (!gt->maptrack)
+        gt->maptrack = xzalloc_array(struct maptrack, MAPTRACK_MAX);
+    for (int i = 0; gt->maptrack && i < MAPTRACK_MAX; i++) {
+        if (!gt->maptrack[i].in_use) {
+            gt->maptrack[i] = *m;
+            gt->maptrack[i].in_use = true;
+            h = i;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&gt->lock, irq);
+    return h;
+}
+
+static void map_one(struct gnttab_map_grant_ref *op)
+{
+    struct domain *mapper = current->domain, *granter;
+    bool ro = op->flags & GNTMAP_readonly;
+    struct maptrack m = {.ref = op->ref, .readonly = ro};
+    int h;
+
+    op->handle = (grant_handle_t)~0U;
+    if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
+        op->status = GNTST_general_error;
+        return;
+    }
+    granter = op->dom == DOMID_SELF ? mapper : domain_lookup(op->dom);
+    if (!granter) {
+        op->status = GNTST_bad_domain;
+        return;
+    }
+    m.granter = granter->domain_id;
+    op->status = (int16_t)pin_grant(granter, op->ref, mapper, ro, &m.frame);
+    if (op->status != GNTST_okay)
+        return;
+
+    spin_lock(&pv_mm_lock);
+    if (get_grant_refs(m.frame, ro)) {
+        op->status = GNTST_general_error;
+    } else if (op->flags & GNTMAP_host_map) {
+        int rc;
+        if (op->flags & GNTMAP_contains_pte) {
+            m.l1 = op->host_addr >> PAGE_SHIFT;
+            m.idx = (unsigned int)((op->host_addr & ~PAGE_MASK) >> 3);
+            rc = (op->host_addr & 7) ? -XEN_EINVAL : 0;
+        } else {
+            rc = pt_find_l1e(current->arch.guest_table, op->host_addr, &m.l1, &m.idx);
+        }
+        if (!rc)
+            rc = pt_install_grant(m.l1, m.idx, m.frame, ro, mapper);
+        if (rc) {
+            put_grant_refs(m.frame, ro);
+            op->status = GNTST_bad_virt_addr;
+        }
+        m.host = !rc;
+    }
+    spin_unlock(&pv_mm_lock);
+    if (op->status != GNTST_okay) {
+        unpin_grant(granter, op->ref, ro);
+        return;
+    }
+    h = alloc_handle(mapper, &m);
+    if (h < 0) {
+        spin_lock(&pv_mm_lock);
+        if (m.host)
+            pt_remove_grant(m.l1, m.idx, m.frame);
+        put_grant_refs(m.frame, ro);
+        spin_unlock(&pv_mm_lock);
+        unpin_grant(granter, op->ref, ro);
+        op->status = GNTST_no_space;
+        return;
+    }
+    op->handle = (grant_handle_t)h;
+    /* Linux reads the granted frame from here for every map (blkback). */
+    op->dev_bus_addr = (uint64_t)m.frame << PAGE_SHIFT;
+}
+
+/* Undo maptrack entry `h` of d (its PTE, references, the granter's pin). */
+static int unmap_handle(struct domain *d, unsigned int h, uint64_t host_addr, bool check_addr)
+{
+    struct grant_table *gt = d->grant;
+    struct maptrack m;
+    unsigned long irq;
+
+    if (h >= MAPTRACK_MAX || !gt->maptrack)
+        return GNTST_bad_handle;
+    irq = spin_lock_irqsave(&gt->lock);
+    m = gt->maptrack[h];
+    if (!m.in_use) {
+        spin_unlock_irqrestore(&gt->lock, irq);
+        return GNTST_bad_handle;
+    }
+    gt->maptrack[h].in_use = false;
+    spin_unlock_irqrestore(&gt->lock, irq);
+
+    spin_lock(&pv_mm_lock);
+    if (m.host && check_addr && host_addr) {
+        mfn_t l1 = 0;
+        unsigned int idx = 0;
+        /* host_addr may name the PTE (contains_pte) or the virtual address. */
+        if ((host_addr >> PAGE_SHIFT) != m.l1 &&
+            pt_find_l1e(current->arch.guest_table, host_addr, &l1, &idx) == 0 &&
+            (l1 != m.l1 || idx != m.idx))
+            pr_debug("d%u: grant unmap of handle %u at an unexpected address\n", d->domain_id, h);
+    }
+    if (m.host)
+        pt_remove_grant(m.l1, m.idx, m.frame);
+    put_grant_refs(m.frame, m.readonly);
+    spin_unlock(&pv_mm_lock);
+    unpin_grant(domain_lookup(m.granter), m.ref, m.readonly);
+    return GNTST_okay;
+}
+
+static long copy_ptr_frame(const struct gnttab_copy_ptr *p, bool is_gref, bool write, mfn_t *frame,
+                           struct domain **granter)
+{
+    struct domain *cur = current->domain;
+
+    *granter = NULL;
+    if (is_gref) {
+        struct domain *g = p->domid == DOMID_SELF ? cur : domain_lookup(p->domid);
+        int st;
+        if (!g)
+            return GNTST_bad_domain;
+        st = pin_grant(g, p->u.ref, cur, !write, frame);
+        if (st == GNTST_okay)
+            *granter = g;
+        return st;
+    }
+    /* A frame of the caller's own (a local gmfn is a machine frame for PV). */
+    if ((p->domid != DOMID_SELF && p->domid != cur->domain_id) || p->u.gmfn >= max_mfn ||
+        mfn_to_page(p->u.gmfn)->owner != cur->domain_id)
+        return GNTST_bad_page;
+    *frame = p->u.gmfn;
+    return GNTST_okay;
+}
+
+static void copy_one(struct gnttab_copy *c)
+{
+    struct domain *sg, *dg;
+    mfn_t sf, df;
+    int st;
+
+    if ((uint32_t)c->source.offset + c->len > PAGE_SIZE ||
+        (uint32_t)c->dest.offset + c->len > PAGE_SIZE) {
+        c->status = GNTST_bad_copy_arg;
+        return;
+    }
+    st = (int)copy_ptr_frame(&c->source, c->flags & GNTCOPY_source_gref, false, &sf, &sg);
+    if (st != GNTST_okay) {
+        c->status = (int16_t)st;
+        return;
+    }
+    st = (int)copy_ptr_frame(&c->dest, c->flags & GNTCOPY_dest_gref, true, &df, &dg);
+    if (st == GNTST_okay) {
+        spin_lock(&pv_mm_lock);
+        /* The destination must be writable memory, never a table. */
+        if (get_grant_refs(df, false)) {
+            st = GNTST_bad_page;
+        } else {
+            memmove((char *)mfn_to_virt(df) + c->dest.offset,
+                    (char *)mfn_to_virt(sf) + c->source.offset, c->len);
+            put_grant_refs(df, false);
+        }
+        spin_unlock(&pv_mm_lock);
+        if (dg)
+            unpin_grant(dg, c->dest.u.ref, false);
+    }
+    if (sg)
+        unpin_grant(sg, c->source.u.ref, true);
+    c->status = (int16_t)st;
+}
+
+long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
+{
+    if (count > 512)
+        return -XEN_EINVAL;
+    switch (cmd) {
+    case GNTTABOP_setup_table:
+        return count == 1 ? setup_table(uop) : -XEN_EINVAL;
+    case GNTTABOP_query_size: {
+        struct gnttab_query_size q;
+        struct domain *d;
+        if (copy_from_guest(&q, uop, sizeof(q)))
+            return -XEN_EFAULT;
+        d = named(q.dom);
+        q.status = d ? GNTST_okay : GNTST_bad_domain;
+        q.nr_frames = d ? d->grant->nr_frames : 0;
+        q.max_nr_frames = GNT_MAX_FRAMES;
+        return copy_to_guest(uop, &q, sizeof(q)) ? -XEN_EFAULT : 0;
+    }
+    case GNTTABOP_set_version:
+    case GNTTABOP_get_version: {
+        uint32_t v;
+        if (cmd == GNTTABOP_get_version)
+            return copy_to_guest(uop + sizeof(domid_t) * 2, &(uint32_t){1}, 4) ? -XEN_EFAULT : 0;
+        if (copy_from_guest(&v, uop, sizeof(v)))
+            return -XEN_EFAULT;
+        if (v != 1) {
+            v = 1;
+            copy_to_guest(uop, &v, sizeof(v));
+            return -XEN_EINVAL; /* only version 1 */
+        }
+        return 0;
+    }
+    case GNTTABOP_map_grant_ref:
+        for (unsigned int i = 0; i < count; i++) {
+            struct gnttab_map_grant_ref op;
+            guest_ptr_t p = uop + i * sizeof(op);
+            if (copy_from_guest(&op, p, sizeof(op)))
+                return -XEN_EFAULT;
+            map_one(&op);
+            if (copy_to_guest(p, &op, sizeof(op)))
+                return -XEN_EFAULT;
+        }
+        return 0;
+    case GNTTABOP_unmap_grant_ref:
+        for (unsigned int i = 0; i < count; i++) {
+            struct gnttab_unmap_grant_ref op;
+            guest_ptr_t p = uop + i * sizeof(op);
+            if (copy_from_guest(&op, p, sizeof(op)))
+                return -XEN_EFAULT;
+            op.status = (int16_t)unmap_handle(current->domain, op.handle, op.host_addr, true);
+            if (copy_to_guest(p, &op, sizeof(op)))
+                return -XEN_EFAULT;
+        }
+        /* No stale mapping may survive the batch (the ABI promises it). */
+        domain_flush_tlb(current->domain, true, 0);
+        return 0;
+    case GNTTABOP_copy:
+        for (unsigned int i = 0; i < count; i++) {
+            struct gnttab_copy c;
+            guest_ptr_t p = uop + i * sizeof(c);
+            if (copy_from_guest(&c, p, sizeof(c)))
+                return -XEN_EFAULT;
+            copy_one(&c);
+            if (copy_to_guest(p, &c, sizeof(c)))
+                return -XEN_EFAULT;
+        }
+        return 0;
+    default:
+        return -XEN_ENOSYS;
+    }
+}
+
+void grant_release_mappings(struct domain *d)
+{
+    struct grant_table *gt = d->grant;
+
+    for (unsigned int h = 0; gt && gt->maptrack && h < MAPTRACK_MAX; h++)
+        if (gt->maptrack[h].in_use)
+            unmap_handle(d, h, 0, false);
+}
+
+void grant_table_destroy(struct domain *d)
+{
+    struct grant_table *gt = d->grant;
+
+    if (!gt)
+        return;
+    grant_release_mappings(d);
+    spin_lock(&pv_mm_lock);
+    for (unsigned int f = 0; f < gt->nr_frames; f++) {
+        /* Freed now, or when the last mapping of it (dom0's, say) goes. */
+        struct page_info *pg = mfn_to_page(virt_to_mfn(gt->shared[f]));
+        pg->count_info &= ~PGC_xen_heap;
+        page_release(pg);
+        xfree(gt->active[f]);
+    }
+    spin_unlock(&pv_mm_lock);
+    xfree(gt->maptrack);
+    xfree(gt);
+    d->grant = NULL;
+}
