@@ -7,8 +7,8 @@
  * grant meant for another domain, a revoked one, one out of range, a
  * read-only one mapped writable). Role a also checks the guest clock: a
  * VIRQ_TIMER single-shot fires within a tick of its deadline, and the
- * pvclock never goes backwards. With bench=1 it prints figures for
- * make bench.
+ * pvclock never goes backwards. Lines "pvtest pair: bench ..." carry the
+ * figures make bench reports (tests/bench/pv-bench.sh).
  */
 #include "lib/pvtest.h"
 #include <xen/errno.h>
@@ -287,22 +287,29 @@ PVTEST(timer_and_clock)
     struct evtchn_bind_virq b = {.virq = VIRQ_TIMER, .vcpu = 0};
     struct vcpu_set_singleshot_timer t;
     uint64_t deadline, woke, prev = 0, backwards = 0, late = 0;
+    unsigned int within_tick = 0;
 
     if (!is_a)
         return;
     CHECK_EQ(evtchn(EVTCHNOP_bind_virq, &b), 0);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 9; i++) {
         deadline = now_ns() + 5000000;
         t.timeout_abs_ns = deadline;
         t.flags = 0;
         CHECK_EQ(hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, &t), 0);
         CHECK(wait_port(b.port));
         woke = now_ns();
-        /* Never early; the bound is loose because a loaded CI host can
-         * stall QEMU itself (lateness is what make bench looks at). */
-        CHECK(woke >= deadline && woke - deadline < 100000000);
+        CHECK(woke >= deadline); /* never early */
+        CHECK(woke - deadline < 100000000);
+        within_tick += woke - deadline < 10000000;
         late = woke - deadline > late ? woke - deadline : late;
     }
+    /*
+     * Within one 10 ms scheduler tick of the deadline, most times: QEMU
+     * without icount runs on host time, and a busy CI host can stall it
+     * for longer now and then (make bench measures under icount).
+     */
+    CHECK(within_tick >= 7);
     for (int i = 0; i < 200000; i++) {
         uint64_t n = now_ns();
         backwards += n < prev;
