@@ -406,6 +406,48 @@ static void copy_one(struct gnttab_copy *c)
     c->status = (int16_t)st;
 }
 
+/*
+ * The batched operations: each element is read, carried out (its status is
+ * in the element) and written back in turn; a fault stops the batch.
+ */
+union grant_op {
+    struct gnttab_map_grant_ref map;
+    struct gnttab_unmap_grant_ref unmap;
+    struct gnttab_copy copy;
+};
+
+static void map_op(union grant_op *op)
+{
+    map_one(&op->map);
+}
+
+static void unmap_op(union grant_op *op)
+{
+    op->unmap.status =
+        (int16_t)unmap_handle(current->domain, op->unmap.handle, op->unmap.host_addr, true);
+}
+
+static void copy_op(union grant_op *op)
+{
+    copy_one(&op->copy);
+}
+
+static long for_each_op(guest_ptr_t uop, unsigned int count, size_t size,
+                        void (*one)(union grant_op *))
+{
+    union grant_op op;
+
+    for (unsigned int i = 0; i < count; i++) {
+        guest_ptr_t p = uop + i * size;
+        if (copy_from_guest(&op, p, size))
+            return -XEN_EFAULT;
+        one(&op);
+        if (copy_to_guest(p, &op, size))
+            return -XEN_EFAULT;
+    }
+    return 0;
+}
+
 long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
 {
     if (count > 512)
@@ -428,7 +470,10 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
     case GNTTABOP_get_version: {
         uint32_t v;
         if (cmd == GNTTABOP_get_version)
-            return copy_to_guest(uop + sizeof(domid_t) * 2, &(uint32_t){1}, 4) ? -XEN_EFAULT : 0;
+            return copy_to_guest(uop + offsetof(struct gnttab_get_version, version), &(uint32_t){1},
+                                 4)
+                       ? -XEN_EFAULT
+                       : 0;
         if (copy_from_guest(&v, uop, sizeof(v)))
             return -XEN_EFAULT;
         if (v != 1) {
@@ -439,40 +484,15 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
         return 0;
     }
     case GNTTABOP_map_grant_ref:
-        for (unsigned int i = 0; i < count; i++) {
-            struct gnttab_map_grant_ref op;
-            guest_ptr_t p = uop + i * sizeof(op);
-            if (copy_from_guest(&op, p, sizeof(op)))
-                return -XEN_EFAULT;
-            map_one(&op);
-            if (copy_to_guest(p, &op, sizeof(op)))
-                return -XEN_EFAULT;
-        }
-        return 0;
-    case GNTTABOP_unmap_grant_ref:
-        for (unsigned int i = 0; i < count; i++) {
-            struct gnttab_unmap_grant_ref op;
-            guest_ptr_t p = uop + i * sizeof(op);
-            if (copy_from_guest(&op, p, sizeof(op)))
-                return -XEN_EFAULT;
-            op.status = (int16_t)unmap_handle(current->domain, op.handle, op.host_addr, true);
-            if (copy_to_guest(p, &op, sizeof(op)))
-                return -XEN_EFAULT;
-        }
-        /* No stale mapping may survive the batch (the ABI promises it). */
+        return for_each_op(uop, count, sizeof(struct gnttab_map_grant_ref), map_op);
+    case GNTTABOP_unmap_grant_ref: {
+        long rc = for_each_op(uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_op);
+        /* No stale mapping may survive the batch, even a failed one (the ABI promises it). */
         domain_flush_tlb(current->domain, true, 0);
-        return 0;
+        return rc;
+    }
     case GNTTABOP_copy:
-        for (unsigned int i = 0; i < count; i++) {
-            struct gnttab_copy c;
-            guest_ptr_t p = uop + i * sizeof(c);
-            if (copy_from_guest(&c, p, sizeof(c)))
-                return -XEN_EFAULT;
-            copy_one(&c);
-            if (copy_to_guest(p, &c, sizeof(c)))
-                return -XEN_EFAULT;
-        }
-        return 0;
+        return for_each_op(uop, count, sizeof(struct gnttab_copy), copy_op);
     default:
         return -XEN_ENOSYS;
     }
