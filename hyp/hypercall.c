@@ -52,12 +52,6 @@ typedef long (*hypercall_wrapper_t)(const unsigned long *a);
         return do_##n((t1)a[0], (t2)a[1], (t3)a[2], (t4)a[3], (t5)a[4]);                           \
     }
 #include "../../hypercall-abi/hypercalls.def"
-#undef HYPERCALL0
-#undef HYPERCALL1
-#undef HYPERCALL2
-#undef HYPERCALL3
-#undef HYPERCALL4
-#undef HYPERCALL5
 
 static const struct {
     hypercall_wrapper_t fn;
@@ -73,7 +67,7 @@ static const struct {
 #include "../../hypercall-abi/hypercalls.def"
 };
 
-/* Names of the numbers we do not implement, for the "unimplemented" log. */
+/* Xen's name for every number, so the log of an unimplemented one names it. */
 static const char *const xen_names[NR_HYPERCALLS] = {
     [__HYPERVISOR_mmu_update] = "mmu_update",
     [__HYPERVISOR_sched_op_compat] = "sched_op_compat",

@@ -17,12 +17,6 @@ typedef unsigned long guest_ptr_t;
 #define HYPERCALL4(n, a, b, c, d)    long do_##n(a, b, c, d);
 #define HYPERCALL5(n, a, b, c, d, e) long do_##n(a, b, c, d, e);
 #include "../../hypercall-abi/hypercalls.def"
-#undef HYPERCALL0
-#undef HYPERCALL1
-#undef HYPERCALL2
-#undef HYPERCALL3
-#undef HYPERCALL4
-#undef HYPERCALL5
 
 /*
  * Run hypercall `nr` with the raw argument words. Unknown numbers return
