@@ -4,6 +4,7 @@
  * detection of double and misaligned frees.
  */
 #include "mm/buddy.h"
+#include "check_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <xen/errno.h>
@@ -191,10 +192,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("buddy");
     TCase *tc = tcase_create("buddy");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, add_range_builds_maximal_aligned_blocks);
@@ -206,10 +204,5 @@ int main(void)
     tcase_add_test(tc, partial_and_misaligned_frees_are_detected);
     tcase_add_test(tc, no_merge_across_a_hole);
     tcase_add_test(tc, random_alloc_free_keeps_accounting);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_tcase("buddy", tc);
 }

@@ -2,6 +2,7 @@
  * Unit tests of the boot command-line parser (hyp/cmdline.c).
  */
 #include "cmdline.h"
+#include "check_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -163,10 +164,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("cmdline");
     TCase *tc = tcase_create("cmdline");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, parses_every_type);
@@ -179,10 +177,5 @@ int main(void)
     tcase_add_test(tc, custom_handler_errors_are_reported);
     tcase_add_test(tc, overlong_token_is_skipped);
     tcase_add_test(tc, empty_and_null_lines);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_tcase("cmdline", tc);
 }

@@ -5,6 +5,7 @@
  */
 #include "mm/frame.h"
 #include "mm/memmap.h"
+#include "check_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <xen/errno.h>
@@ -141,10 +142,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("memmap");
     TCase *tc = tcase_create("memmap");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, free_ram_from_firmware_map);
     tcase_add_test(tc, overlapping_reserved_region_wins);
@@ -153,10 +151,5 @@ int main(void)
     tcase_add_test(tc, alloc_takes_from_the_top_below_limit);
     tcase_add_test(tc, add_refuses_empty_and_overfull);
     tcase_add_test(tc, frame_arithmetic);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_tcase("memmap", tc);
 }

@@ -5,6 +5,7 @@
  * the hypervisor validates real tables.
  */
 #include "mm/page_type.h"
+#include "check_main.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,10 +259,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("page_type");
     TCase *tc = tcase_create("page_type");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, general_refs_need_ownership);
@@ -273,10 +271,5 @@ int main(void)
     tcase_add_test(tc, wrong_level_below_is_refused);
     tcase_add_test(tc, release_frees_on_last_reference);
     tcase_add_test(tc, deep_tree_tears_down_completely);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_tcase("page_type", tc);
 }
