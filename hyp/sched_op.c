@@ -27,7 +27,7 @@ static long sched_poll(struct vcpu *v, guest_ptr_t arg)
 
     if (copy_from_guest(&p, arg, sizeof(p)))
         return -XEN_EFAULT;
-    if (p.nr_ports > 128)
+    if (p.nr_ports > ARRAY_SIZE(ports))
         return -XEN_EINVAL;
     if (p.nr_ports && copy_from_guest(ports, (guest_ptr_t)p.ports.p, p.nr_ports * sizeof(ports[0])))
         return -XEN_EFAULT;
