@@ -164,6 +164,17 @@ int domain_alloc_pages(struct domain *d, unsigned long nr)
     return 0;
 }
 
+/* Domains taken off the list and not yet destroyed (domain_reap). */
+static unsigned int being_destroyed;
+
+static void wait_for_reaper(void)
+{
+    s_time_t give_up = NOW() + SECONDS(1);
+
+    while (__atomic_load_n(&being_destroyed, __ATOMIC_ACQUIRE) && NOW() < give_up)
+        cpu_relax();
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
     unsigned long irq = spin_lock_irqsave(&d->lock);
@@ -178,7 +189,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 
     printk_raw("paravane: domain %u shut down (%s)\n", d->domain_id, shutdown_reason(reason));
     if (d->is_privileged) {
-        /* The control domain's end is the machine's. */
+        /* The control domain's end is the machine's, once the teardowns
+         * already under way (on other CPUs) have finished and reported. */
+        wait_for_reaper();
         if (reason == SHUTDOWN_reboot)
             machine_restart();
         machine_halt(reason == SHUTDOWN_crash ? EXIT_FAILURE_STATUS : EXIT_SUCCESS_STATUS);
@@ -252,6 +265,7 @@ static void domain_reap(void)
         struct domain *d = list_entry(p, struct domain, list);
         if (d->state == DOMAIN_SHUTDOWN && domain_quiescent(d)) {
             d->state = DOMAIN_DEAD;
+            __atomic_fetch_add(&being_destroyed, 1, __ATOMIC_RELAXED);
             list_del(&d->list);
             list_add_tail(&d->list, &dead);
         }
@@ -262,6 +276,7 @@ static void domain_reap(void)
         domid_t id = d->domain_id;
         list_del(&d->list);
         domain_destroy(d);
+        __atomic_fetch_sub(&being_destroyed, 1, __ATOMIC_RELEASE);
         notify_dom_exc(); /* as Xen: once at shutdown, once when it is gone */
         boot_domain_reaped(id);
     }

@@ -220,13 +220,6 @@ static void wait_domains(unsigned long n)
             poll.timeout = t->system_time + 100000000ULL;
             HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
         }
-        /*
-         * The domain leaves the lookup list before its destruction is
-         * reported; the VIRQ_DOM_EXC raised after that report is the sign
-         * it is complete (or the timeout, if it came before the last clear).
-         */
-        poll.timeout = t->system_time + 100000000ULL;
-        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
     }
 }
 
