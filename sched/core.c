@@ -55,13 +55,19 @@ int sched_id_from_name(const char *name)
     return -XEN_EINVAL;
 }
 
+static sched_cpumask_t all_cpus(const struct sched *s)
+{
+    return s->nr_cpus == SCHED_MAX_CPUS ? ~(sched_cpumask_t)0
+                                        : ((sched_cpumask_t)1 << s->nr_cpus) - 1;
+}
+
 int sched_create(const struct sched_config *cfg, struct sched **out)
 {
     const struct sched_ops *ops = ops_by_id(cfg->sched_id);
     struct sched *s;
     int rc;
 
-    if (!ops || cfg->nr_cpus == 0 || cfg->tslice_ms > 1000)
+    if (!ops || cfg->nr_cpus == 0 || cfg->nr_cpus > SCHED_MAX_CPUS || cfg->tslice_ms > 1000)
         return -XEN_EINVAL;
     if (cfg->ratelimit_us > 500000 || (cfg->ratelimit_us && cfg->ratelimit_us < 100))
         return -XEN_EINVAL;
@@ -189,6 +195,7 @@ int sched_vcpu_create(struct sched *s, struct sched_dom *d, unsigned int vcpu_id
     v->owner = owner;
     v->vcpu_id = vcpu_id;
     v->cpu = v->migrate_to = cpu;
+    v->affinity = all_cpus(s);
 
     sched_env_lock(&s->lock);
     link_add_tail(&v->dom_node, &d->vcpus);
@@ -263,6 +270,7 @@ struct sched_decision sched_schedule(struct sched *s, unsigned int cpu, sched_ti
 {
     struct sched_decision dec;
     struct sched_vcpu *prev;
+    bool moving;
 
     ASSERT(cpu < s->nr_cpus);
     sched_env_lock(&s->lock);
@@ -271,6 +279,14 @@ struct sched_decision sched_schedule(struct sched *s, unsigned int cpu, sched_ti
     if (prev)
         prev->running = false;
     s->pcpu[cpu].curr = NULL;
+    /*
+     * A vCPU that must leave this pCPU is taken off it as if it had blocked
+     * and woken again on its new pCPU (Xen's _VPF_migrating), so no policy
+     * can pick it here again in the meantime.
+     */
+    moving = prev && prev->awake && prev->migrate_to != cpu;
+    if (moving)
+        prev->awake = false;
 
     dec = s->ops->schedule(s, cpu, prev, now);
 
@@ -283,20 +299,63 @@ struct sched_decision sched_schedule(struct sched *s, unsigned int cpu, sched_ti
     /* A move requested while prev was running happens now it is off the pCPU. */
     if (prev && prev != dec.next && prev->migrate_to != prev->cpu)
         s->ops->migrate(s, prev, prev->migrate_to, now);
+    if (moving) {
+        prev->awake = true;
+        s->ops->wake(s, prev, now);
+    }
     sched_env_unlock(&s->lock);
     return dec;
 }
 
+/* Record a move to `cpu`; done now unless v is current somewhere. Locked. */
+static void move_to(struct sched *s, struct sched_vcpu *v, unsigned int cpu, sched_time_t now)
+{
+    v->migrate_to = cpu;
+    if (v->running) {
+        if (v->cpu != cpu)
+            sched_tickle(s, v->cpu); /* deschedule it so the move happens */
+    } else if (v->cpu != cpu) {
+        s->ops->migrate(s, v, cpu, now);
+    }
+}
+
+int sched_set_affinity(struct sched *s, struct sched_vcpu *v, sched_cpumask_t mask,
+                       sched_time_t now)
+{
+    mask &= all_cpus(s);
+    if (!mask)
+        return -XEN_EINVAL;
+    sched_env_lock(&s->lock);
+    v->affinity = mask;
+    if (!sched_vcpu_allowed(v, v->migrate_to))
+        move_to(s, v, (unsigned int)__builtin_ctzll(mask), now);
+    sched_env_unlock(&s->lock);
+    return 0;
+}
+
+sched_cpumask_t sched_get_affinity(struct sched *s, const struct sched_vcpu *v)
+{
+    sched_cpumask_t mask;
+
+    sched_env_lock(&s->lock);
+    mask = v->affinity;
+    sched_env_unlock(&s->lock);
+    return mask;
+}
+
 int sched_migrate(struct sched *s, struct sched_vcpu *v, unsigned int cpu, sched_time_t now)
 {
+    int rc = 0;
+
     if (cpu >= s->nr_cpus)
         return -XEN_EINVAL;
     sched_env_lock(&s->lock);
-    v->migrate_to = cpu;
-    if (!v->running && v->cpu != cpu)
-        s->ops->migrate(s, v, cpu, now);
+    if (sched_vcpu_allowed(v, cpu))
+        move_to(s, v, cpu, now);
+    else
+        rc = -XEN_EINVAL;
     sched_env_unlock(&s->lock);
-    return 0;
+    return rc;
 }
 
 void sched_dump(struct sched *s, sched_time_t now)

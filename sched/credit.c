@@ -171,13 +171,13 @@ static bool cpu_is_idle(const struct sched *s, unsigned int cpu)
     return !sched_curr(s, cpu) && PRIV(s)->pcpu[cpu].nr_queued == 0;
 }
 
-/* An idle pCPU other than `except`, scanning from except+1; -1 if none. */
-static int find_idle_cpu(const struct sched *s, unsigned int except)
+/* An idle pCPU in v's affinity other than `except`, scanning from except+1; -1 if none. */
+static int find_idle_cpu(const struct sched *s, const struct sched_vcpu *v, unsigned int except)
 {
     for (unsigned int i = 1; i < s->nr_cpus; i++) {
         unsigned int c = (except + i) % s->nr_cpus;
 
-        if (cpu_is_idle(s, c))
+        if ((!v || sched_vcpu_allowed(v, c)) && cpu_is_idle(s, c))
             return (int)c;
     }
     return -1;
@@ -358,7 +358,23 @@ static void csched_tick(struct sched *s, struct csched_vcpu *cv)
 
 /* ---- Decisions --------------------------------------------------------- */
 
-/* Take the best queued vCPU strictly better than `pri` from a peer. */
+/* The first vCPU of queue `pri` that may run on `cpu`, or NULL. */
+static struct csched_vcpu *runq_first_for(const struct csched_pcpu *pc, unsigned int pri,
+                                          unsigned int cpu)
+{
+    struct sched_link *l;
+
+    link_for_each(l, &pc->runq[pri])
+    {
+        struct csched_vcpu *cv = container_of(l, struct csched_vcpu, runq_node);
+
+        if (sched_vcpu_allowed(&cv->v, cpu))
+            return cv;
+    }
+    return NULL;
+}
+
+/* Take the best queued vCPU strictly better than `pri`, allowed on `cpu`, from a peer. */
 static struct csched_vcpu *steal(struct sched *s, unsigned int cpu, unsigned int pri)
 {
     struct csched_priv *prv = PRIV(s);
@@ -366,16 +382,15 @@ static struct csched_vcpu *steal(struct sched *s, unsigned int cpu, unsigned int
     for (unsigned int i = 1; i < s->nr_cpus; i++) {
         unsigned int peer = (cpu + i) % s->nr_cpus;
         struct csched_pcpu *pp = &prv->pcpu[peer];
-        unsigned int best;
-        struct csched_vcpu *cv;
+        struct csched_vcpu *cv = NULL;
 
         if (pp->nr_queued == 0)
             continue;
         runq_sort(prv, pp);
-        best = runq_best_pri(pp);
-        if (best >= pri)
+        for (unsigned int p = 0; p < pri && !cv; p++)
+            cv = runq_first_for(pp, p, cpu);
+        if (!cv)
             continue;
-        cv = runq_head(pp, best);
         runq_remove(prv, cv);
         cv->v.cpu = cv->v.migrate_to = cpu;
         cv->v.stats.steals++;
@@ -474,7 +489,7 @@ static struct sched_decision csched_schedule(struct sched *s, unsigned int cpu,
     until = pc->slice_end;
     /* Work left queued here while a peer idles: let the peer steal it. */
     if (pc->nr_queued) {
-        int idle = find_idle_cpu(s, cpu);
+        int idle = find_idle_cpu(s, NULL, cpu);
 
         if (idle >= 0)
             sched_tickle(s, (unsigned int)idle);
@@ -515,7 +530,7 @@ static void csched_wake(struct sched *s, struct sched_vcpu *v, sched_time_t now)
     if (cv->pri == CSCHED_PRI_BOOST)
         v->stats.boosts++;
     if (!cpu_is_idle(s, v->cpu)) {
-        int idle = find_idle_cpu(s, v->cpu);
+        int idle = find_idle_cpu(s, v, v->cpu);
 
         if (idle >= 0)
             v->cpu = v->migrate_to = (unsigned int)idle;

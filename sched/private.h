@@ -90,8 +90,9 @@ struct sched_vcpu {
     struct sched_dom *dom;
     void *owner;
     unsigned int vcpu_id;
-    unsigned int cpu;        /* pCPU it runs or queues on */
-    unsigned int migrate_to; /* pending move while running; == cpu if none */
+    unsigned int cpu;         /* pCPU it runs or queues on */
+    unsigned int migrate_to;  /* pending move while running; == cpu if none */
+    sched_cpumask_t affinity; /* hard: the pCPUs it may run on, never empty */
     bool awake;
     bool running;
     struct sched_vcpu_stats stats;
@@ -153,6 +154,11 @@ extern const struct sched_ops sched_sedf_ops;
 static inline struct sched_vcpu *sched_curr(const struct sched *s, unsigned int cpu)
 {
     return s->pcpu[cpu].curr;
+}
+
+static inline bool sched_vcpu_allowed(const struct sched_vcpu *v, unsigned int cpu)
+{
+    return (v->affinity >> cpu) & 1;
 }
 
 static inline bool sched_vcpu_queueable(const struct sched_vcpu *v)

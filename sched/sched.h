@@ -35,9 +35,13 @@ struct sched;
 struct sched_dom;
 struct sched_vcpu;
 
+/* pCPU sets (hard affinity) are bitmaps: bit n = pCPU n. */
+typedef uint64_t sched_cpumask_t;
+#define SCHED_MAX_CPUS 64
+
 struct sched_config {
     unsigned int sched_id;     /* XEN_SCHEDULER_CREDIT or XEN_SCHEDULER_SEDF */
-    unsigned int nr_cpus;      /* pCPUs 0 .. nr_cpus-1, at least 1 */
+    unsigned int nr_cpus;      /* pCPUs 0 .. nr_cpus-1, 1 .. SCHED_MAX_CPUS */
     void *env_ctx;             /* passed back to sched_env_tickle() */
     unsigned int tslice_ms;    /* Credit time slice, 1..1000; 0 = 30 */
     unsigned int ratelimit_us; /* Credit: min run before preemption; 0 = off */
@@ -113,8 +117,21 @@ void sched_vcpu_yield(struct sched *s, struct sched_vcpu *v);
 struct sched_decision sched_schedule(struct sched *s, unsigned int cpu, sched_time_t now);
 
 /*
- * Move a vCPU to pCPU `cpu` (affinity change). A vCPU that is current
- * somewhere is moved when it is next descheduled. -XEN_EINVAL for a bad cpu.
+ * Hard affinity (XEN_DOMCTL_setvcpuaffinity): the pCPUs a vCPU may run on.
+ * New vCPUs may run anywhere. No policy places, wakes or steals a vCPU onto
+ * a pCPU outside its mask. Setting a mask that excludes the vCPU's pCPU
+ * moves it to the first allowed one: at once if it is not current, else as
+ * soon as its pCPU deschedules it (the caller tickles nothing; this does).
+ * Bits beyond the instance's pCPUs are ignored; -XEN_EINVAL if none is left.
+ */
+int sched_set_affinity(struct sched *s, struct sched_vcpu *v, sched_cpumask_t mask,
+                       sched_time_t now);
+sched_cpumask_t sched_get_affinity(struct sched *s, const struct sched_vcpu *v);
+
+/*
+ * Move a vCPU to pCPU `cpu` within its affinity (a one-off placement, e.g.
+ * by a test). A vCPU that is current somewhere is moved when it is next
+ * descheduled. -XEN_EINVAL for a bad cpu or one outside the affinity.
  */
 int sched_migrate(struct sched *s, struct sched_vcpu *v, unsigned int cpu, sched_time_t now);
 

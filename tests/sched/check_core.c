@@ -260,6 +260,75 @@ START_TEST(test_lifecycle_credit)
 }
 END_TEST
 
+/*
+ * Hard affinity, both policies: a pinned vCPU is never placed, woken or
+ * stolen onto a pCPU outside its mask, and re-pinning a running vCPU moves
+ * it at the next decision of its pCPU (which is tickled for it).
+ */
+static void affinity(unsigned int sched_id)
+{
+    struct api_env env;
+    struct sched *s = api_create(&env, sched_id, 2);
+    struct sched_dom *d;
+    struct sched_vcpu *a, *b;
+    struct sched_decision dec;
+
+    ck_assert_int_eq(sched_dom_create(s, 1, &d), 0);
+    ck_assert_int_eq(sched_vcpu_create(s, d, 0, 0, NULL, 0, &a), 0);
+    ck_assert_int_eq(sched_vcpu_create(s, d, 1, 0, NULL, 0, &b), 0);
+    ck_assert_uint_eq(sched_get_affinity(s, a), 3);
+
+    /* Bits past the pCPUs are ignored; an empty result is refused. */
+    ck_assert_int_eq(sched_set_affinity(s, a, 4, 0), -XEN_EINVAL);
+    ck_assert_uint_eq(sched_get_affinity(s, a), 3);
+    ck_assert_int_eq(sched_set_affinity(s, a, 1 | 4, 0), 0);
+    ck_assert_uint_eq(sched_get_affinity(s, a), 1);
+    ck_assert_int_eq(sched_migrate(s, a, 1, 0), -XEN_EINVAL);
+
+    /* b runs on pCPU 0; a, pinned there, queues behind it with pCPU 1 idle. */
+    sched_wake(s, b, MS(1));
+    dec = sched_schedule(s, 0, MS(1));
+    ck_assert_ptr_eq(dec.next, b);
+    sched_wake(s, a, MS(2));
+    ck_assert_uint_eq(sched_vcpu_cpu(a), 0);
+    dec = sched_schedule(s, 1, MS(2));
+    ck_assert_ptr_null(dec.next); /* pCPU 1 may not take a */
+    ck_assert_uint_eq(sched_vcpu_cpu(a), 0);
+
+    /* Re-pin the running b to pCPU 1: its pCPU is tickled, and the next
+     * decision there runs a, not b, which goes to pCPU 1. */
+    env.tickles[0] = 0;
+    ck_assert_int_eq(sched_set_affinity(s, b, 2, MS(3)), 0);
+    ck_assert_uint_gt(env.tickles[0], 0);
+    ck_assert_uint_eq(sched_vcpu_cpu(b), 0); /* still current there */
+    dec = sched_schedule(s, 0, MS(3));
+    ck_assert_ptr_eq(dec.next, a);
+    ck_assert_uint_eq(sched_vcpu_cpu(b), 1);
+    dec = sched_schedule(s, 1, MS(3));
+    ck_assert_ptr_eq(dec.next, b);
+
+    sched_sleep(s, a, MS(4));
+    sched_sleep(s, b, MS(4));
+    sched_schedule(s, 0, MS(4));
+    sched_schedule(s, 1, MS(4));
+    ck_assert_int_eq(sched_vcpu_destroy(s, a), 0);
+    ck_assert_int_eq(sched_vcpu_destroy(s, b), 0);
+    ck_assert_int_eq(sched_dom_destroy(s, d), 0);
+    sched_destroy(s);
+}
+
+START_TEST(test_affinity_credit)
+{
+    affinity(XEN_SCHEDULER_CREDIT);
+}
+END_TEST
+
+START_TEST(test_affinity_sedf)
+{
+    affinity(XEN_SCHEDULER_SEDF);
+}
+END_TEST
+
 START_TEST(test_lifecycle_sedf)
 {
     lifecycle(XEN_SCHEDULER_SEDF);
@@ -314,6 +383,7 @@ int main(void)
         test_sched_id_reports_policy, test_credit_params,
         test_sedf_params_validation,  test_sedf_weights_to_slices,
         test_lifecycle_credit,        test_lifecycle_sedf,
+        test_affinity_credit,         test_affinity_sedf,
         test_scenario_parser_errors,  test_parse_ms_is_exact,
     };
 
