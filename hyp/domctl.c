@@ -2,8 +2,9 @@
  * The domctl and sysctl hypercalls: the control domain's management
  * interface, as libxc speaks it (interface version checked, privileged
  * callers only). Implemented so far: the scheduler operations
- * (XEN_DOMCTL_scheduler_op for Credit and SEDF, XEN_SYSCTL_sched_id);
- * every other command answers -ENOSYS.
+ * (XEN_DOMCTL_scheduler_op for Credit and SEDF, XEN_SYSCTL_sched_id) and
+ * hard vCPU affinity (XEN_DOMCTL_{set,get}vcpuaffinity); every other
+ * command answers -ENOSYS.
  */
 #include "console.h"
 #include "domain.h"
@@ -12,12 +13,103 @@
 #include "lib.h"
 #include "percpu.h"
 #include "schedule.h"
+#include "smp.h"
 #include <xen/errno.h>
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
 #include <paravane/sched_sedf.h>
 
 _Static_assert(sizeof(struct paravane_domctl_scheduler_op) <= 128, "fits the domctl payload");
+
+/* Far more bits than any machine has pCPUs: bounds the bytes cleared below. */
+#define BITMAP_MAX_BITS 32768u
+
+/* A guest's xenctl_bitmap as a pCPU mask (bits past NR_CPUS dropped). */
+static int bitmap_from_guest(const struct xenctl_bitmap *b, uint64_t *mask)
+{
+    unsigned int bytes = (b->nr_bits + 7) / 8;
+    uint8_t raw[sizeof(*mask)] = {0};
+
+    if (b->nr_bits > BITMAP_MAX_BITS)
+        return -XEN_EINVAL;
+    if (bytes > sizeof(raw))
+        bytes = sizeof(raw);
+    if (bytes && copy_from_guest(raw, (unsigned long)b->bitmap.p, bytes))
+        return -XEN_EFAULT;
+    if (bytes * 8 > b->nr_bits)
+        raw[bytes - 1] &= (uint8_t)((1u << (b->nr_bits % 8)) - 1);
+    *mask = 0;
+    for (unsigned int i = 0; i < sizeof(raw); i++)
+        *mask |= (uint64_t)raw[i] << (8 * i);
+    return 0;
+}
+
+/* Write a mask into a guest's xenctl_bitmap, clearing the bytes past ours. */
+static int bitmap_to_guest(const struct xenctl_bitmap *b, uint64_t mask)
+{
+    unsigned int bytes = (b->nr_bits + 7) / 8;
+    uint8_t raw[64] = {0};
+
+    if (b->nr_bits > BITMAP_MAX_BITS)
+        return -XEN_EINVAL;
+    for (unsigned int i = 0; i < sizeof(mask); i++)
+        raw[i] = (uint8_t)(mask >> (8 * i));
+    if (bytes * 8 > b->nr_bits && bytes <= sizeof(mask))
+        raw[bytes - 1] &= (uint8_t)((1u << (b->nr_bits % 8)) - 1);
+    for (unsigned int off = 0; off < bytes; off += sizeof(raw)) {
+        unsigned int n = bytes - off < sizeof(raw) ? bytes - off : sizeof(raw);
+
+        if (copy_to_guest((unsigned long)b->bitmap.p + off, raw, n))
+            return -XEN_EFAULT;
+        memset(raw, 0, sizeof(mask)); /* only the first chunk carries bits */
+    }
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_{set,get}vcpuaffinity. Paravane has hard affinity only; the
+ * soft map is "all pCPUs", which a caller may set again (libxl does) but
+ * not narrow. Set answers with the effective maps, as Xen does.
+ */
+static long vcpu_affinity(struct domain *d, struct xen_domctl_vcpuaffinity *a, bool set)
+{
+    uint64_t all = cpu_online_map, hard, soft;
+    struct vcpu *v;
+    int rc;
+
+    if (a->flags & ~(XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT | XEN_VCPUAFFINITY_FORCE) ||
+        !(a->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)))
+        return -XEN_EINVAL;
+    if (a->vcpu >= d->max_vcpus)
+        return -XEN_EINVAL;
+    v = d->vcpu[a->vcpu];
+    if (!v)
+        return -XEN_ESRCH;
+    if (set && (a->flags & XEN_VCPUAFFINITY_SOFT)) {
+        rc = bitmap_from_guest(&a->cpumap_soft, &soft);
+        if (rc)
+            return rc;
+        if ((soft & all) != all)
+            return -XEN_EOPNOTSUPP;
+    }
+    if (set && (a->flags & XEN_VCPUAFFINITY_HARD)) {
+        rc = bitmap_from_guest(&a->cpumap_hard, &hard);
+        if (rc)
+            return rc;
+        rc = sched_set_vcpu_affinity(v, hard & all);
+        if (rc)
+            return rc;
+    }
+    hard = sched_vcpu_affinity(v);
+    if (a->flags & XEN_VCPUAFFINITY_HARD) {
+        rc = bitmap_to_guest(&a->cpumap_hard, hard & all);
+        if (rc)
+            return rc;
+    }
+    if (a->flags & XEN_VCPUAFFINITY_SOFT)
+        return bitmap_to_guest(&a->cpumap_soft, set ? hard & all : all);
+    return 0;
+}
 
 long do_domctl(guest_ptr_t arg)
 {
@@ -47,6 +139,12 @@ long do_domctl(guest_ptr_t arg)
         memcpy(&op.u.scheduler_op, &s, sizeof(s));
         return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
     }
+    case XEN_DOMCTL_setvcpuaffinity:
+    case XEN_DOMCTL_getvcpuaffinity:
+        d = domain_lookup(op.domain);
+        if (!d)
+            return -XEN_ESRCH;
+        return vcpu_affinity(d, &op.u.vcpuaffinity, op.cmd == XEN_DOMCTL_setvcpuaffinity);
     default:
         return -XEN_ENOSYS;
     }

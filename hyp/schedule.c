@@ -156,6 +156,16 @@ int sched_adjust_domain(struct domain *d, struct paravane_domctl_scheduler_op *o
     return sched_adjust(scheduler, d->sched, op, NOW());
 }
 
+int sched_set_vcpu_affinity(struct vcpu *v, uint64_t mask)
+{
+    return sched_set_affinity(scheduler, v->sched, mask, NOW());
+}
+
+uint64_t sched_vcpu_affinity(const struct vcpu *v)
+{
+    return sched_get_affinity(scheduler, v->sched);
+}
+
 void scheduler_dump(void)
 {
     sched_dump(scheduler, NOW());

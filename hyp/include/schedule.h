@@ -35,6 +35,15 @@ struct paravane_domctl_scheduler_op;
 unsigned int scheduler_id(void);
 int sched_adjust_domain(struct domain *d, struct paravane_domctl_scheduler_op *op);
 
+/*
+ * Hard affinity of a vCPU (XEN_DOMCTL_{set,get}vcpuaffinity): bit n =
+ * pCPU n. Set ignores pCPUs that do not exist; -XEN_EINVAL if none is
+ * left. A running vCPU leaves a pCPU it may no longer use at once (its
+ * pCPU is made to reschedule).
+ */
+int sched_set_vcpu_affinity(struct vcpu *v, uint64_t mask);
+uint64_t sched_vcpu_affinity(const struct vcpu *v);
+
 /* Dump the scheduler state (debug key 'r', as Xen). */
 void scheduler_dump(void);
 

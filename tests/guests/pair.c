@@ -7,10 +7,14 @@
  * grant meant for another domain, a revoked one, one out of range, a
  * read-only one mapped writable). Role a also checks the guest clock: a
  * VIRQ_TIMER single-shot fires within a tick of its deadline, and the
- * pvclock never goes backwards. Lines "pvtest pair: bench ..." carry the
+ * pvclock never goes backwards, also while a pins its vCPU to each of the
+ * machine's pCPUs in turn (pcpus=N; the moves are seen in the APIC ID raw
+ * CPUID reports). Lines "pvtest pair: bench ..." carry the
  * figures make bench reports (tests/bench/pv-bench.sh).
  */
+#define __XEN_TOOLS__ 1 /* domctl.h is the toolstack's interface */
 #include "lib/pvtest.h"
+#include <xen/domctl.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
 #include <xen/vcpu.h>
@@ -323,4 +327,64 @@ PVTEST(timer_and_clock)
     }
     CHECK_EQ(backwards, 0);
     printk("pvtest pair: bench singleshot timer lateness %lu ns\n", (unsigned long)late);
+}
+
+/* Pin this domain's vCPU 0 to the pCPUs in `mask` (hard affinity). */
+static long pin_self(uint64_t mask)
+{
+    uint8_t map[8];
+    struct xen_domctl op = {.cmd = XEN_DOMCTL_setvcpuaffinity,
+                            .interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+                            .domain = 0};
+
+    for (int i = 0; i < 8; i++)
+        map[i] = (uint8_t)(mask >> (8 * i));
+    op.u.vcpuaffinity.vcpu = 0;
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    op.u.vcpuaffinity.cpumap_hard.bitmap.p = map;
+    op.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
+    return hypercall1(__HYPERVISOR_domctl, &op);
+}
+
+/* The initial APIC ID of the pCPU this runs on: CPUID is not trapped. */
+static unsigned int apic_id(void)
+{
+    uint32_t a = 1, b, c = 0, d;
+
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    return b >> 24;
+}
+
+PVTEST(clock_across_pinned_moves)
+{
+    unsigned long pcpus = parse_num(cmdline_option("pcpus"));
+    unsigned int apic[8], moves = 0, last = ~0u;
+    uint64_t prev = 0, backwards = 0;
+
+    if (!is_a)
+        return;
+    CHECK(pcpus >= 1 && pcpus <= 8);
+    CHECK_EQ(pin_self(1UL << pcpus), -XEN_EINVAL); /* no such pCPU */
+    for (unsigned int i = 0; i < 8 * pcpus; i++) {
+        unsigned int cpu = i % pcpus, id;
+
+        CHECK_EQ(pin_self(1UL << cpu), 0);
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        id = apic_id();
+        if (i < pcpus)
+            apic[cpu] = id;
+        CHECK_EQ(id, apic[cpu]); /* the same pCPU each time it is pinned there */
+        moves += id != last;
+        last = id;
+        for (int j = 0; j < 2000; j++) {
+            uint64_t n = now_ns();
+            backwards += n < prev;
+            prev = n;
+        }
+    }
+    for (unsigned int c = 1; c < pcpus; c++)
+        CHECK(apic[c] != apic[c - 1]);
+    CHECK_EQ(backwards, 0);
+    CHECK_EQ(pin_self(~0UL), 0);
+    printk("pvtest pair: pvclock monotonic over %u pCPU changes\n", moves - 1);
 }

@@ -62,10 +62,12 @@ qemu_test guest-mm-create-destroy-50 --smp 2 --timeout 240 \
 
 # Two domains together: an interdomain event channel both ways, grants
 # mapped, written, unmapped and copied, every refusal, and the guest clock
-# (VIRQ_TIMER within a tick, pvclock monotonic while vCPUs move around).
+# (VIRQ_TIMER within a tick, pvclock monotonic while dom0 pins its vCPU to
+# each pCPU in turn: 8 rounds over 2 pCPUs are 15 changes).
 for smp in 1 2; do
     qemu_test guest-pair-smp$smp --smp $smp --cmdline "domain=1:32M:1" --unordered --timeout 120 \
-        --module "$G/pvtest-pair.elf wait=1" --module "$G/pvtest-pair.elf" \
+        --module "$G/pvtest-pair.elf wait=1 pcpus=$smp" --module "$G/pvtest-pair.elf" \
+        --expect "pvtest pair: pvclock monotonic over $((smp == 1 ? 0 : 15)) pCPU changes" \
         --expect "$(verdict pair)" --expect "\(d1\) $(verdict pair)" \
         --expect "domain 1 destroyed, 8192 pages returned" --exit success
 done

@@ -171,7 +171,7 @@ void pvtest_shutdown(unsigned int reason)
         HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 }
 
-static unsigned long parse_num(const char *s)
+unsigned long parse_num(const char *s)
 {
     unsigned long v = 0;
     while (s && *s >= '0' && *s <= '9')

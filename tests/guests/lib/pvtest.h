@@ -38,6 +38,7 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 const char *cmdline_option(const char *name); /* value after "name=", or NULL */
+unsigned long parse_num(const char *s);       /* leading decimal digits; NULL -> 0 */
 
 /* A check: counted, and printed when it fails (with the line). */
 void pvtest_check(bool ok, const char *expr, const char *file, int line);
