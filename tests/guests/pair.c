@@ -157,6 +157,56 @@ PVTEST(ping_pong)
                (unsigned long)((now_ns() - t0) / ROUNDS));
 }
 
+/*
+ * Data segment selectors and bases are per vCPU: a loads a flat selector
+ * into %fs, b the null one and then a base by hypercall, and they
+ * ping-pong (at -smp 1 the two share the pCPU). Each must find its own
+ * %fs, and b its own base, every time.
+ */
+static uint64_t fs_word = 0x5e1ec7025e1ec702ULL;
+
+static unsigned int read_fs(void)
+{
+    unsigned int sel;
+
+    __asm__ volatile("mov %%fs, %0" : "=r"(sel));
+    return sel & 0xffff;
+}
+
+/* Both domains get here before either goes on. */
+static void barrier(void)
+{
+    if (is_a) {
+        notify();
+        CHECK(wait_port(port));
+    } else {
+        CHECK(wait_port(port));
+        notify();
+    }
+}
+
+PVTEST(segments_are_per_vcpu)
+{
+    unsigned int want = is_a ? FLAT_RING3_DS32 : 0, wrong_sel = 0, wrong_base = 0;
+
+    __asm__ volatile("mov %0, %%fs" : : "r"(want));
+    if (!is_a)
+        CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_FS, (unsigned long)&fs_word), 0);
+    /* Lock-step: at -smp 1 every round switches the pCPU between the two. */
+    for (int i = 0; i < 100; i++) {
+        uint64_t v;
+
+        barrier();
+        wrong_sel += read_fs() != want;
+        if (!is_a) {
+            __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+            wrong_base += v != fs_word;
+        }
+    }
+    CHECK_EQ(wrong_sel, 0);
+    CHECK_EQ(wrong_base, 0);
+}
+
 /* Try a mapping that must be refused: its status (the call itself succeeds). */
 static int16_t map_status(struct gnttab_map_grant_ref *m)
 {

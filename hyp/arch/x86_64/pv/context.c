@@ -93,12 +93,60 @@ static void load_gs_base(const struct vcpu *v)
     wrmsr(MSR_SHADOW_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel);
 }
 
+/*
+ * The guest changes its bases behind our back too: loading a selector into
+ * %fs or %gs (it runs at ring 3 and may) resets the base from the
+ * descriptor. So the live MSRs are the truth while it runs, read back
+ * before the mode changes and when it is descheduled, as Xen does. The
+ * hypervisor itself uses neither %fs nor %gs.
+ */
+static void save_bases(struct vcpu *v)
+{
+    v->arch.fs_base = rdmsr(MSR_FS_BASE);
+    if (v->arch.kernel_mode)
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+}
+
 void pv_toggle_guest_mode(struct vcpu *v)
 {
     ASSERT(v == current);
+    save_bases(v);
     v->arch.kernel_mode = !v->arch.kernel_mode;
     load_gs_base(v);
     pv_load_cr3(v);
+}
+
+/*
+ * Data segment selectors belong to the vCPU: Linux reads %fs and %gs back
+ * on its own context switches and trusts a non-null one to mean "base from
+ * the descriptor", so one vCPU's selector left in another's registers
+ * zeroes that one's TLS base.
+ */
+#define SAVE_SREG(seg, dst) __asm__ volatile("mov %%" #seg ", %k0" : "=r"(dst))
+
+static void save_selectors(struct cpu_user_regs *r)
+{
+    unsigned int sel;
+
+    SAVE_SREG(ds, sel);
+    r->ds = (uint16_t)sel;
+    SAVE_SREG(es, sel);
+    r->es = (uint16_t)sel;
+    SAVE_SREG(fs, sel);
+    r->fs = (uint16_t)sel;
+    SAVE_SREG(gs, sel);
+    r->gs = (uint16_t)sel;
+}
+
+/* After the vCPU's GDT and LDT are in place; the bases are written after. */
+static void load_selectors(const struct cpu_user_regs *r)
+{
+    LOAD_SREG(ds, r->ds);
+    LOAD_SREG(es, r->es);
+    LOAD_SREG(fs, r->fs);
+    LOAD_SREG(gs, r->gs);
 }
 
 static void fpu_save(struct vcpu *v)
@@ -156,6 +204,8 @@ static int runstate_of(const struct vcpu *v)
 static void save_guest(struct vcpu *prev)
 {
     memcpy(&prev->arch.user_regs, guest_cpu_user_regs(), sizeof(prev->arch.user_regs));
+    save_selectors(&prev->arch.user_regs);
+    save_bases(prev);
     fpu_save(prev);
     /* Still on prev's page tables: its runstate copy is reachable. */
     vcpu_runstate_change(prev, runstate_of(prev));
@@ -166,10 +216,11 @@ static void load_guest(struct vcpu *next)
 {
     memcpy(guest_cpu_user_regs(), &next->arch.user_regs, sizeof(next->arch.user_regs));
     pv_load_cr3(next);
-    load_gs_base(next);
-    wrmsr(MSR_FS_BASE, next->arch.fs_base);
     load_guest_gdt(next);
     pv_load_ldt(next);
+    load_selectors(&next->arch.user_regs);
+    load_gs_base(next);
+    wrmsr(MSR_FS_BASE, next->arch.fs_base);
     fpu_restore(next);
     update_vcpu_system_time(next);
     vcpu_runstate_change(next, RUNSTATE_running);

@@ -169,12 +169,16 @@ long do_set_segment_base(unsigned int which, unsigned long base)
         }
         return 0;
     case SEGBASE_GS_USER_SEL:
-        /* 64-bit user code loads only the null selector or a flat one: the
-         * user GS base becomes 0, as the hardware would make it. */
+        /* Linux's load_gs_index(): %gs takes the selector (it is the
+         * vCPU's, saved and restored with it), the user base becomes the
+         * descriptor's, the kernel's stays. */
         if (base > 0xffff || ((base & ~3UL) && (base & 3) != 3))
             return -XEN_EINVAL;
-        v->arch.gs_base_user = 0;
-        wrmsr(MSR_SHADOW_GS_BASE, 0);
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+        LOAD_SREG(gs, base); /* sets the active base: the user's, now */
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+        wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
+        wrmsr(MSR_SHADOW_GS_BASE, v->arch.gs_base_user);
         return 0;
     default:
         return -XEN_EINVAL;
