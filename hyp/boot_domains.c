@@ -125,6 +125,7 @@ static struct domain *start_domain(domid_t id, bool priv, const struct boot_doma
         .initrd_size = rd ? rd->end - rd->start : 0,
         .cmdline = k->cmdline,
         .nr_pages = PFN_DOWN(bd->mem),
+        .console_backend = !priv,
     };
     struct domain *d;
 

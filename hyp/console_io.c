@@ -17,7 +17,7 @@
 #define CHUNK     128
 #define MAX_WRITE (64 * 1024)
 
-static void domain_console_put(struct domain *d, const char *buf, size_t n)
+void domain_console_put(struct domain *d, const char *buf, size_t n)
 {
     unsigned long irq = spin_lock_irqsave(&d->lock);
 

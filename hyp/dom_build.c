@@ -112,8 +112,8 @@ static uint64_t *make_p2m(struct domain *d, unsigned long nr)
     return p2m;
 }
 
-static void fill_start_info(struct build_ctx *c, const struct pv_layout *l,
-                            const struct pv_build_args *a)
+static int fill_start_info(struct build_ctx *c, const struct pv_layout *l,
+                           const struct pv_build_args *a)
 {
     struct start_info *si = pfn_va(c, l->start_info.pfn);
     struct domain *d = c->d;
@@ -126,9 +126,16 @@ static void fill_start_info(struct build_ctx *c, const struct pv_layout *l,
     if (l->mod_start_is_pfn)
         si->flags |= SIF_MOD_START_PFN;
     if (!d->is_privileged) {
+        /* No xenstore yet: store_evtchn 0 tells Linux to wait for a local one. */
         si->store_mfn = c->p2m[l->xenstore.pfn];
         si->console.domU.mfn = c->p2m[l->console.pfn];
-        /* Event channels for the rings come with the event-channel work. */
+        if (a->console_backend) {
+            int port = console_ring_attach(d, si->console.domU.mfn);
+
+            if (port < 0)
+                return port;
+            si->console.domU.evtchn = (uint32_t)port;
+        }
     }
     si->pt_base = l->pt_base;
     si->nr_pt_frames = l->nr_pt_frames;
@@ -138,6 +145,7 @@ static void fill_start_info(struct build_ctx *c, const struct pv_layout *l,
     si->first_p2m_pfn = l->first_p2m_pfn;
     si->nr_p2m_frames = l->nr_p2m_frames;
     strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "", sizeof(si->cmd_line));
+    return 0;
 }
 
 static void init_boot_vcpu(struct vcpu *v, const struct pv_layout *l)
@@ -150,6 +158,7 @@ static void init_boot_vcpu(struct vcpu *v, const struct pv_layout *l)
     r->rsi = l->start_info_va;
     r->cs = RING3_CS64;
     r->ss = RING3_DS;
+    /* ds, es, fs, gs: FLAT_KERNEL_DS64, the null selector, as Xen starts them. */
     r->rflags = X86_EFLAGS_IF | 0x2;
     v->arch.kernel_mode = true;
     v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
@@ -207,7 +216,11 @@ int pv_build_domain(struct domain *d, const struct pv_build_args *a)
     }
     /* The hypervisor's slots, as every guest L4 carries them. */
     paging_install_hyp_slots(pfn_va(&c, l.pt.pfn));
-    fill_start_info(&c, &l, a);
+    rc = fill_start_info(&c, &l, a);
+    if (rc) {
+        pr_err("d%u: no console back-end (%d)\n", d->domain_id, rc);
+        goto out;
+    }
     if (img->hypercall_page != PV_ADDR_UNSET)
         write_hypercall_page(pfn_va(&c, (img->hypercall_page - l.virt_base) >> PAGE_SHIFT));
     init_boot_vcpu(d->vcpu[0], &l);

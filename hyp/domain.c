@@ -227,6 +227,7 @@ static void domain_destroy(struct domain *d)
 
     evtchn_destroy_domain(d);
     grant_release_mappings(d); /* its mappings of other domains' grants first */
+    console_ring_detach(d);
     pv_mm_relinquish(d);
     spin_lock(&pv_mm_lock);
     while (!list_empty(&d->page_list)) {

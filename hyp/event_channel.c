@@ -296,6 +296,7 @@ long evtchn_send(struct domain *d, evtchn_port_t port)
     struct evtchn *c;
     struct domain *rd;
     evtchn_port_t rport;
+    evtchn_xen_notify_t notify = NULL;
     unsigned long irq;
     long ret = 0;
 
@@ -316,12 +317,44 @@ long evtchn_send(struct domain *d, evtchn_port_t port)
         break;
     case ECS_UNBOUND:
         break; /* nobody there yet: dropped, as Xen does */
+    case ECS_XEN:
+        notify = c->u.notify;
+        break;
     default:
         ret = -XEN_EINVAL;
         break;
     }
     spin_unlock_irqrestore(&d->event_lock, irq);
+    /* Back-ends do their work (and may raise the port) without our lock. */
+    if (notify)
+        notify(d, port);
     return ret;
+}
+
+int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_notify_t notify)
+{
+    unsigned long irq = spin_lock_irqsave(&d->event_lock);
+    int port = get_free_port(d);
+
+    if (port > 0) {
+        d->evtchn[port].state = ECS_XEN;
+        d->evtchn[port].notify_vcpu = 0;
+        d->evtchn[port].u.notify = notify;
+    }
+    spin_unlock_irqrestore(&d->event_lock, irq);
+    return port;
+}
+
+void evtchn_raise_xen_port(struct domain *d, evtchn_port_t port)
+{
+    unsigned long irq;
+
+    if (!port_valid(d, port))
+        return;
+    irq = spin_lock_irqsave(&d->event_lock);
+    if (d->evtchn[port].state == ECS_XEN)
+        evtchn_set_pending(d->vcpu[d->evtchn[port].notify_vcpu], port);
+    spin_unlock_irqrestore(&d->event_lock, irq);
 }
 
 static long evtchn_status(struct evtchn_status *s)
@@ -358,6 +391,10 @@ static long evtchn_status(struct evtchn_status *s)
     case ECS_IPI:
         s->status = EVTCHNSTAT_ipi;
         break;
+    case ECS_XEN: /* as Xen shows its own consumers' ports */
+        s->status = EVTCHNSTAT_unbound;
+        s->u.unbound.dom = DOMID_XEN;
+        break;
     }
     spin_unlock_irqrestore(&d->event_lock, irq);
     return 0;
@@ -388,6 +425,7 @@ static long evtchn_bind_vcpu(evtchn_port_t port, unsigned int vcpu)
         break;
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
+    case ECS_XEN:
         c->notify_vcpu = (uint16_t)vcpu;
         break;
     default:

@@ -54,4 +54,16 @@ void console_set_input_to_dom0(bool on);
 /* CONSOLEIO_read: copy up to `count` queued input bytes; count or -errno. */
 long console_read_guest(unsigned long guest_buf, unsigned int count);
 
+/* An unprivileged domain's console output, printed by lines as "(dN) ...". */
+struct domain;
+void domain_console_put(struct domain *d, const char *buf, size_t n);
+
+/*
+ * The hypervisor's console back-end for a boot-time domU (console_ring.c):
+ * serve the xencons ring in frame `mfn` of d. Returns the guest's event
+ * channel port for it, or a negative Xen errno. Detach at destruction.
+ */
+int console_ring_attach(struct domain *d, unsigned long mfn);
+void console_ring_detach(struct domain *d);
+
 #endif

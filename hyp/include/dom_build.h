@@ -16,6 +16,7 @@ struct pv_build_args {
     size_t initrd_size;
     const char *cmdline;    /* guest command line */
     unsigned long nr_pages; /* the domain's memory */
+    bool console_backend;   /* domU: the hypervisor serves its console ring */
 };
 
 /*

@@ -94,6 +94,7 @@ struct domain {
     /* Console output of an unprivileged domain, printed by lines. */
     char console_line[160];
     unsigned int console_len;
+    struct console_ring *console_ring; /* boot-time domU: console_ring.c */
 
     struct list_head list; /* on domain_list, under domlist_lock */
 };

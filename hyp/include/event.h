@@ -4,7 +4,8 @@
  * Each domain has EVTCHN_2L_NR_CHANNELS ports; a port is free, reserved
  * (port 0), unbound (waiting for a given remote domain), connected to a
  * port of another (or the same) domain, bound to a VIRQ, or an IPI between
- * the domain's own vCPUs. Raising a port sets its bit in the shared_info
+ * the domain's own vCPUs, or served by the hypervisor itself (ECS_XEN: the
+ * back-ends Paravane runs for boot-time domains). Raising a port sets its bit in the shared_info
  * pending bitmap and, unless masked, the vCPU's selector and upcall flag,
  * and kicks the vCPU; the upcall itself is a bounce frame to the guest's
  * event callback on the way back to the guest.
@@ -29,7 +30,12 @@ enum evtchn_state {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
+    ECS_XEN, /* the far end is a hypervisor back-end */
 };
+
+struct domain;
+/* A back-end's handler for the guest's EVTCHNOP_send on its port. */
+typedef void (*evtchn_xen_notify_t)(struct domain *d, evtchn_port_t port);
 
 struct evtchn {
     uint8_t state;
@@ -39,14 +45,24 @@ struct evtchn {
         struct {
             struct domain *dom;
             evtchn_port_t port;
-        } remote;      /* INTERDOMAIN */
-        uint32_t virq; /* VIRQ */
+        } remote;                   /* INTERDOMAIN */
+        uint32_t virq;              /* VIRQ */
+        evtchn_xen_notify_t notify; /* XEN */
     } u;
 };
 
 /* Domain set-up and teardown (close every port, telling the far ends). */
 int evtchn_init_domain(struct domain *d);
 void evtchn_destroy_domain(struct domain *d);
+
+/*
+ * A port of d served by the hypervisor: the guest's sends on it call
+ * `notify` (with no event lock held, on the sending vCPU). The port number
+ * or -XEN_ENOSPC. It closes like any other port.
+ */
+int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_notify_t notify);
+/* The back-end signals the guest on such a port (ignored once closed). */
+void evtchn_raise_xen_port(struct domain *d, evtchn_port_t port);
 
 /* Raise `virq` on vCPU v (per-vCPU VIRQs) or domain d's (global ones). */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
