@@ -2,10 +2,12 @@
  * The domctl and sysctl hypercalls: the control domain's management
  * interface, as libxc speaks it (interface version checked, privileged
  * callers only). Implemented so far: the scheduler operations
- * (XEN_DOMCTL_scheduler_op for Credit and SEDF, XEN_SYSCTL_sched_id) and
- * hard vCPU affinity (XEN_DOMCTL_{set,get}vcpuaffinity); every other
- * command answers -ENOSYS.
+ * (XEN_DOMCTL_scheduler_op for Credit and SEDF, XEN_SYSCTL_sched_id),
+ * hard vCPU affinity (XEN_DOMCTL_{set,get}vcpuaffinity) and
+ * XEN_DOMCTL_getdomaininfo (what `xl list` shows); every other command
+ * answers -ENOSYS.
  */
+#include "asm/page.h"
 #include "console.h"
 #include "domain.h"
 #include "guest_access.h"
@@ -111,6 +113,63 @@ static long vcpu_affinity(struct domain *d, struct xen_domctl_vcpuaffinity *a, b
     return 0;
 }
 
+/* What getdomaininfo reports of d. domlist_lock held (d cannot go). */
+static void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    bool any_running = false, all_blocked = true;
+
+    memset(info, 0, sizeof(*info));
+    info->domain = d->domain_id;
+    if (d->state == DOMAIN_DEAD)
+        info->flags |= XEN_DOMINF_dying;
+    if (d->state == DOMAIN_SHUTDOWN)
+        info->flags |= XEN_DOMINF_shutdown | (d->shutdown_code & XEN_DOMINF_shutdownmask)
+                                                 << XEN_DOMINF_shutdownshift;
+    info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        const struct vcpu *v = d->vcpu[i];
+        unsigned long flags;
+
+        if (!v)
+            continue;
+        flags = READ_ONCE(v->pause_flags);
+        info->max_vcpu_id = i;
+        info->cpu_time += v->runstate.time[RUNSTATE_running];
+        if (flags & VPF_down)
+            continue;
+        info->nr_online_vcpus++;
+        any_running |= READ_ONCE(v->is_running);
+        all_blocked &= (flags & VPF_blocked) != 0;
+    }
+    if (any_running)
+        info->flags |= XEN_DOMINF_running;
+    else if (info->nr_online_vcpus && all_blocked)
+        info->flags |= XEN_DOMINF_blocked;
+    info->tot_pages = d->tot_pages;
+    info->max_pages = d->max_pages;
+    info->shared_info_frame = virt_to_mfn(d->shared_info);
+}
+
+/* XEN_DOMCTL_getdomaininfo: the first domain whose id is >= `from`, as Xen. */
+static long getdomaininfo(domid_t from, struct xen_domctl_getdomaininfo *info)
+{
+    const struct domain *best = NULL;
+    struct list_head *p;
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+
+    list_for_each(p, &domain_list)
+    {
+        const struct domain *d = list_entry(p, struct domain, list);
+
+        if (d->domain_id >= from && (!best || d->domain_id < best->domain_id))
+            best = d;
+    }
+    if (best)
+        fill_domaininfo(best, info);
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    return best ? 0 : -XEN_ESRCH;
+}
+
 long do_domctl(guest_ptr_t arg)
 {
     struct xen_domctl op;
@@ -139,6 +198,12 @@ long do_domctl(guest_ptr_t arg)
         memcpy(&op.u.scheduler_op, &s, sizeof(s));
         return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
     }
+    case XEN_DOMCTL_getdomaininfo:
+        rc = getdomaininfo(op.domain, &op.u.getdomaininfo);
+        if (rc)
+            return rc;
+        op.domain = op.u.getdomaininfo.domain;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
     case XEN_DOMCTL_setvcpuaffinity:
     case XEN_DOMCTL_getvcpuaffinity:
         d = domain_lookup(op.domain);

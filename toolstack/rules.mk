@@ -1,6 +1,6 @@
 # vane, the toolstack CLI, built static for dom0's root filesystem.
 VANE_OUT := $(BUILD)/toolstack
-VANE_SRCS := toolstack/vane.c toolstack/cmd_info.c toolstack/privcmd.c
+VANE_SRCS := toolstack/vane.c toolstack/cmd_info.c toolstack/cmd_list.c toolstack/privcmd.c
 VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack
 
 $(VANE_OUT)/vane: $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h toolstack/rules.mk

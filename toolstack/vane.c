@@ -11,6 +11,8 @@ static const struct command {
     const char *help;
 } commands[] = {
     {"info", cmd_info, "print information about the hypervisor"},
+    {"list", cmd_list, "list the domains (xl list's columns)"},
+    {"wait", cmd_wait, "wait until a domain is gone: wait DOMID [TIMEOUT_SECONDS]"},
 };
 
 static void usage(void)

@@ -5,5 +5,7 @@
 #define VANE_H
 
 int cmd_info(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
 
 #endif
