@@ -18,8 +18,10 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $(/bin/busybox --list); do
     [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
 done
-# The Xen drivers dom0 needs (blkback/netback for back-ends later).
+# The Xen drivers dom0 needs (blkback/netback for back-ends later). A kernel
+# with them built in names a release that has no /lib/modules directory.
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback; do
+    [ -d "/lib/modules/$krel/kernel" ] || break
     f=$(find "/lib/modules/$krel/kernel" -name "$m.ko*" | head -n 1)
     [ -n "$f" ] && cp "$f" "$root/lib/modules/"
 done
