@@ -5,9 +5,12 @@
  * channels through /dev/xen/evtchn, and dom0's own ring and port from
  * /dev/xen/xenbus_backend, the way Xen's xenstored finds them.
  *
- * Status: written against Linux's UAPI headers (xen/evtchn.h, gntdev.h,
- * sys/xenbus_dev.h) and compiled, not yet run: it needs dom0 Linux on
- * Paravane. The ring transport it feeds is the one the tests exercise.
+ * Status: dom0's own ring runs in Debian's 6.1 dom0 on Paravane
+ * (tests/linux/qemu-xenstore.sh): Linux started without a store event
+ * channel (XS_LOCAL) allocates the page and an unbound port for itself;
+ * we bind that port interdomain to domain 0 and kick it once, which wakes
+ * its xenbus_probe thread. Guest rings (gntdev mapping of the reserved
+ * grant) are written against the UAPI headers but have not run yet.
  *
  * Lifetime: xs_dom0_env_open() opens the devices for the daemon's life;
  * each mapped ring is recorded until its connection unmaps it.
@@ -208,5 +211,10 @@ int xs_dom0_attach_self(struct xs_daemon *d, const struct xs_ring_env *env)
         errno = ENOMEM;
         return -1;
     }
+    /*
+     * The kernel's xenbus_probe thread sleeps until the first event on
+     * this port (XS_LOCAL): say we are here, as Xen's xenstored does.
+     */
+    dom0_notify(e, local);
     return 0;
 }

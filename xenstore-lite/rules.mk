@@ -63,6 +63,10 @@ $(XS_OUT)/opt/client/%.o: $(XS_SRC)/client/%.c
 $(XS_OUT)/xenstored-static: $(XS_OUT)/opt/xenstored.o $(XS_OPT_OBJS)
 	$(HOST_CC) -static $^ -o $@ -lurcu-cds -lurcu -lurcu-common -lpthread
 
+# The tools for dom0's initramfs: the multi-call binary, static.
+$(XS_OUT)/xs-static: $(XS_OUT)/opt/tools/xs_tool.o $(XS_OUT)/opt/client/xs_client.o
+	$(HOST_CC) -static $^ -o $@
+
 $(XS_OUT)/bench/xenstored: $(XS_OUT)/opt/xenstored.o $(XS_OPT_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $^ -o $@ $(XS_LIBS)
@@ -76,8 +80,8 @@ $(XS_OUT)/bench/shim.so: $(XS_TDIR)/bench_shim.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -O2 -fPIC -shared -Wall -Wextra -Werror $< -o $@ -ldl
 
-ALL_TARGETS += $(XS_OUT)/xenstored-static $(XS_OUT)/bench/xenstored $(XS_OUT)/bench/xs_bench \
-               $(XS_OUT)/bench/shim.so
+ALL_TARGETS += $(XS_OUT)/xenstored-static $(XS_OUT)/xs-static $(XS_OUT)/bench/xenstored \
+               $(XS_OUT)/bench/xs_bench $(XS_OUT)/bench/shim.so
 BENCHES     += $(XS_TDIR)/bench.sh
 
 # --- unit tests (Check) ---------------------------------------------------
@@ -112,6 +116,24 @@ $(XS_TOUT)/differential: $(XS_TDIR)/differential.sh $(XS_TOUT)/xs_replay $(XS_OU
 
 UNIT_TESTS += $(XS_TOUT)/differential
 
+# --- in dom0 Linux on Paravane (QEMU) -------------------------------------
+# dom0's initramfs with the static daemon and tools, running
+# tests/linux/xenstore-check.sh: xenstored --dom0 serves dom0's own kernel
+# xenbus over the ring, and the tools reach it over the socket and through
+# the kernel's /dev/xen/xenbus. LINUX_KREL is tests/linux/rules.mk's.
+XS_DOM0_CPIO := $(BUILD)/linux/dom0-xenstore.cpio.gz
+
+$(XS_DOM0_CPIO): toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init tests/linux/xenstore-check.sh \
+                 $(XS_OUT)/xenstored-static $(XS_OUT)/xs-static
+	@mkdir -p $(@D)
+	@echo "  ROOTFS  $@"
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
+	    $(XS_OUT)/xenstored-static:/usr/sbin/xenstored $(XS_OUT)/xs-static:/usr/bin/xs \
+	    tests/linux/xenstore-check.sh:/bin/paravane-check
+
+ALL_TARGETS += $(XS_DOM0_CPIO)
+TEST_SUITES += tests/linux/qemu-xenstore.sh
+
 # --- libFuzzer target over the request path (clang) ------------------------
 XS_FUZZ_CC     := clang
 XS_FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -MMD -MP -fno-omit-frame-pointer \
@@ -141,4 +163,5 @@ LINT_SRCS += $(wildcard $(XS_SRC)/*.c $(XS_SRC)/*.h $(XS_SRC)/client/*.[ch] $(XS
                $(XS_TDIR)/*.c $(XS_TDIR)/*.h)
 
 -include $(XS_TOUT)/xs_transcript.d $(XS_TOUT)/xs_replay.d $(XS_OPT_OBJS:.o=.d) $(XS_FUZZ_OBJS:.o=.d) $(XS_CORE_OBJS:.o=.d) $(XS_CHECK_OBJS:.o=.d) $(XS_OUT)/obj/xenstored.d \
-         $(XS_CLIENT_OBJS:.o=.d) $(XS_OUT)/obj/tools/xs_tool.d
+         $(XS_CLIENT_OBJS:.o=.d) $(XS_OUT)/obj/tools/xs_tool.d $(XS_OUT)/opt/tools/xs_tool.d \
+         $(XS_OUT)/opt/client/xs_client.d

@@ -6,7 +6,14 @@
  * announces more than XENSTORE_PAYLOAD_MAX bytes means the stream cannot
  * be trusted any more, and the handle fails every later call with EIO.
  *
- * Lifetime: the handle owns its socket and its queue of pending events.
+ * The path is the daemon's unix socket, or a character device speaking
+ * the same messages over read()/write(): /dev/xen/xenbus in Linux, where
+ * the kernel forwards each request over its own xenstore ring and hands
+ * back the reply (and watch events) with the caller's req_id, as
+ * libxenstore uses it.
+ *
+ * Lifetime: the handle owns its socket or device and its queue of
+ * pending events.
  * Locking: none; one thread per handle.
  */
 #include <errno.h>
@@ -15,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
@@ -30,6 +39,7 @@ struct xsc_event {
 
 struct xsc {
     int fd;
+    bool is_dev; /* a character device: read()/write(), not recv()/send() */
     uint32_t req_id;
     bool broken;
     struct xsc_event *events, **events_tail;
@@ -38,27 +48,38 @@ struct xsc {
 struct xsc *xsc_open(const char *path)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct stat st;
     struct xsc *h;
 
     if (!path)
         path = getenv("XENSTORED_PATH");
     if (!path)
         path = "/run/xenstored/socket";
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        errno = ENAMETOOLONG;
-        return NULL;
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
     h = calloc(1, sizeof(*h));
     if (!h)
         return NULL;
     h->events_tail = &h->events;
-    h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (h->fd < 0 || connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    if (stat(path, &st) == 0 && S_ISCHR(st.st_mode)) {
+        h->is_dev = true;
+        h->fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+    } else if (strlen(path) >= sizeof(sa.sun_path)) {
+        free(h);
+        errno = ENAMETOOLONG;
+        return NULL;
+    } else {
+        memcpy(sa.sun_path, path, strlen(path) + 1);
+        h->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (h->fd >= 0 && connect(h->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+            int e = errno;
+
+            close(h->fd);
+            h->fd = -1;
+            errno = e;
+        }
+    }
+    if (h->fd < 0) {
         int e = errno;
 
-        if (h->fd >= 0)
-            close(h->fd);
         free(h);
         errno = e;
         return NULL;
@@ -86,14 +107,18 @@ int xsc_fd(const struct xsc *h)
     return h->fd;
 }
 
-static int io_all(int fd, void *buf, size_t len, bool out)
+static int io_all(const struct xsc *h, void *buf, size_t len, bool out)
 {
     size_t done = 0;
 
     while (done < len) {
-        ssize_t n = out ? send(fd, (char *)buf + done, len - done, MSG_NOSIGNAL)
-                        : recv(fd, (char *)buf + done, len - done, 0);
+        char *p = (char *)buf + done;
+        ssize_t n;
 
+        if (h->is_dev)
+            n = out ? write(h->fd, p, len - done) : read(h->fd, p, len - done);
+        else
+            n = out ? send(h->fd, p, len - done, MSG_NOSIGNAL) : recv(h->fd, p, len - done, 0);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
@@ -109,7 +134,7 @@ static int io_all(int fd, void *buf, size_t len, bool out)
 /* Read one message; payload returned NUL-terminated (malloc'd). */
 static int read_msg(struct xsc *h, struct xsd_sockmsg *hdr, char **payload)
 {
-    if (io_all(h->fd, hdr, sizeof(*hdr), false) < 0)
+    if (io_all(h, hdr, sizeof(*hdr), false) < 0)
         goto broken;
     if (hdr->len > XENSTORE_PAYLOAD_MAX) {
         errno = EIO;
@@ -118,7 +143,7 @@ static int read_msg(struct xsc *h, struct xsd_sockmsg *hdr, char **payload)
     *payload = malloc(hdr->len + 1);
     if (!*payload)
         return -1;
-    if (io_all(h->fd, *payload, hdr->len, false) < 0) {
+    if (io_all(h, *payload, hdr->len, false) < 0) {
         free(*payload);
         goto broken;
     }
@@ -175,7 +200,7 @@ int xsc_request(struct xsc *h, uint32_t type, uint32_t tx, const void *payload, 
         errno = E2BIG; /* the daemon would drop us: refuse here */
         return -1;
     }
-    if (io_all(h->fd, &hdr, sizeof(hdr), true) < 0 || io_all(h->fd, (void *)payload, len, true))
+    if (io_all(h, &hdr, sizeof(hdr), true) < 0 || io_all(h, (void *)payload, len, true))
         return -1;
     for (;;) {
         struct xsd_sockmsg r;

@@ -1,6 +1,8 @@
 /*
  * xs_client.h: the xenstore-lite client library, for the toolstack and the
- * CLI tools. Speaks io/xs_wire.h over the daemon's unix socket.
+ * CLI tools. Speaks io/xs_wire.h over the daemon's unix socket, or over a
+ * character device such as dom0 Linux's /dev/xen/xenbus (the kernel then
+ * carries each request over its xenstore ring).
  *
  * Lifetime: xsc_open() .. xsc_close(); one handle per thread (a handle
  * is not locked). Calls are synchronous; watch events that arrive while
@@ -8,7 +10,8 @@
  *
  * Errors: functions return 0 (or a pointer) on success, -1 (or NULL) with
  * errno set on failure — the daemon's error name mapped back to its errno
- * through xs_wire.h's table, or the errno of the failed socket call.
+ * through xs_wire.h's table, or the errno of the failed socket or device
+ * call.
  * Returned memory is the caller's to free().
  */
 #ifndef XS_CLIENT_H
@@ -20,7 +23,11 @@
 
 struct xsc;
 
-/* path NULL: $XENSTORED_PATH, else /run/xenstored/socket. */
+/*
+ * path NULL: $XENSTORED_PATH, else /run/xenstored/socket. A character
+ * device is opened and spoken to with read()/write(); anything else is
+ * connect()ed to as a unix socket.
+ */
 struct xsc *xsc_open(const char *path);
 void xsc_close(struct xsc *h);
 int xsc_fd(const struct xsc *h);
