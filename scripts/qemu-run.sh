@@ -3,7 +3,9 @@
 # QEMU's gdb stub with gdb attached (`make debug`).
 #
 # By default it boots Debian's stock kernel as dom0 (2 vCPUs, 512 MiB) on
-# the busybox initramfs from toolstack/rootfs, with a shell on the console.
+# the busybox initramfs from toolstack/rootfs, with a shell on the console,
+# and the same kernel as the demo domU (domain 1: 1 vCPU, 128 MiB, booted
+# quietly; its console lines are prefixed "(d1)", input stays with dom0).
 #
 # Environment: SMP (default 2), MEM in MiB (default 1024), HYP_ARGS (the
 # hypervisor command line), MODULES (comma-separated "file args" list, as
@@ -14,9 +16,11 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-run}
 elf=build/paravane.elf
-default_modules="build/guests/vmlinux-debian.elf console=hvc0,build/linux/dom0.cpio.gz"
+k=build/guests/vmlinux-debian.elf
+r=build/linux/dom0.cpio.gz
+default_modules="$k console=hvc0,$r,$k console=hvc0 quiet,$r"
 args=(-smp "${SMP:-2}" -m "${MEM:-1024}" -kernel "$elf"
-    -append "${HYP_ARGS:-dom0_mem=512M dom0_max_vcpus=2}")
+    -append "${HYP_ARGS:-dom0_mem=512M dom0_max_vcpus=2 domain=2:128M:1:3}")
 [ -z "${NOMODULES:-}" ] && args+=(-initrd "${MODULES:-$default_modules}")
 
 case $mode in

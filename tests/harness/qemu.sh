@@ -73,10 +73,11 @@ qemu_test() {
     dir=$(mktemp -d)
     mkfifo "$dir/serial.in" "$dir/serial.out"
     : >"$log"
-    local initrd=""
-    if [ ${#modules[@]} -gt 0 ]; then
-        initrd=$(IFS=,; echo "${modules[*]}")
-    fi
+    # QEMU's -initrd separates modules with commas; a comma inside one is doubled.
+    local initrd="" m
+    for m in "${modules[@]}"; do
+        initrd+="${initrd:+,}${m//,/,,}"
+    done
 
     # QEMU reads keys from serial.in and writes the console to serial.out.
     cat "$dir/serial.out" >"$log" &

@@ -4,6 +4,9 @@
 # checks of the Linux-boots issue, one line each, then a verdict line
 # "linuxcheck <role>: N passed, N failed". Expected values come from the
 # kernel command line: paravane.vcpus=N paravane.mem_kb=N paravane.role=R.
+# paravane.checks=a,b runs only the checks named; paravane.wait=N (dom0)
+# then waits until domain N is gone and shows the domain list, so dom0
+# outlives the domU it was booted with (and powers the machine off last).
 pass=0
 fail=0
 arg() { sed -n "s/.*paravane\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -71,12 +74,34 @@ parallel_workload() {
     [ "$3" -gt "$1" ] && [ "$4" -gt "$2" ]
 }
 
-check hypervisor_is_xen_pv hypervisor_is_xen_pv
-check vcpus_online vcpus_online
-check memory_is_reservation memory_is_reservation
-check fork_exec_1000 fork_exec_1000
-check tmpfs_64m_checksum tmpfs_64m_checksum
-check xen_devices xen_devices
-[ "$role" = dom0 ] && check privcmd_xen_version privcmd_xen_version
-check parallel_workload parallel_workload
+domain_list() {
+    # The hypervisor's own view (XEN_DOMCTL_getdomaininfo through privcmd).
+    /bin/vane list | tee /dev/stderr | grep -Eq "^Domain-0 +0 +[0-9]+ +$(arg vcpus) "
+}
+
+only=$(arg checks)
+run() {
+    case ",${only:-$1}," in
+    *",$1,"*) check "$1" "$1" ;;
+    esac
+}
+run hypervisor_is_xen_pv
+run vcpus_online
+run memory_is_reservation
+run fork_exec_1000
+run tmpfs_64m_checksum
+run xen_devices
+[ "$role" = dom0 ] && run privcmd_xen_version
+[ "$role" = dom0 ] && run domain_list
+run parallel_workload
+wait_for=$(arg wait)
+if [ "$role" = dom0 ] && [ -n "$wait_for" ]; then
+    if /bin/vane wait "$wait_for" 1200; then
+        echo "linuxcheck dom0: domain $wait_for is gone, dom0 carries on"
+        /bin/vane list
+    else
+        fail=$((fail + 1))
+        echo "linuxcheck FAIL domain $wait_for still there"
+    fi
+fi
 echo "linuxcheck $role: $pass passed, $fail failed"
