@@ -139,19 +139,24 @@ PVTEST(connect_event_channel)
     CHECK(wait_port(port));
 }
 
+/* Both domains get here before either goes on. */
+static void barrier(void)
+{
+    if (is_a) {
+        notify();
+        CHECK(wait_port(port));
+    } else {
+        CHECK(wait_port(port));
+        notify();
+    }
+}
+
 PVTEST(ping_pong)
 {
     uint64_t t0 = now_ns();
 
-    for (int i = 0; i < ROUNDS; i++) {
-        if (is_a) {
-            notify();
-            CHECK(wait_port(port));
-        } else {
-            CHECK(wait_port(port));
-            notify();
-        }
-    }
+    for (int i = 0; i < ROUNDS; i++)
+        barrier(); /* a round trip each */
     if (is_a)
         printk("pvtest pair: bench evtchn round trip %lu ns\n",
                (unsigned long)((now_ns() - t0) / ROUNDS));
@@ -171,18 +176,6 @@ static unsigned int read_fs(void)
 
     __asm__ volatile("mov %%fs, %0" : "=r"(sel));
     return sel & 0xffff;
-}
-
-/* Both domains get here before either goes on. */
-static void barrier(void)
-{
-    if (is_a) {
-        notify();
-        CHECK(wait_port(port));
-    } else {
-        CHECK(wait_port(port));
-        notify();
-    }
 }
 
 PVTEST(segments_are_per_vcpu)

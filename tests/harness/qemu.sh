@@ -204,6 +204,19 @@ qemu_test() {
     fi
 }
 
+# A suite's inputs must exist: otherwise say which is missing, count one
+# failure and end the suite (make all builds them).
+qemu_require() {
+    local f
+    for f in "$@"; do
+        if [ ! -f "$f" ]; then
+            echo "$(basename "$0" .sh): $f missing (make all builds it)"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
+    done
+}
+
 qemu_summary() {
     echo "$qemu_passed passed, $qemu_failed failed"
     [ "$qemu_failed" -eq 0 ]

@@ -8,11 +8,7 @@ cd "$(dirname "$0")/../.."
 
 K=build/guests/vmlinux-debian.elf
 R=build/linux/dom0-check.cpio.gz
-if [ ! -f "$K" ] || [ ! -f "$R" ]; then
-    echo "qemu-linux: $K or $R missing (make all builds them)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+qemu_require "$K" "$R"
 
 D0="$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2"
 

@@ -12,11 +12,7 @@ cd "$(dirname "$0")/../.."
 
 K=build/guests/vmlinux-debian.elf
 R=build/linux/dom0-xenstore.cpio.gz
-if [ ! -f "$K" ] || [ ! -f "$R" ]; then
-    echo "qemu-xenstore: $K or $R missing (make all builds them)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+qemu_require "$K" "$R"
 
 qemu_test xenstore-dom0-ring --smp 2 --mem 1024 --timeout 300 \
     --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
