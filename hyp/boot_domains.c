@@ -36,6 +36,14 @@ static uint64_t dom0_mem_opt;
 static unsigned int dom0_vcpus_opt;
 OPTION_SIZE("dom0_mem", dom0_mem_opt);
 OPTION_UINT("dom0_max_vcpus", dom0_vcpus_opt);
+/*
+ * domu_xenstore: boot-time domUs get a xenstore ring for dom0's xenstored
+ * (an event channel left unbound for dom0, the ring granted to it at
+ * GNTTAB_RESERVED_XENSTORE). Their Linux then waits in xenbus until dom0
+ * introduces them, so only set it when dom0 runs xenstored.
+ */
+static bool domu_xenstore_opt;
+OPTION_BOOL("domu_xenstore", domu_xenstore_opt);
 
 static int parse_uint_field(const char **p, unsigned long *out)
 {
@@ -126,6 +134,7 @@ static struct domain *start_domain(domid_t id, bool priv, const struct boot_doma
         .cmdline = k->cmdline,
         .nr_pages = PFN_DOWN(bd->mem),
         .console_backend = !priv,
+        .xenstore_in_dom0 = !priv && domu_xenstore_opt,
     };
     struct domain *d;
 

@@ -11,6 +11,8 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "console.h"
+#include "event.h"
+#include "grant_table.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
 #include "mm/pv_mm.h"
@@ -19,6 +21,7 @@
 #include <paravane/pv_image.h>
 #include <paravane/pv_layout.h>
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include <xen/xen.h>
 
 struct build_ctx {
@@ -126,9 +129,19 @@ static int fill_start_info(struct build_ctx *c, const struct pv_layout *l,
     if (l->mod_start_is_pfn)
         si->flags |= SIF_MOD_START_PFN;
     if (!d->is_privileged) {
-        /* No xenstore yet: store_evtchn 0 tells Linux to wait for a local one. */
         si->store_mfn = c->p2m[l->xenstore.pfn];
         si->console.domU.mfn = c->p2m[l->console.pfn];
+        if (a->xenstore_in_dom0) {
+            /* dom0's xenstored finds the ring through the reserved grant and
+             * the port as the one unbound for it (vane introduce). */
+            int port = evtchn_alloc_unbound_for(d, 0);
+            int rc =
+                port < 0 ? port : grant_table_seed(d, GNTTAB_RESERVED_XENSTORE, 0, si->store_mfn);
+
+            if (rc < 0)
+                return rc;
+            si->store_evtchn = (uint32_t)port;
+        }
         if (a->console_backend) {
             int port = console_ring_attach(d, si->console.domU.mfn);
 

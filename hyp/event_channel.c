@@ -131,24 +131,31 @@ static struct domain *resolve(domid_t id)
     return cur->is_privileged ? domain_lookup(id) : NULL;
 }
 
-static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote)
 {
-    struct domain *d = resolve(a->dom);
-    domid_t remote = a->remote_dom == DOMID_SELF ? current->domain->domain_id : a->remote_dom;
-    unsigned long irq;
-    int port;
+    unsigned long irq = spin_lock_irqsave(&d->event_lock);
+    int port = get_free_port(d);
 
-    if (!d)
-        return a->dom == DOMID_SELF || !current->domain->is_privileged ? -XEN_EPERM : -XEN_ESRCH;
-    irq = spin_lock_irqsave(&d->event_lock);
-    port = get_free_port(d);
     if (port > 0) {
         d->evtchn[port].state = ECS_UNBOUND;
         d->evtchn[port].notify_vcpu = 0;
         d->evtchn[port].u.remote_domid = remote;
-        a->port = (evtchn_port_t)port;
     }
     spin_unlock_irqrestore(&d->event_lock, irq);
+    return port;
+}
+
+static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
+{
+    struct domain *d = resolve(a->dom);
+    domid_t remote = a->remote_dom == DOMID_SELF ? current->domain->domain_id : a->remote_dom;
+    int port;
+
+    if (!d)
+        return a->dom == DOMID_SELF || !current->domain->is_privileged ? -XEN_EPERM : -XEN_ESRCH;
+    port = evtchn_alloc_unbound_for(d, remote);
+    if (port > 0)
+        a->port = (evtchn_port_t)port;
     return port < 0 ? port : 0;
 }
 

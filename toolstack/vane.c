@@ -13,6 +13,7 @@ static const struct command {
     {"info", cmd_info, "print information about the hypervisor"},
     {"list", cmd_list, "list the domains (xl list's columns)"},
     {"wait", cmd_wait, "wait until a domain is gone: wait DOMID [TIMEOUT_SECONDS]"},
+    {"introduce", cmd_introduce, "hand a boot-time domU to dom0's xenstored: introduce DOMID"},
 };
 
 static void usage(void)

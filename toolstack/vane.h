@@ -7,5 +7,6 @@
 int cmd_info(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
+int cmd_introduce(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ struct pv_build_args {
     const char *cmdline;    /* guest command line */
     unsigned long nr_pages; /* the domain's memory */
     bool console_backend;   /* domU: the hypervisor serves its console ring */
+    bool xenstore_in_dom0;  /* domU: its store ring is for dom0's xenstored */
 };
 
 /*

@@ -61,6 +61,8 @@ void evtchn_destroy_domain(struct domain *d);
  * or -XEN_ENOSPC. It closes like any other port.
  */
 int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_notify_t notify);
+/* A port of d left unbound for `remote` to bind (the builder's). */
+int evtchn_alloc_unbound_for(struct domain *d, domid_t remote);
 /* The back-end signals the guest on such a port (ignored once closed). */
 void evtchn_raise_xen_port(struct domain *d, evtchn_port_t port);
 

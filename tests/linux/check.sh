@@ -79,6 +79,27 @@ domain_list() {
     /bin/vane list | tee /dev/stderr | grep -Eq "^Domain-0 +0 +[0-9]+ +$(arg vcpus) "
 }
 
+xenstore_home() {
+    # domU: its kernel's xenbus reaches dom0's xenstored over the ring the
+    # hypervisor granted; its home was made by vane introduce.
+    XENSTORED_PATH=/dev/xen/xenbus
+    export XENSTORED_PATH
+    id=$(xs read domid) && echo "domid: $id" && [ "$id" = "$(arg domid)" ] &&
+        xs write data/check ok && [ "$(xs read data/check)" = ok ] &&
+        [ "$(xs read control/feature-poweroff)" = 1 ]
+}
+domu_in_xenstore() {
+    # dom0: what the domU's kernel wrote arrives in dom0's store.
+    d=$(arg wait)
+    n=0
+    until [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ]; do
+        n=$((n + 1))
+        [ $n -gt 600 ] && echo "domain $d's kernel never wrote control/feature-poweroff" && return 1
+        sleep 0.5
+    done
+    xs ls /local/domain/$d
+}
+
 only=$(arg checks)
 run() {
     case ",${only:-$1}," in
@@ -93,6 +114,8 @@ run tmpfs_64m_checksum
 run xen_devices
 [ "$role" = dom0 ] && run privcmd_xen_version
 [ "$role" = dom0 ] && run domain_list
+[ "$role" = dom0 ] && [ -n "$(arg wait)" ] && [ "$(arg xenstored)" = 1 ] && run domu_in_xenstore
+[ "$role" = domU ] && [ "$(arg xenstore)" = 1 ] && run xenstore_home
 run parallel_workload
 wait_for=$(arg wait)
 if [ "$role" = dom0 ] && [ -n "$wait_for" ]; then

@@ -28,18 +28,23 @@ qemu_test linux-dom0-smp2 --smp 2 --mem 1024 --timeout 600 --unordered \
 
 # A second Linux as an unprivileged domain from the boot modules, 2 vCPUs,
 # its own initramfs: its console is the ring the hypervisor serves, so its
-# lines reach the serial log as "(d1) ...". dom0 waits for it to power off.
+# lines reach the serial log as "(d1) ...", and its xenstore is dom0's
+# xenstored (domu_xenstore=1; dom0's init runs xenstored and introduces
+# it). dom0 sees the domU's kernel write to the store, then waits for it
+# to power off.
 qemu_test linux-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
-    --cmdline "dom0_mem=256M dom0_max_vcpus=2 domain=2:256M:2:3" \
-    --module "$D0 paravane.mem_kb=262144 paravane.checks=hypervisor_is_xen_pv,domain_list paravane.wait=1" \
+    --cmdline "dom0_mem=256M dom0_max_vcpus=2 domain=2:256M:2:3 domu_xenstore=1" \
+    --module "$D0 paravane.mem_kb=262144 paravane.xenstored=1 paravane.wait=1 paravane.checks=hypervisor_is_xen_pv,domain_list,domu_in_xenstore" \
     --module "$R" \
-    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=domU paravane.vcpus=2 paravane.mem_kb=262144" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=domU paravane.vcpus=2 paravane.mem_kb=262144 paravane.xenstore=1 paravane.domid=1" \
     --module "$R" \
     --expect "\(d1\) .*Hypervisor detected: Xen PV" \
+    --expect "domain 1 introduced to xenstored" \
     --expect "\(d1\) paravane: .* up as xen domain, init running" \
+    --expect "\(d1\) linuxcheck ok   xenstore_home" \
     --expect "\(d1\) linuxcheck domU: [0-9]+ passed, 0 failed" \
     --expect "domain 1 shut down \(poweroff\)" \
-    --expect "linuxcheck dom0: 2 passed, 0 failed" \
+    --expect "linuxcheck dom0: 3 passed, 0 failed" \
     --expect "domain 0 shut down \(poweroff\)" --exit success
 
 qemu_summary

@@ -3,18 +3,24 @@ LINUX_OUT := $(BUILD)/linux
 LINUX_KREL := $(notdir $(lastword $(sort $(wildcard /lib/modules/*))))
 
 # dom0 with a shell (make run) and dom0 running the checks (make test).
-$(LINUX_OUT)/dom0.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(BUILD)/toolstack/vane
+# Both carry xenstored and the xenstore tools (paravane.xenstored=1 runs it).
+LINUX_XS := $(BUILD)/xenstore-lite/xenstored-static:/usr/sbin/xenstored \
+            $(BUILD)/xenstore-lite/xs-static:/usr/bin/xs
+LINUX_XS_DEPS := $(BUILD)/xenstore-lite/xenstored-static $(BUILD)/xenstore-lite/xs-static
+
+$(LINUX_OUT)/dom0.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(BUILD)/toolstack/vane \
+                           $(LINUX_XS_DEPS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
-	    $(BUILD)/toolstack/vane:/bin/vane
+	    $(BUILD)/toolstack/vane:/bin/vane $(LINUX_XS)
 
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
-                                 tests/linux/check.sh $(BUILD)/toolstack/vane
+                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
-	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check
+	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS)
 
 ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
 TEST_SUITES += tests/linux/qemu-linux.sh
