@@ -1,7 +1,7 @@
 #!/bin/bash
 # Paravane's own guest kernel (`make guest-kernel`, guest-linux-patches/)
 # boots as dom0 on a busybox initramfs, runs tests/linux/check.sh and powers
-# off, as Debian's kernel does in qemu-linux.sh. `make test` never builds
+# off, as Debian's kernel does in qemu-linux.sh, and as a domU beside itself. `make test` never builds
 # this kernel: without it in the cache the suite is skipped.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -17,11 +17,7 @@ if [ ! -f "$K" ]; then
     echo "0 passed, 0 failed"
     exit 0
 fi
-if [ ! -f "$R" ]; then
-    echo "qemu-guest-kernel: $R missing (make all builds it)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
+qemu_require "$R"
 echo "qemu-guest-kernel: $K"
 
 # dom0 with 2 vCPUs on 2 pCPUs and 256 MiB, as in qemu-linux.sh.
@@ -33,7 +29,18 @@ qemu_test guest-kernel-dom0-smp2 --smp 2 --mem 1024 --timeout 600 \
     --expect "linuxcheck dom0: [0-9]+ passed, 0 failed" \
     --expect "domain 0 shut down \(poweroff\)" --exit success
 
-# domU: the same kernel as an unprivileged domain goes here once boot-time
-# Linux domUs have a console back-end (qemu_test guest-kernel-domU ...).
+# The same kernel as a boot-time domU (2 vCPUs, its own initramfs) running
+# the checks, beside itself as dom0, which waits for it.
+qemu_test guest-kernel-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
+    --cmdline "dom0_mem=256M dom0_max_vcpus=2 domain=2:256M:2:3" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.mem_kb=262144 paravane.wait=1 paravane.checks=hypervisor_is_xen_pv,domain_list" \
+    --module "$R" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=domU paravane.vcpus=2 paravane.mem_kb=262144" \
+    --module "$R" \
+    --expect "\(d1\) .*Hypervisor detected: Xen PV" \
+    --expect "\(d1\) linuxcheck domU: [0-9]+ passed, 0 failed" \
+    --expect "domain 1 shut down \(poweroff\)" \
+    --expect "linuxcheck dom0: 2 passed, 0 failed" \
+    --expect "domain 0 shut down \(poweroff\)" --exit success
 
 qemu_summary
