@@ -568,3 +568,17 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
         return -XEN_ENOSYS;
     }
 }
+
+/*
+ * The form before interface 0x00030202: the command travels in the
+ * argument (struct evtchn_op), ahead of the operation's own structure.
+ * Old user-space builds of the Xen headers still reach it.
+ */
+long do_event_channel_op_compat(guest_ptr_t arg)
+{
+    uint32_t cmd;
+
+    if (copy_from_guest(&cmd, arg, sizeof(cmd)))
+        return -XEN_EFAULT;
+    return do_event_channel_op((int)cmd, arg + __builtin_offsetof(struct evtchn_op, u));
+}

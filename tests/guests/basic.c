@@ -8,6 +8,7 @@
 #include "lib/pvtest.h"
 #include <xen/callback.h>
 #include <xen/errno.h>
+#include <xen/event_channel.h>
 #include <xen/features.h>
 #include <xen/version.h>
 
@@ -80,6 +81,24 @@ PVTEST(multicall)
     CHECK_EQ(HYPERVISOR_multicall(mc, 2), 0);
     CHECK_EQ((long)mc[0].result, -XEN_EINVAL);
     CHECK_EQ((long)mc[1].result, -XEN_EINVAL);
+}
+
+/* event_channel_op's pre-3.2 form: the command inside the argument. */
+PVTEST(event_channel_compat)
+{
+    struct evtchn_op op = {.cmd = EVTCHNOP_alloc_unbound};
+
+    op.u.alloc_unbound.dom = DOMID_SELF;
+    op.u.alloc_unbound.remote_dom = DOMID_SELF;
+    CHECK_EQ(hypercall1(__HYPERVISOR_event_channel_op_compat, &op), 0);
+    CHECK(op.u.alloc_unbound.port > 0);
+    op.u.close.port = op.u.alloc_unbound.port;
+    op.cmd = EVTCHNOP_close;
+    CHECK_EQ(hypercall1(__HYPERVISOR_event_channel_op_compat, &op), 0);
+    CHECK_EQ(hypercall1(__HYPERVISOR_event_channel_op_compat, &op), -XEN_EINVAL);
+    op.cmd = 99;
+    CHECK_EQ(hypercall1(__HYPERVISOR_event_channel_op_compat, &op), -XEN_ENOSYS);
+    CHECK_EQ(hypercall1(__HYPERVISOR_event_channel_op_compat, (void *)8), -XEN_EFAULT);
 }
 
 PVTEST(exceptions)
