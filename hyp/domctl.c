@@ -73,20 +73,68 @@ static int bitmap_to_guest(const struct xenctl_bitmap *b, uint64_t mask)
  * soft map is "all pCPUs", which a caller may set again (libxl does) but
  * not narrow. Set answers with the effective maps, as Xen does.
  */
-static long vcpu_affinity(struct domain *d, struct xen_domctl_vcpuaffinity *a, bool set)
+/*
+ * Run fn on domain `id` with domlist_lock held, so the reaper cannot free
+ * it meanwhile (domain_lookup() hands out no reference). fn must be short
+ * and must not touch guest memory. -ESRCH if there is no such domain.
+ */
+static long on_domain(domid_t id, long (*fn)(struct domain *d, void *arg), void *arg)
 {
-    uint64_t all = cpu_online_map, hard, soft;
-    struct vcpu *v;
+    struct list_head *p;
+    long rc = -XEN_ESRCH;
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+
+    list_for_each(p, &domain_list)
+    {
+        struct domain *d = list_entry(p, struct domain, list);
+
+        if (d->domain_id == id) {
+            rc = fn(d, arg);
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    return rc;
+}
+
+struct affinity_req {
+    unsigned int vcpu;
+    bool set;
+    uint64_t hard; /* IN when set, OUT: the affinity in force */
+};
+
+static long affinity_locked(struct domain *d, void *arg)
+{
+    struct affinity_req *r = arg;
     int rc;
+
+    if (r->vcpu >= d->max_vcpus)
+        return -XEN_EINVAL;
+    if (!d->vcpu[r->vcpu])
+        return -XEN_ESRCH;
+    if (r->set) {
+        rc = sched_set_vcpu_affinity(d->vcpu[r->vcpu], r->hard);
+        if (rc)
+            return rc;
+    }
+    r->hard = sched_vcpu_affinity(d->vcpu[r->vcpu]);
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_{set,get}vcpuaffinity. Paravane has hard affinity only; the
+ * soft map is "all pCPUs", which a caller may set again (libxl does) but
+ * not narrow. Set answers with the effective maps, as Xen does.
+ */
+static long vcpu_affinity(domid_t id, struct xen_domctl_vcpuaffinity *a, bool set)
+{
+    uint64_t all = cpu_online_map, soft;
+    struct affinity_req r = {.vcpu = a->vcpu, .set = set && (a->flags & XEN_VCPUAFFINITY_HARD)};
+    long rc;
 
     if (a->flags & ~(XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT | XEN_VCPUAFFINITY_FORCE) ||
         !(a->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)))
         return -XEN_EINVAL;
-    if (a->vcpu >= d->max_vcpus)
-        return -XEN_EINVAL;
-    v = d->vcpu[a->vcpu];
-    if (!v)
-        return -XEN_ESRCH;
     if (set && (a->flags & XEN_VCPUAFFINITY_SOFT)) {
         rc = bitmap_from_guest(&a->cpumap_soft, &soft);
         if (rc)
@@ -94,23 +142,28 @@ static long vcpu_affinity(struct domain *d, struct xen_domctl_vcpuaffinity *a, b
         if ((soft & all) != all)
             return -XEN_EOPNOTSUPP;
     }
-    if (set && (a->flags & XEN_VCPUAFFINITY_HARD)) {
-        rc = bitmap_from_guest(&a->cpumap_hard, &hard);
+    if (r.set) {
+        rc = bitmap_from_guest(&a->cpumap_hard, &r.hard);
         if (rc)
             return rc;
-        rc = sched_set_vcpu_affinity(v, hard & all);
-        if (rc)
-            return rc;
+        r.hard &= all;
     }
-    hard = sched_vcpu_affinity(v);
+    rc = on_domain(id, affinity_locked, &r);
+    if (rc)
+        return rc;
     if (a->flags & XEN_VCPUAFFINITY_HARD) {
-        rc = bitmap_to_guest(&a->cpumap_hard, hard & all);
+        rc = bitmap_to_guest(&a->cpumap_hard, r.hard & all);
         if (rc)
             return rc;
     }
     if (a->flags & XEN_VCPUAFFINITY_SOFT)
-        return bitmap_to_guest(&a->cpumap_soft, set ? hard & all : all);
+        return bitmap_to_guest(&a->cpumap_soft, set ? r.hard & all : all);
     return 0;
+}
+
+static long adjust_locked(struct domain *d, void *arg)
+{
+    return sched_adjust_domain(d, arg);
 }
 
 /* What getdomaininfo reports of d. domlist_lock held (d cannot go). */
@@ -173,7 +226,6 @@ static long getdomaininfo(domid_t from, struct xen_domctl_getdomaininfo *info)
 long do_domctl(guest_ptr_t arg)
 {
     struct xen_domctl op;
-    struct domain *d;
     long rc;
 
     if (!current->domain->is_privileged)
@@ -187,12 +239,9 @@ long do_domctl(guest_ptr_t arg)
     case XEN_DOMCTL_scheduler_op: {
         struct paravane_domctl_scheduler_op s;
 
-        d = domain_lookup(op.domain);
-        if (!d)
-            return -XEN_ESRCH;
         /* The SEDF block is wider than 4.17's union: read it from the payload. */
         memcpy(&s, &op.u.scheduler_op, sizeof(s));
-        rc = sched_adjust_domain(d, &s);
+        rc = on_domain(op.domain, adjust_locked, &s);
         if (rc)
             return rc;
         memcpy(&op.u.scheduler_op, &s, sizeof(s));
@@ -206,10 +255,7 @@ long do_domctl(guest_ptr_t arg)
         return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
     case XEN_DOMCTL_setvcpuaffinity:
     case XEN_DOMCTL_getvcpuaffinity:
-        d = domain_lookup(op.domain);
-        if (!d)
-            return -XEN_ESRCH;
-        return vcpu_affinity(d, &op.u.vcpuaffinity, op.cmd == XEN_DOMCTL_setvcpuaffinity);
+        return vcpu_affinity(op.domain, &op.u.vcpuaffinity, op.cmd == XEN_DOMCTL_setvcpuaffinity);
     default:
         return -XEN_ENOSYS;
     }

@@ -251,8 +251,12 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
     return port < 0 ? port : 0;
 }
 
-/* Close d's `port`; the far end of a connection goes back to unbound. */
-static long close_port(struct domain *d, evtchn_port_t port)
+/*
+ * Close d's `port`; the far end of a connection goes back to unbound. A
+ * port served by a hypervisor back-end closes only with the domain
+ * (`with_xen`), as on Xen: the guest cannot detach its own console.
+ */
+static long close_port(struct domain *d, evtchn_port_t port, bool with_xen)
 {
     struct evtchn *c;
     struct domain *rd = NULL;
@@ -265,6 +269,10 @@ static long close_port(struct domain *d, evtchn_port_t port)
     c = &d->evtchn[port];
     if (c->state == ECS_INTERDOMAIN)
         rd = c->u.remote.dom;
+    if (c->state == ECS_XEN && !with_xen) {
+        spin_unlock_irqrestore(&d->event_lock, fl);
+        return -XEN_EINVAL;
+    }
     spin_unlock_irqrestore(&d->event_lock, fl);
 
     lock_two(d, rd ? rd : d, &fl, &fr);
@@ -432,7 +440,6 @@ static long evtchn_bind_vcpu(evtchn_port_t port, unsigned int vcpu)
         break;
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
-    case ECS_XEN:
         c->notify_vcpu = (uint16_t)vcpu;
         break;
     default:
@@ -460,11 +467,12 @@ static long evtchn_unmask(evtchn_port_t port)
     return 0;
 }
 
-static long evtchn_reset(struct domain *d)
+/* EVTCHNOP_reset keeps the back-ends' ports; destruction takes them too. */
+static long evtchn_reset(struct domain *d, bool with_xen)
 {
     for (evtchn_port_t p = 1; p < NR_EVTCHN_PORTS; p++)
-        if (d->evtchn[p].state != ECS_FREE)
-            close_port(d, p);
+        if (d->evtchn[p].state != ECS_FREE && (with_xen || d->evtchn[p].state != ECS_XEN))
+            close_port(d, p, with_xen);
     return 0;
 }
 
@@ -472,7 +480,7 @@ void evtchn_destroy_domain(struct domain *d)
 {
     if (!d->evtchn)
         return;
-    evtchn_reset(d);
+    evtchn_reset(d, true);
     xfree(d->evtchn);
     d->evtchn = NULL;
 }
@@ -537,7 +545,7 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
     }
     case EVTCHNOP_close: {
         OP(struct evtchn_close, c);
-        return close_port(d, c.port);
+        return close_port(d, c.port, false);
     }
     case EVTCHNOP_send: {
         OP(struct evtchn_send, s);
@@ -561,7 +569,7 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
     case EVTCHNOP_reset: {
         OP(struct evtchn_reset, r);
         struct domain *t = resolve(r.dom);
-        return t ? evtchn_reset(t) : -XEN_ESRCH;
+        return t ? evtchn_reset(t, false) : -XEN_ESRCH;
     }
     default:
         /* FIFO ABI (init_control, expand_array, set_priority) and pirqs: no. */

@@ -106,14 +106,14 @@ int grant_table_seed(struct domain *d, grant_ref_t ref, domid_t grantee, mfn_t f
     unsigned long irq = spin_lock_irqsave(&d->grant->lock);
     int rc = grow_table(d, 1);
 
-    if (!rc && ref < GNT_PER_FRAME) {
+    if (!rc && (ref >= GNT_PER_FRAME || frame != (uint32_t)frame))
+        rc = -XEN_EINVAL; /* v1 entries hold 32-bit frame numbers */
+    if (!rc) {
         grant_entry_v1_t *e = &d->grant->shared[0][ref];
 
         e->domid = grantee;
         e->frame = (uint32_t)frame;
         __atomic_store_n(&e->flags, (uint16_t)GTF_permit_access, __ATOMIC_RELEASE);
-    } else if (!rc) {
-        rc = -XEN_EINVAL;
     }
     spin_unlock_irqrestore(&d->grant->lock, irq);
     return rc;

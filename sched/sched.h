@@ -122,7 +122,10 @@ struct sched_decision sched_schedule(struct sched *s, unsigned int cpu, sched_ti
  * a pCPU outside its mask. Setting a mask that excludes the vCPU's pCPU
  * moves it to the first allowed one: at once if it is not current, else as
  * soon as its pCPU deschedules it (the caller tickles nothing; this does).
- * Bits beyond the instance's pCPUs are ignored; -XEN_EINVAL if none is left.
+ * The move is a sleep and a wake-up, as Xen's: Credit may BOOST the moved
+ * vCPU, SEDF treats it as a short block (the rest of its period is given
+ * up). Bits beyond the instance's pCPUs are ignored; -XEN_EINVAL if none
+ * is left.
  */
 int sched_set_affinity(struct sched *s, struct sched_vcpu *v, sched_cpumask_t mask,
                        sched_time_t now);

@@ -117,11 +117,13 @@ int cmd_wait(int argc, char **argv)
         return 1;
     until = time(NULL) + (time_t)timeout;
     for (;;) {
-        if (domaininfo(fd, (domid_t)domid, &info) < 0 && errno != ESRCH) {
+        int rc = domaininfo(fd, (domid_t)domid, &info);
+
+        if (rc < 0 && errno != ESRCH) {
             fprintf(stderr, "vane: getdomaininfo: %s\n", strerror(errno));
             break;
         }
-        if (errno == ESRCH || info.domain != domid) {
+        if (rc < 0 || info.domain != domid) {
             privcmd_close(fd);
             return 0; /* gone */
         }

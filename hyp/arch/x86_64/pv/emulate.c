@@ -71,14 +71,16 @@ static uint64_t *gpr(struct cpu_user_regs *r, unsigned int n)
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
     switch (msr) {
+    /* v is running in kernel mode: the live bases are the truth (the guest
+     * may have changed them by loading a selector), as context.c says. */
     case MSR_FS_BASE:
-        *val = v->arch.fs_base;
+        *val = rdmsr(MSR_FS_BASE);
         return true;
     case MSR_GS_BASE:
-        *val = v->arch.gs_base_kernel;
+        *val = rdmsr(MSR_GS_BASE);
         return true;
     case MSR_SHADOW_GS_BASE:
-        *val = v->arch.gs_base_user;
+        *val = rdmsr(MSR_SHADOW_GS_BASE);
         return true;
     case MSR_IA32_PAT:
         *val = rdmsr(MSR_IA32_PAT); /* the PAT actually in force */
