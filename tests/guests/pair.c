@@ -164,40 +164,52 @@ PVTEST(ping_pong)
 
 /*
  * Data segment selectors and bases are per vCPU: a loads a flat selector
- * into %fs, b the null one and then a base by hypercall, and they
+ * into %fs and (SEGBASE_GS_USER_SEL) %gs, b the null ones and then bases
+ * by hypercall (FS, kernel GS), and they
  * ping-pong (at -smp 1 the two share the pCPU). Each must find its own
  * %fs, and b its own base, every time.
  */
 static uint64_t fs_word = 0x5e1ec7025e1ec702ULL;
+static uint64_t gs_word = 0x95e1ec7095e1ec70ULL;
 
-static unsigned int read_fs(void)
-{
-    unsigned int sel;
-
-    __asm__ volatile("mov %%fs, %0" : "=r"(sel));
-    return sel & 0xffff;
-}
+#define READ_SREG(seg)                                                                             \
+    static unsigned int read_sreg_##seg(void)                                                      \
+    {                                                                                              \
+        unsigned int sel;                                                                          \
+        __asm__ volatile("mov %%" #seg ", %0" : "=r"(sel));                                        \
+        return sel & 0xffff;                                                                       \
+    }
+READ_SREG(fs)
+READ_SREG(gs)
 
 PVTEST(segments_are_per_vcpu)
 {
     unsigned int want = is_a ? FLAT_RING3_DS32 : 0, wrong_sel = 0, wrong_base = 0;
 
     __asm__ volatile("mov %0, %%fs" : : "r"(want));
-    if (!is_a)
+    /* %gs through Linux's load_gs_index(): the user selector, kernel base kept. */
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, want), 0);
+    if (!is_a) {
         CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_FS, (unsigned long)&fs_word), 0);
+        CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)&gs_word), 0);
+    }
     /* Lock-step: at -smp 1 every round switches the pCPU between the two. */
     for (int i = 0; i < 100; i++) {
-        uint64_t v;
+        uint64_t f, g;
 
         barrier();
-        wrong_sel += read_fs() != want;
+        wrong_sel += read_sreg_fs() != want;
+        wrong_sel += read_sreg_gs() != want;
         if (!is_a) {
-            __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
-            wrong_base += v != fs_word;
+            __asm__ volatile("mov %%fs:0, %0" : "=r"(f));
+            __asm__ volatile("mov %%gs:0, %0" : "=r"(g));
+            wrong_base += f != fs_word;
+            wrong_base += g != gs_word;
         }
     }
     CHECK_EQ(wrong_sel, 0);
     CHECK_EQ(wrong_base, 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
 }
 
 /* Try a mapping that must be refused: its status (the call itself succeeds). */
