@@ -47,20 +47,25 @@ static const char *shutdown_reason(unsigned int code)
     }
 }
 
-struct domain *domain_lookup(domid_t domid)
+struct domain *domain_find_locked(domid_t domid)
 {
-    struct domain *d, *found = NULL;
     struct list_head *p;
-    unsigned long irq = spin_lock_irqsave(&domlist_lock);
 
     list_for_each(p, &domain_list)
     {
-        d = list_entry(p, struct domain, list);
-        if (d->domain_id == domid) {
-            found = d;
-            break;
-        }
+        struct domain *d = list_entry(p, struct domain, list);
+
+        if (d->domain_id == domid)
+            return d;
     }
+    return NULL;
+}
+
+struct domain *domain_lookup(domid_t domid)
+{
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+    struct domain *found = domain_find_locked(domid);
+
     spin_unlock_irqrestore(&domlist_lock, irq);
     return found;
 }

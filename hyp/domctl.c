@@ -80,19 +80,10 @@ static int bitmap_to_guest(const struct xenctl_bitmap *b, uint64_t mask)
  */
 static long on_domain(domid_t id, long (*fn)(struct domain *d, void *arg), void *arg)
 {
-    struct list_head *p;
-    long rc = -XEN_ESRCH;
     unsigned long irq = spin_lock_irqsave(&domlist_lock);
+    struct domain *d = domain_find_locked(id);
+    long rc = d ? fn(d, arg) : -XEN_ESRCH;
 
-    list_for_each(p, &domain_list)
-    {
-        struct domain *d = list_entry(p, struct domain, list);
-
-        if (d->domain_id == id) {
-            rc = fn(d, arg);
-            break;
-        }
-    }
     spin_unlock_irqrestore(&domlist_lock, irq);
     return rc;
 }

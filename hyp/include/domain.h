@@ -116,6 +116,8 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
 
 /* The domain with this id (not idle, not yet reaped), or NULL. */
 struct domain *domain_lookup(domid_t domid);
+/* The same with domlist_lock held by the caller: the domain stays until it drops it. */
+struct domain *domain_find_locked(domid_t domid);
 
 /* Give the domain `nr` fresh frames. 0 or -XEN_ENOMEM (then none). */
 int domain_alloc_pages(struct domain *d, unsigned long nr);
