@@ -228,6 +228,14 @@ static int do_one_mmuext(struct vcpu *v, struct domain *pg_owner, const struct m
     }
 }
 
+/* A batch's end: how many were done goes back to the guest (if it asked). */
+static long report_done(guest_ptr_t pdone, unsigned int done, long rc)
+{
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return -XEN_EFAULT;
+    return rc;
+}
+
 long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsigned int foreigndom)
 {
     struct vcpu *v = current;
@@ -252,9 +260,7 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsign
             break;
     }
     spin_unlock(&pv_mm_lock);
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -XEN_EFAULT;
-    return rc;
+    return report_done(pdone, done, rc);
 }
 
 long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsigned int foreigndom)
@@ -307,9 +313,7 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsi
             break;
     }
     spin_unlock(&pv_mm_lock);
-    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
-        return -XEN_EFAULT;
-    return rc;
+    return report_done(pdone, done, rc);
 }
 
 /* UVMF_* flags: a flush type, then LOCAL, ALL, or a guest pointer to a vCPU mask. */
