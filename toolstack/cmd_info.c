@@ -23,10 +23,8 @@ int cmd_info(int argc, char **argv)
         return 2;
     }
     fd = privcmd_open();
-    if (fd < 0) {
-        fprintf(stderr, "vane: /dev/xen/privcmd: %s\n", strerror(errno));
+    if (fd < 0)
         return 1;
-    }
     memset(extra, 0, sizeof(extra));
     memset(caps, 0, sizeof(caps));
     ver = privcmd_hypercall(fd, __HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);

@@ -88,10 +88,8 @@ int cmd_introduce(int argc, char **argv)
         return 2;
     }
     fd = privcmd_open();
-    if (fd < 0) {
-        fprintf(stderr, "vane: /dev/xen/privcmd: %s\n", strerror(errno));
+    if (fd < 0)
         return 1;
-    }
     port = find_store_port(fd, (domid_t)domid);
     privcmd_close(fd);
     if (port < 0) {

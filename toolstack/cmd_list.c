@@ -30,15 +30,6 @@ static int domaininfo(int fd, domid_t from, struct xen_domctl_getdomaininfo *inf
     return 0;
 }
 
-static int open_or_complain(void)
-{
-    int fd = privcmd_open();
-
-    if (fd < 0)
-        fprintf(stderr, "vane: /dev/xen/privcmd: %s\n", strerror(errno));
-    return fd;
-}
-
 /* xl's state column: running, blocked, paused, shutdown, crashed, dying. */
 static void state_string(uint32_t flags, char out[7])
 {
@@ -65,7 +56,7 @@ int cmd_list(int argc, char **argv)
         fprintf(stderr, "usage: vane list\n");
         return 2;
     }
-    fd = open_or_complain();
+    fd = privcmd_open();
     if (fd < 0)
         return 1;
     printf("%-32s %5s %7s %5s %6s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
@@ -112,7 +103,7 @@ int cmd_wait(int argc, char **argv)
             return 2;
         }
     }
-    fd = open_or_complain();
+    fd = privcmd_open();
     if (fd < 0)
         return 1;
     until = time(NULL) + (time_t)timeout;

@@ -4,7 +4,10 @@
  * errno).
  */
 #include "privcmd.h"
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <linux/types.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -13,7 +16,11 @@
 
 int privcmd_open(void)
 {
-    return open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    int fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0)
+        fprintf(stderr, "vane: /dev/xen/privcmd: %s\n", strerror(errno));
+    return fd;
 }
 
 void privcmd_close(int fd)

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-/* Open /dev/xen/privcmd. -1 with errno set on failure. */
+/* Open /dev/xen/privcmd. -1 with errno set (and said on stderr) on failure. */
 int privcmd_open(void);
 void privcmd_close(int fd);
 
