@@ -175,6 +175,7 @@ static void init_boot_vcpu(struct vcpu *v, const struct pv_layout *l)
     r->rflags = X86_EFLAGS_IF | 0x2;
     v->arch.kernel_mode = true;
     v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+    v->initialised = true; /* its one context: VCPUOP_initialise refuses it */
 }
 
 int pv_build_domain(struct domain *d, const struct pv_build_args *a)

@@ -321,15 +321,19 @@ static void key_domains(char key, const struct cpu_user_regs *regs)
 }
 KEYHANDLER('q', key_domains, "dump domain (and guest debug) info");
 
+/*
+ * The assists a 64-bit PV guest may ask for here, each of which changes
+ * what the hypervisor does (the others are refused with -EINVAL, as Xen
+ * refuses what it does not know, rather than accepted and ignored):
+ * writable_pagetables turns the in-place page-table write emulation on
+ * (mm/ptwr.c), runstate_update_flag marks runstate copies being written
+ * (vcpu_op.c). Linux 6.1 asks for both.
+ */
 long do_vm_assist(unsigned int cmd, unsigned int type)
 {
     struct domain *d = current->domain;
-    /* The assists a 64-bit PV guest may ask for; Linux asks for the first
-     * three and ignores the answers. */
     const unsigned long known =
-        (1UL << VMASST_TYPE_4gb_segments) | (1UL << VMASST_TYPE_4gb_segments_notify) |
-        (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_pae_extended_cr3) |
-        (1UL << VMASST_TYPE_m2p_strict);
+        (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_runstate_update_flag);
 
     if (type >= 8 * sizeof(unsigned long) || !(known & (1UL << type)))
         return -XEN_EINVAL;

@@ -18,11 +18,32 @@
 #include <xen/errno.h>
 #include <xen/vcpu.h>
 
-/* Publish v's runstate to its guest copy, if it registered one. */
+/*
+ * Publish v's runstate to its guest copy, if it registered one. With
+ * VMASST_TYPE_runstate_update_flag, XEN_RUNSTATE_UPDATE is set in the
+ * copy's state_entry_time while the rest is written, so that a reader on
+ * another vCPU knows to retry (Linux's xen_get_runstate_snapshot does).
+ */
 void vcpu_runstate_publish(struct vcpu *v)
 {
-    if (v->runstate_guest)
+    unsigned long entry =
+        v->runstate_guest + __builtin_offsetof(struct vcpu_runstate_info, state_entry_time);
+    struct vcpu_runstate_info r;
+
+    if (!v->runstate_guest)
+        return;
+    if (!vm_assist(v->domain, VMASST_TYPE_runstate_update_flag)) {
         copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
+        return;
+    }
+    r = v->runstate;
+    r.state_entry_time |= XEN_RUNSTATE_UPDATE;
+    if (copy_to_guest(entry, &r.state_entry_time, sizeof(r.state_entry_time)))
+        return;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    copy_to_guest(v->runstate_guest, &r, sizeof(r));
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    copy_to_guest(entry, &v->runstate.state_entry_time, sizeof(r.state_entry_time));
 }
 
 /* v enters `state` now (context switches, blocking, bringing up). */
@@ -37,7 +58,31 @@ void vcpu_runstate_change(struct vcpu *v, int state)
     v->runstate.state_entry_time = (uint64_t)now;
 }
 
-/* VCPUOP_initialise: give a down vCPU its first context. */
+/*
+ * The addresses of a new context the CPU will be handed as they are
+ * (loaded into MSRs, or returned to with iret): non-canonical ones would
+ * fault inside the hypervisor at the first switch. Xen refuses the same.
+ */
+static bool context_addresses_ok(const struct vcpu_guest_context *c)
+{
+    const unsigned long addrs[] = {
+        c->user_regs.rip,        c->user_regs.rsp, c->kernel_sp,          c->fs_base,
+        c->gs_base_kernel,       c->gs_base_user,  c->event_callback_eip, c->failsafe_callback_eip,
+        c->syscall_callback_eip,
+    };
+
+    for (unsigned int i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+        if (!is_canonical_address(addrs[i]))
+            return false;
+    return guest_range_ok(c->user_regs.rip, 1);
+}
+
+/*
+ * VCPUOP_initialise: give a vCPU that never ran its first context. A vCPU
+ * has one context for its life, as on Xen (-EEXIST after that, also once
+ * it is down): re-initialising would drop the references its old context
+ * holds on the floor.
+ */
 static long vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
 {
     struct vcpu_guest_context *c;
@@ -55,12 +100,19 @@ static long vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
         goto out;
     }
     l4 = c->ctrlreg[3] >> PAGE_SHIFT; /* xen_pfn_to_cr3: the frame in the high bits */
-    if (!guest_range_ok(c->user_regs.rip, 1) || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY || !l4) {
+    if (!context_addresses_ok(c) || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY || !l4 ||
+        l4 >= max_mfn || c->ldt_ents > UINT32_MAX ||
+        pv_set_ldt(v, c->ldt_base, (unsigned int)c->ldt_ents)) {
         rc = -XEN_EINVAL;
         goto out;
     }
+    rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);
+    if (rc)
+        goto out;
     spin_lock(&pv_mm_lock);
-    rc = l4 < max_mfn ? get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4) : -XEN_EINVAL;
+    rc = get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4);
+    if (rc)
+        pv_put_gdt_frames(v);
     spin_unlock(&pv_mm_lock);
     if (rc) {
         rc = -XEN_EINVAL;
@@ -85,9 +137,6 @@ static long vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
     v->arch.kernel_mode = true;
     v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     v->arch.guest_table = l4;
-    for (unsigned int f = 0; f < PV_GDT_MAX_FRAMES && f * 512 < c->gdt_ents; f++)
-        v->arch.gdt_frames[f] = c->gdt_frames[f];
-    v->arch.gdt_ents = (unsigned int)c->gdt_ents;
     v->initialised = true;
 out:
     xfree(c);

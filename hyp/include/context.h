@@ -34,6 +34,10 @@ void pv_load_cr3(struct vcpu *v);
 /* The vCPU's GDT changed: reload this CPU's copy if it is running here. */
 void pv_reload_gdt(struct vcpu *v);
 
+/* GDTs (set_gdt, VCPUOP_initialise; pv/descriptor.c): see pv_set_gdt(). */
+int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries);
+void pv_put_gdt_frames(struct vcpu *v);
+
 /* LDTs (MMUEXT_SET_LDT, pv/descriptor.c). */
 int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents);
 void pv_load_ldt(struct vcpu *v);

@@ -151,4 +151,10 @@ void vcpu_info_release(struct vcpu *v);
 void vcpu_pause_flag_set(struct vcpu *v, unsigned long flag);
 void vcpu_pause_flag_clear(struct vcpu *v, unsigned long flag);
 
+/* Whether d asked for assist `type` (VMASST_TYPE_*, do_vm_assist). */
+static inline bool vm_assist(const struct domain *d, unsigned int type)
+{
+    return __atomic_load_n(&d->vm_assist, __ATOMIC_RELAXED) & (1UL << type);
+}
+
 #endif

@@ -66,7 +66,8 @@ struct percpu {
     /* Timer queue: sorted by expiry, guarded by timer_lock (irqsave). */
     spinlock_t timer_lock;
     struct list_head timers;
-    uint64_t timer_irqs; /* statistics for the 'd'/'t' debug output */
+    uint64_t tlbflush_time; /* flush-clock tick of this pCPU's last full flush */
+    uint64_t timer_irqs;    /* statistics for the 'd'/'t' debug output */
     uint64_t idle_halts;
 };
 

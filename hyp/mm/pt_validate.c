@@ -26,6 +26,7 @@
 #include "lib.h"
 #include "mm/page_alloc.h"
 #include "mm/pv_mm.h"
+#include "mm/tlbflush.h"
 #include "paging.h"
 #include <xen/errno.h>
 
@@ -141,6 +142,8 @@ static int entry_get(pte_t *e, unsigned int level, struct domain *mapper, struct
 
 static void entry_put(pte_t v, unsigned int level)
 {
+    if (v & _PAGE_PRESENT)
+        tlbflush_note_unmap();
     if (level == 1)
         l1e_put(v);
     else
@@ -191,17 +194,20 @@ static void free_frame(struct page_info *pg)
     pg->owner = DOMID_INVALID_OWNER;
     pg->type_info = 0;
     pg->count_info &= ~(PGC_allocated | PGC_xen_heap | PGC_count_mask);
+    /* A translation of it may outlive its last entry in some TLB. */
+    tlbflush_before_reuse();
     free_domheap_pages(pg, 0);
 }
 
+/*
+ * With its writable type count at 0, every writable entry of the frame is
+ * gone, each noted on the flush clock as it went: a pCPU that flushed
+ * since holds no writable translation of it (mm/tlbflush.h).
+ */
 static void flush_writable(struct page_info *pg)
 {
-    struct domain *d = frame_owner(pg);
-
-    /* A writable TLB entry for the frame can only live on a pCPU running
-     * its owner, or a privileged domain that mapped it. */
-    if (d)
-        domain_flush_tlb(d, true, 0);
+    (void)pg;
+    tlbflush_before_reuse();
 }
 
 static const struct page_type_ops hyp_ops = {

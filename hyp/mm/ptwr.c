@@ -6,8 +6,11 @@
  * the new entry, and apply it exactly as an mmu_update would (validated,
  * references moved), then step over the instruction.
  *
+ * Only for a guest that asked for it (VMASST_TYPE_writable_pagetables):
+ * for the others such a write is the guest's page fault, as on Xen.
  * Operations of 1 to 8 bytes that stay inside one entry of an L1 table in
- * use are handled; anything else is an ordinary page fault for the guest.
+ * use are handled, each on the bytes it covers; anything else is an
+ * ordinary page fault for the guest.
  */
 #include "asm/insn.h"
 #include "console.h"
@@ -28,44 +31,72 @@ static uint64_t *reg_of(struct cpu_user_regs *r, unsigned int n)
     return map[n & 15];
 }
 
-/* New entry value for the instruction; false if it writes nothing. */
-static bool compute(const struct insn_mem_write *in, struct cpu_user_regs *r, pte_t old, pte_t *new)
+/* The low `size` bytes of a value, as an operand of that width. */
+static uint64_t width_mask(unsigned int size)
 {
-    uint64_t src = in->src_is_imm ? in->imm : *reg_of(r, in->src_reg);
+    return size == 8 ? ~0UL : (1UL << (8 * size)) - 1;
+}
+
+/*
+ * A register written with an operand of `size` bytes: 4-byte writes clear
+ * the upper half (as on the CPU), 1- and 2-byte writes keep the rest.
+ */
+static void write_reg(uint64_t *reg, uint64_t val, unsigned int size)
+{
+    uint64_t m = width_mask(size);
+    *reg = size >= 4 ? val & m : (*reg & ~m) | (val & m);
+}
+
+/*
+ * The new entry after the instruction, whose operand is the `in->size`
+ * bytes at byte `off` of the entry `old` (a byte-wide `lock or` on the
+ * entry's top byte changes that byte only). False if it writes nothing.
+ */
+static bool compute(const struct insn_mem_write *in, struct cpu_user_regs *r, pte_t old,
+                    unsigned int off, pte_t *new)
+{
+    uint64_t m = width_mask(in->size);
+    uint64_t src = (in->src_is_imm ? in->imm : *reg_of(r, in->src_reg)) & m;
+    uint64_t cur = (old >> (8 * off)) & m, val;
 
     switch (in->op) {
     case INSN_MOV:
-        *new = src;
-        return true;
+        val = src;
+        break;
     case INSN_XCHG:
-        *new = src;
-        *reg_of(r, in->src_reg) = old;
-        return true;
+        val = src;
+        write_reg(reg_of(r, in->src_reg), cur, in->size);
+        break;
     case INSN_AND:
-        *new = old &src;
-        return true;
+        val = cur & src;
+        break;
     case INSN_OR:
-        *new = old | src;
-        return true;
+        val = cur | src;
+        break;
     case INSN_BTR:
     case INSN_BTS: {
-        unsigned int bit = (unsigned int)src & 63;
+        /* The faulting address is the unit the bit lies in: the bit
+         * number counts within it. */
+        unsigned int bit = (unsigned int)src & (8 * in->size - 1);
         /* CF = the old bit, as the instruction sets it. */
-        r->rflags = (r->rflags & ~1UL) | ((old >> bit) & 1);
-        *new = in->op == INSN_BTR ? old & ~(1UL << bit) : old | (1UL << bit);
-        return true;
+        r->rflags = (r->rflags & ~1UL) | ((cur >> bit) & 1);
+        val = in->op == INSN_BTR ? cur & ~(1UL << bit) : cur | (1UL << bit);
+        break;
     }
     case INSN_CMPXCHG:
-        if (old == r->rax) {
+        if (cur == (r->rax & m)) {
             r->rflags |= 1UL << 6; /* ZF */
-            *new = src;
-            return true;
+            val = src;
+            break;
         }
         r->rflags &= ~(1UL << 6);
-        r->rax = old;
+        write_reg(&r->rax, cur, in->size);
+        return false;
+    default:
         return false;
     }
-    return false;
+    *new = (old & ~(m << (8 * off))) | (val << (8 * off));
+    return true;
 }
 
 int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long addr)
@@ -80,7 +111,7 @@ int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long
     int rc = 0;
 
     if ((regs->error_code & (PF_PRESENT | PF_WRITE)) != (PF_PRESENT | PF_WRITE) ||
-        !v->arch.kernel_mode)
+        !v->arch.kernel_mode || !vm_assist(v->domain, VMASST_TYPE_writable_pagetables))
         return 0;
     for (unsigned int n = sizeof(bytes); n > 0; n--)
         if (!copy_from_guest(bytes, regs->rip, n))
@@ -103,7 +134,7 @@ int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long
         goto out;
     old = ((pte_t *)mfn_to_virt(target))[(addr & ~PAGE_MASK) >> 3];
     /* An entry the guest may not have stays a write fault for the guest. */
-    if (compute(&in, &after, old, &new) &&
+    if (compute(&in, &after, old, (unsigned int)(addr & 7), &new) &&
         pt_mod_entry(target, (unsigned int)((addr & ~PAGE_MASK) >> 3), new, v->domain, v->domain,
                      false))
         goto out;

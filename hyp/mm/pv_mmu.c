@@ -13,10 +13,10 @@
 #include "context.h"
 #include "guest_access.h"
 #include "hypercall.h"
-#include "context.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
 #include "mm/pv_mm.h"
+#include "mm/tlbflush.h"
 #include "percpu.h"
 #include "smp.h"
 #include <xen/errno.h>
@@ -417,6 +417,7 @@ void pv_mm_relinquish(struct domain *d)
         if (v->arch.guest_table_user)
             put_page_and_type(mfn_to_page(v->arch.guest_table_user));
         v->arch.guest_table = v->arch.guest_table_user = 0;
+        pv_put_gdt_frames(v);
         vcpu_info_release(v);
     }
     /* Unpinning cascades: every table's entries drop their references. */

@@ -178,6 +178,7 @@ PVTEST(writable_pagetable_assist)
     volatile uint64_t *l1 = (volatile uint64_t *)window;
     uint64_t old, v0 = 0;
 
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables), 0);
     /* The L1 is in use: it may be mapped read-only, and written in place. */
     CHECK_EQ(map_window(l1n, P | US | A), 0);
     l1[2] = (data0 << 12) | LEAF; /* plain store, emulated */

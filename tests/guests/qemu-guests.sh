@@ -72,6 +72,17 @@ for smp in 1 2; do
         --expect "domain 1 destroyed, 8192 pages returned" --exit success
 done
 
+# Attacks on the isolation boundary (descriptor writes into page tables,
+# hostile vCPU contexts, sub-word page-table writes, translations that
+# outlive a released frame), as dom0 and as a domU beside it, with two
+# vCPUs each; the hypervisor and dom0 carry on.
+qemu_test guest-isolation-dom0 --smp 2 --cmdline "dom0_max_vcpus=2" \
+    --module "$G/pvtest-isolation.elf" --expect "$(verdict isolation)" --exit success
+qemu_test guest-isolation-domU --smp 1 --cmdline "domain=1:32M:2" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-isolation.elf" \
+    --expect "\(d1\) $(verdict isolation)" --expect "domain 1 destroyed, 8190 pages returned" \
+    --expect "$(verdict basic)" --exit success
+
 # The scheduler through domctl/sysctl, under each scheduler; a domU may not.
 qemu_test guest-sched-credit --cmdline "sched=credit" --module "$G/pvtest-sched.elf expect=credit" \
     --expect "$(verdict sched)" --exit success

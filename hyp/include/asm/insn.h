@@ -21,7 +21,7 @@ enum insn_op {
 struct insn_mem_write {
     enum insn_op op;
     unsigned int len;  /* bytes, prefixes included */
-    unsigned int size; /* operand size: 4 or 8 */
+    unsigned int size; /* operand size: 1, 2, 4 or 8 */
     bool src_is_imm;
     uint64_t imm;         /* sign-extended immediate */
     unsigned int src_reg; /* ModRM.reg (+REX.R), when not an immediate */

@@ -161,9 +161,10 @@ static inline void stts(void)
     write_cr0(read_cr0() | X86_CR0_TS);
 }
 
-static inline void flush_tlb_local(void)
+/* Bits 63..47 all equal: an address the CPU accepts (in an MSR, as rip). */
+static inline bool is_canonical_address(unsigned long va)
 {
-    write_cr3(read_cr3());
+    return (unsigned long)(((long)va << 16) >> 16) == va;
 }
 
 #endif

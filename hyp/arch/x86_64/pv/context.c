@@ -13,6 +13,7 @@
 #include "asm/desc.h"
 #include "asm/page.h"
 #include "asm/processor.h"
+#include "mm/tlbflush.h"
 #include "asm/pv_traps.h"
 #include "context.h"
 #include "lib.h"
@@ -216,6 +217,8 @@ static void load_guest(struct vcpu *next)
 {
     memcpy(guest_cpu_user_regs(), &next->arch.user_regs, sizeof(next->arch.user_regs));
     pv_load_cr3(next);
+    /* The last vCPU's global translations survived the CR3 load. */
+    flush_tlb_local();
     load_guest_gdt(next);
     pv_load_ldt(next);
     load_selectors(&next->arch.user_regs);

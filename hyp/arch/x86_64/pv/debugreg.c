@@ -5,7 +5,8 @@
  * hypervisor addresses or I/O ports and DR7.GD (which would trap the
  * hypervisor's own debug-register accesses) stays clear. They are recorded
  * for the guest to read back; the hardware debug registers stay the
- * hypervisor's.
+ * hypervisor's. Breakpoints are not delivered yet, so DR7 refuses to
+ * enable one (-EOPNOTSUPP) rather than accept it and never fire.
  */
 #include "domain.h"
 #include "guest_access.h"
@@ -17,6 +18,7 @@
 #define DR7_GD       (1UL << 13)
 #define DR7_RESERVED ((0xffffffffUL << 32) | (1UL << 14) | (1UL << 15) | (1UL << 12) | (1UL << 11))
 #define DR6_RESERVED (0xffffffffUL << 32)
+#define DR7_ENABLES  0xffUL /* L0, G0 ... L3, G3 */
 
 /* Each breakpoint's R/W field (bits 16+4n) = 2 means I/O: not for guests. */
 static bool dr7_ok(unsigned long v)
@@ -49,6 +51,8 @@ long do_set_debugreg(int reg, unsigned long value)
     case 7:
         if (!dr7_ok(value))
             return -XEN_EPERM;
+        if (value & DR7_ENABLES)
+            return -XEN_EOPNOTSUPP;
         break;
     default:
         return -XEN_EINVAL;

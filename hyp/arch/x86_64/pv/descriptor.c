@@ -19,6 +19,8 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
+#include "mm/page_type.h"
+#include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
 #include <xen/errno.h>
@@ -48,16 +50,67 @@ bool check_descriptor(struct desc *d)
     return true;
 }
 
-/* The frame `mfn` belongs to the calling domain. */
-static bool own_frame(const struct domain *d, mfn_t mfn)
+/*
+ * Make `frames` (nr_frames_for(entries) of them) v's GDT. Each frame must
+ * be v's domain's, and every descriptor in use must pass
+ * check_descriptor(). The GDT holds a general reference on each of its
+ * frames while it is installed, so the guest cannot give one back (and
+ * have it reach another domain, whose data the next reload would copy into
+ * the CPU's GDT); the previous GDT's references are dropped. The contents
+ * are re-checked at every load, so the frames may stay writable.
+ * 0 or -XEN_EINVAL, with the old GDT kept.
+ */
+int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries)
 {
-    return mfn < max_mfn && mfn_to_page(mfn)->owner == d->domain_id &&
-           page_state(mfn_to_page(mfn)) == PGC_state_inuse;
+    unsigned int nr = (entries + 511) / 512, got = 0;
+    domid_t owner = v->domain->domain_id;
+    int rc = 0;
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -XEN_EINVAL;
+    spin_lock(&pv_mm_lock);
+    for (; got < nr; got++) {
+        const struct desc *src;
+        if (frames[got] >= max_mfn || !get_page(mfn_to_page(frames[got]), owner)) {
+            rc = -XEN_EINVAL;
+            break;
+        }
+        src = mfn_to_virt(frames[got]);
+        for (unsigned int i = 0; i < 512 && got * 512 + i < entries; i++) {
+            struct desc d = src[i];
+            if (!check_descriptor(&d))
+                rc = -XEN_EINVAL;
+        }
+        if (rc) {
+            put_page(mfn_to_page(frames[got]));
+            break;
+        }
+    }
+    if (rc) {
+        while (got--)
+            put_page(mfn_to_page(frames[got]));
+    } else {
+        pv_put_gdt_frames(v);
+        for (unsigned int f = 0; f < nr; f++)
+            v->arch.gdt_frames[f] = frames[f];
+        v->arch.gdt_ents = entries;
+    }
+    spin_unlock(&pv_mm_lock);
+    if (!rc)
+        pv_reload_gdt(v);
+    return rc;
+}
+
+/* Drop the references v's GDT holds (pv_mm_lock held). */
+void pv_put_gdt_frames(struct vcpu *v)
+{
+    for (unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++)
+        put_page(mfn_to_page(v->arch.gdt_frames[f]));
+    v->arch.gdt_ents = 0;
 }
 
 long do_set_gdt(guest_ptr_t frame_list, unsigned int entries)
 {
-    struct vcpu *v = current;
     unsigned long frames[PV_GDT_MAX_FRAMES];
     unsigned int nr = (entries + 511) / 512;
 
@@ -65,35 +118,40 @@ long do_set_gdt(guest_ptr_t frame_list, unsigned int entries)
         return -XEN_EINVAL;
     if (nr && copy_from_guest(frames, frame_list, nr * sizeof(frames[0])))
         return -XEN_EFAULT;
-    for (unsigned int f = 0; f < nr; f++) {
-        const struct desc *src;
-        if (!own_frame(v->domain, frames[f]))
-            return -XEN_EINVAL;
-        src = mfn_to_virt(frames[f]);
-        for (unsigned int i = 0; i < 512 && f * 512 + i < entries; i++) {
-            struct desc d = src[i];
-            if (!check_descriptor(&d))
-                return -XEN_EINVAL;
-        }
-    }
-    for (unsigned int f = 0; f < nr; f++)
-        v->arch.gdt_frames[f] = frames[f];
-    v->arch.gdt_ents = entries;
-    pv_reload_gdt(v);
-    return 0;
+    return pv_set_gdt(current, frames, entries);
 }
 
+/*
+ * Write one descriptor into a frame of the caller's. As on Xen, the write
+ * holds a type reference on the frame for its duration: a descriptor
+ * page's, or a writable one, which a frame in use as a page table cannot
+ * give. Otherwise this would be a way to write a page-table entry that no
+ * validation sees (a not-present descriptor passes check_descriptor()
+ * with any bits in it).
+ */
 long do_update_descriptor(uint64_t maddr, uint64_t desc)
 {
     struct vcpu *v = current;
     mfn_t mfn = maddr >> PAGE_SHIFT;
     struct desc d = {(uint32_t)desc, (uint32_t)(desc >> 32)};
+    struct page_info *pg;
     struct desc *slot;
+    int rc;
 
-    if ((maddr & 7) || !own_frame(v->domain, mfn) || !check_descriptor(&d))
+    if ((maddr & 7) || mfn >= max_mfn || !check_descriptor(&d))
         return -XEN_EINVAL;
-    slot = (struct desc *)((char *)mfn_to_virt(mfn) + (maddr & ~PAGE_MASK));
-    *slot = d;
+    pg = mfn_to_page(mfn);
+    spin_lock(&pv_mm_lock);
+    rc = get_page_and_type(pg, v->domain->domain_id,
+                           page_type(pg) == PGT_seg_desc ? PGT_seg_desc : PGT_writable);
+    if (!rc) {
+        slot = (struct desc *)((char *)mfn_to_virt(mfn) + (maddr & ~PAGE_MASK));
+        *slot = d;
+        put_page_and_type(pg);
+    }
+    spin_unlock(&pv_mm_lock);
+    if (rc)
+        return -XEN_EINVAL;
     for (unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++)
         if (v->arch.gdt_frames[f] == mfn)
             pv_reload_gdt(v);

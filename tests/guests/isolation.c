@@ -1,0 +1,356 @@
+/*
+ * pvtest isolation: a guest that attacks the isolation boundary through
+ * the paths a review found open, and checks each attempt is refused (with
+ * Xen's errno) or has no effect. Run as dom0 and as a domU with two vCPUs;
+ * on a hypervisor without the fixes each case fails (or the machine does).
+ *
+ *  - update_descriptor writing a "descriptor" into its own page tables;
+ *  - VCPUOP_initialise with non-canonical bases, GDT frames beyond RAM or
+ *    not its own, and re-initialising a vCPU that already had a context;
+ *  - the writable page-table assist applied to sub-word operands;
+ *  - a translation of a frame that outlives its entry once the frame is
+ *    given back (the frame must be flushed out of every TLB before reuse);
+ *  - assists and debug-register settings that used to succeed silently.
+ */
+#include "lib/pvtest.h"
+#include <xen/errno.h>
+#include <xen/memory.h>
+#include <xen/vcpu.h>
+
+const char pvtest_kernel_name[] = "isolation";
+
+#define VIRT_BASE 0xffffffff80000000UL
+#define M2P       ((const unsigned long *)0xffff800000000000UL)
+#define P         0x001UL
+#define RW        0x002UL
+#define US        0x004UL
+#define A         0x020UL
+#define D         0x040UL
+#define G         0x100UL
+#define NX        (1UL << 63)
+#define LEAF      (P | RW | US | A | D)
+#define ADDR(e)   ((e)&0x000ffffffffff000UL)
+/* The hypervisor is loaded at 2 MiB: that frame is never a guest's. */
+#define HYP_FRAME 0x200UL
+
+static uint8_t window[4096] __attribute__((aligned(4096)));
+
+static unsigned long mfn_of_pfn(unsigned long pfn)
+{
+    return ((const unsigned long *)start_info->mfn_list)[pfn];
+}
+
+static unsigned long mfn_of(const void *va)
+{
+    return mfn_of_pfn(((unsigned long)va - VIRT_BASE) >> 12);
+}
+
+/* Spare frames: pfns past everything the builder mapped. */
+static unsigned long spare_mfn(unsigned int n)
+{
+    return mfn_of_pfn(start_info->nr_pages - 1 - n);
+}
+
+static long map_at(void *va, unsigned long mfn, unsigned long flags)
+{
+    return hypercall3(__HYPERVISOR_update_va_mapping, va, (mfn << 12) | flags, UVMF_INVLPG);
+}
+
+static long mmuext1(unsigned int cmd, unsigned long arg1)
+{
+    struct mmuext_op op = {.cmd = cmd, .arg1.mfn = arg1};
+    return hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
+}
+
+static long mmu_update1(unsigned long ptr, unsigned long val)
+{
+    struct mmu_update u = {.ptr = ptr, .val = val};
+    return hypercall4(__HYPERVISOR_mmu_update, &u, 1, NULL, DOMID_SELF);
+}
+
+static long vcpu_op(int cmd, unsigned int vcpu, void *arg)
+{
+    return hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpu, arg);
+}
+
+/* The bootstrap tables lie in our own mapping: a table's VA from its entry. */
+static volatile uint64_t *table_of(uint64_t entry)
+{
+    return (volatile uint64_t *)(VIRT_BASE + (M2P[ADDR(entry) >> 12] << 12));
+}
+
+/* The L1 table (its mfn, and its VA) and the index that map `va`. */
+static volatile uint64_t *l1_of(const void *va, unsigned long *mfn, unsigned int *idx)
+{
+    unsigned long a = (unsigned long)va;
+    const uint64_t *l4 = (const uint64_t *)start_info->pt_base;
+    volatile uint64_t *l3 = table_of(l4[(a >> 39) & 511]);
+    volatile uint64_t *l2 = table_of(l3[(a >> 30) & 511]);
+    uint64_t e2 = l2[(a >> 21) & 511];
+
+    *mfn = ADDR(e2) >> 12;
+    *idx = (a >> 12) & 511;
+    return table_of(e2);
+}
+
+PVTEST(update_descriptor_cannot_write_page_tables)
+{
+    unsigned long l1_mfn, l4_mfn = mfn_of((void *)start_info->pt_base);
+    unsigned int idx;
+    volatile uint64_t *l1 = l1_of(window, &l1_mfn, &idx);
+    const volatile uint64_t *l4 = (const uint64_t *)start_info->pt_base;
+    uint64_t before = l1[idx], l4_before = l4[1];
+    /* A PTE mapping the hypervisor's image writable: as a descriptor it is
+     * "not present" (bit 47 clear), which every descriptor check passes. */
+    uint64_t evil = (HYP_FRAME << 12) | LEAF;
+
+    CHECK_EQ(HYPERVISOR_update_descriptor((l1_mfn << 12) + idx * 8, evil), -XEN_EINVAL);
+    CHECK_EQ(l1[idx], before);
+    if (l1[idx] != before) {
+        /* It landed: put the entry back before anything uses it. */
+        HYPERVISOR_update_descriptor((l1_mfn << 12) + idx * 8, before);
+        mmuext1(MMUEXT_TLB_FLUSH_LOCAL, 0);
+    }
+    /* The same into the L4 (slot 1 is empty in our bootstrap tables). */
+    CHECK_EQ(HYPERVISOR_update_descriptor((l4_mfn << 12) + 8, evil), -XEN_EINVAL);
+    CHECK_EQ(l4[1], l4_before);
+    if (l4[1] != l4_before)
+        HYPERVISOR_update_descriptor((l4_mfn << 12) + 8, l4_before);
+    /* A frame beyond RAM, and a frame that is not ours. */
+    CHECK_EQ(HYPERVISOR_update_descriptor(1UL << 50, 0), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_update_descriptor(HYP_FRAME << 12, 0), -XEN_EINVAL);
+    /* An ordinary page of ours still takes descriptors. */
+    CHECK_EQ(HYPERVISOR_update_descriptor((mfn_of(window) << 12) + 16, 0x00cff3000000ffffUL), 0);
+    CHECK_EQ(((volatile uint64_t *)window)[2], 0x00cff3000000ffffUL);
+}
+
+/* vCPU 1's life: what it was asked to do, what it saw. */
+static uint8_t vcpu1_stack[8192] __attribute__((aligned(16)));
+static struct vcpu_guest_context ctx;
+static volatile int vcpu1_ran, vcpu1_done;
+static volatile long vcpu1_rc_down0, vcpu1_rc_init0, vcpu1_rc_up0;
+
+/* Where vCPU 0 would restart if its context could be replaced. */
+static void vcpu0_reborn(void)
+{
+    printk("pvtest isolation: vCPU 0 was re-initialised after VCPUOP_down\n");
+    pvtest_shutdown(SHUTDOWN_crash);
+}
+
+static struct vcpu_guest_context ctx0;
+
+static void vcpu1_main(void)
+{
+    vcpu1_ran = 1;
+    /* Take vCPU 0 down and try to give it a second context. */
+    vcpu1_rc_down0 = vcpu_op(VCPUOP_down, 0, NULL);
+    vcpu1_rc_init0 = vcpu_op(VCPUOP_initialise, 0, &ctx0);
+    vcpu1_rc_up0 = vcpu_op(VCPUOP_up, 0, NULL);
+    vcpu1_done = 1;
+    for (;;)
+        vcpu_op(VCPUOP_down, 1, NULL);
+}
+
+/* A context the hypervisor must accept, for `entry` on `stack`. */
+static void good_context(struct vcpu_guest_context *c, void (*entry)(void), void *stack_top)
+{
+    memset(c, 0, sizeof(*c));
+    c->user_regs.rip = (unsigned long)entry;
+    c->user_regs.rsp = (unsigned long)stack_top - 8;
+    c->user_regs.cs = 0xe033;
+    c->user_regs.ss = 0xe02b;
+    c->user_regs.rflags = 0x202;
+    c->flags = VGCF_in_kernel;
+    c->kernel_ss = 0xe02b;
+    c->kernel_sp = (unsigned long)stack_top - 8;
+    c->ctrlreg[3] = mfn_of((void *)start_info->pt_base) << 12;
+}
+
+PVTEST(vcpu_initialise_checks_the_context)
+{
+    struct xen_machphys_mapping m;
+    void *top = vcpu1_stack + sizeof(vcpu1_stack);
+
+    HYPERVISOR_memory_op(XENMEM_machphys_mapping, &m);
+    /* Bases the CPU would refuse in its MSRs (a #GP in the hypervisor). */
+    good_context(&ctx, vcpu1_main, top);
+    ctx.fs_base = 0x8000000000000000UL;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    good_context(&ctx, vcpu1_main, top);
+    ctx.gs_base_kernel = 0x0000800000000000UL;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    good_context(&ctx, vcpu1_main, top);
+    ctx.gs_base_user = 0xffff7fffffffffffUL;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    /* GDT frames beyond RAM, and frames that are not ours. */
+    good_context(&ctx, vcpu1_main, top);
+    ctx.gdt_ents = 16;
+    ctx.gdt_frames[0] = m.max_mfn + 1000;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    ctx.gdt_frames[0] = HYP_FRAME;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    ctx.gdt_frames[0] = 1UL << 40;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    /* An L4 that is not ours; an LDT in the hypervisor's hole. */
+    good_context(&ctx, vcpu1_main, top);
+    ctx.ctrlreg[3] = HYP_FRAME << 12;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    good_context(&ctx, vcpu1_main, top);
+    ctx.ldt_base = 0xffff830000000000UL;
+    ctx.ldt_ents = 16;
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EINVAL);
+    /* vCPU 0 has its context from the builder. */
+    good_context(&ctx, vcpu1_main, top);
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 0, &ctx), -XEN_EEXIST);
+}
+
+PVTEST(a_vcpu_has_one_context)
+{
+    void *top = vcpu1_stack + sizeof(vcpu1_stack);
+
+    good_context(&ctx, vcpu1_main, top);
+    good_context(&ctx0, vcpu0_reborn, top);
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), 0);
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST);
+    CHECK_EQ(vcpu_op(VCPUOP_up, 1, NULL), 0);
+    /* vCPU 1 takes us down, tries to re-initialise us, and brings us up. */
+    for (unsigned long i = 0; !vcpu1_done && i < 100000000UL; i++)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    CHECK(vcpu1_ran);
+    CHECK(vcpu1_done);
+    CHECK_EQ(vcpu1_rc_down0, 0);
+    CHECK_EQ(vcpu1_rc_init0, -XEN_EEXIST);
+    CHECK_EQ(vcpu1_rc_up0, 0);
+    /* vCPU 1 is down now; its context stays the one it had. */
+    for (unsigned long i = 0; vcpu_op(VCPUOP_is_up, 1, NULL) && i < 1000000UL; i++)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    CHECK_EQ(vcpu_op(VCPUOP_is_up, 1, NULL), 0);
+    CHECK_EQ(vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST);
+}
+
+/* An L1 of our own, pinned, mapping one data frame; mapped read-only at `window`. */
+static unsigned long pt_l1, pt_data;
+
+static void make_l1(void)
+{
+    pt_l1 = spare_mfn(0);
+    pt_data = spare_mfn(1);
+    CHECK_EQ(map_at(window, pt_l1, LEAF), 0);
+    memset(window, 0, sizeof(window));
+    ((uint64_t *)window)[0] = (pt_data << 12) | LEAF;
+    CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, pt_l1), 0);
+    CHECK_EQ(map_at(window, pt_l1, P | US | A), 0);
+}
+
+PVTEST(writable_pagetables_by_operand_size)
+{
+    volatile uint64_t *e = (volatile uint64_t *)window;
+    uint64_t base;
+
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables), 0);
+    make_l1();
+    base = (pt_data << 12) | LEAF;
+    CHECK_EQ(e[0], base);
+    /* A byte-wide OR on the entry's top byte: NX, nothing else. */
+    __asm__ volatile("lock orb $0x80, 7(%0)" ::"r"(e) : "memory");
+    CHECK_EQ(e[0], base | NX);
+    /* A byte-wide AND on the low byte: RW cleared, the rest kept. */
+    __asm__ volatile("lock andb $0xfd, (%0)" ::"r"(e) : "memory");
+    CHECK_EQ(e[0], (base | NX) & ~RW);
+    /* A byte store into byte 1: G set, the frame number untouched. */
+    __asm__ volatile("movb %1, 1(%0)" ::"r"(e), "q"((uint8_t)((base >> 8) | 1)) : "memory");
+    CHECK_EQ(e[0], ((base | NX) & ~RW) | G);
+    /* A 32-bit store into the upper half: NX cleared, the low half kept. */
+    __asm__ volatile("movl %1, 4(%0)" ::"r"(e), "r"((uint32_t)(base >> 32)) : "memory");
+    CHECK_EQ(e[0], (base & ~RW) | G);
+    /* A 16-bit cmpxchg that does not match leaves the entry, loads %ax. */
+    {
+        uint64_t rax = 0x1234567812345678UL;
+        __asm__ volatile("lock cmpxchgw %w2, 2(%1)" : "+a"(rax) : "r"(e), "r"(0) : "memory");
+        CHECK_EQ(rax, 0x1234567812340000UL | ((base >> 16) & 0xffff));
+        CHECK_EQ(e[0], (base & ~RW) | G);
+    }
+    /* Without the assist, the same write is the guest's page fault. */
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_disable, VMASST_TYPE_writable_pagetables), 0);
+    EXPECT_TRAP("orb $0x2, (%0)", "r"(e));
+    CHECK_EQ(last_trap.vector, 14);
+    CHECK_EQ(e[0], (base & ~RW) | G);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables), 0);
+    CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, pt_l1), 0);
+}
+
+/*
+ * A frame given back while a translation of it may still sit in the TLB
+ * (its entry cleared by mmu_update, which does not flush: the guest is to
+ * flush, and this one does not). The frame goes back to the heap, where
+ * anyone may get it next: the hypervisor must flush it out of every TLB
+ * first. Reading it afterwards must fault. QEMU's TLB keeps translations
+ * until a flush, so without the flush the read would see the old frame.
+ */
+static volatile uint64_t probe_value;
+
+static void stale_after_release(unsigned long flags, unsigned int spare)
+{
+    unsigned long l1_mfn, frame = spare_mfn(spare);
+    unsigned int idx;
+    xen_pfn_t f = frame;
+    struct xen_memory_reservation r = {.nr_extents = 1, .domid = DOMID_SELF};
+
+    l1_of(window, &l1_mfn, &idx);
+    CHECK_EQ(map_at(window, frame, flags), 0);
+    ((volatile uint64_t *)window)[0] = 0x5ca1ab1e;
+    probe_value = ((volatile uint64_t *)window)[0]; /* in the TLB now */
+    CHECK_EQ(probe_value, 0x5ca1ab1e);
+    CHECK_EQ(mmu_update1((l1_mfn << 12) + idx * 8, 0), 0);
+    r.extent_start.p = &f;
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), 1);
+    EXPECT_TRAP("movq (%0), %%rax", "r"(window));
+    CHECK_EQ(last_trap.vector, 14);
+    CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+}
+
+PVTEST(no_translation_outlives_a_released_frame)
+{
+    stale_after_release(LEAF, 2);
+    /* A global one survives a CR3 reload: it must go too. */
+    stale_after_release(LEAF | G, 3);
+}
+
+PVTEST(no_stale_global_translation_after_a_flush)
+{
+    unsigned long l1_mfn, x = spare_mfn(4), y = spare_mfn(5);
+    unsigned int idx;
+
+    l1_of(window, &l1_mfn, &idx);
+    CHECK_EQ(map_at(window, y, LEAF), 0);
+    ((volatile uint64_t *)window)[0] = 0xbbbb;
+    CHECK_EQ(map_at(window, x, LEAF | G), 0);
+    ((volatile uint64_t *)window)[0] = 0xaaaa;
+    /* Repoint the entry without a flush, then ask for a full flush. */
+    CHECK_EQ(mmu_update1((l1_mfn << 12) + idx * 8, (y << 12) | LEAF | G), 0);
+    CHECK_EQ(mmuext1(MMUEXT_TLB_FLUSH_LOCAL, 0), 0);
+    CHECK_EQ(((volatile uint64_t *)window)[0], 0xbbbb);
+    /* And a new base pointer (our own again) is no less a flush for it. */
+    CHECK_EQ(mmu_update1((l1_mfn << 12) + idx * 8, (x << 12) | LEAF | G), 0);
+    CHECK_EQ(mmuext1(MMUEXT_TLB_FLUSH_ALL, 0), 0);
+    CHECK_EQ(((volatile uint64_t *)window)[0], 0xaaaa);
+    CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+}
+
+PVTEST(no_silent_successes)
+{
+    /* Assists that nothing here implements are refused, as Xen refuses
+     * what it does not know; those that act are accepted. */
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_4gb_segments), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_4gb_segments_notify), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_pae_extended_cr3), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_m2p_strict), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_runstate_update_flag), 0);
+    /* A breakpoint that would never fire is refused, not stored. */
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, VIRT_BASE), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0x1), -XEN_EOPNOTSUPP);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+}
