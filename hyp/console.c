@@ -106,8 +106,51 @@ void console_force_unlock(void)
     __atomic_store_n(&lock_owner, -1, __ATOMIC_RELEASE);
 }
 
+/*
+ * Everything the console prints is also kept in a ring, for the control
+ * domain's `vane dmesg` (XEN_SYSCTL_readconsole), whether or not the
+ * serial line is on. Indices count bytes since boot; under console_lock.
+ */
+#define CONRING_SIZE 16384u
+static char conring[CONRING_SIZE];
+static uint32_t conring_prod, conring_cons; /* cons: the oldest not cleared */
+
+static void conring_put(const char *s)
+{
+    for (; *s; s++) {
+        conring[conring_prod++ % CONRING_SIZE] = *s;
+        if (conring_prod - conring_cons > CONRING_SIZE)
+            conring_cons = conring_prod - CONRING_SIZE;
+    }
+}
+
+unsigned int console_read_ring(char *buf, unsigned int size, uint32_t *index, bool incremental,
+                               bool clear)
+{
+    unsigned long flags = local_irq_save();
+    uint32_t start;
+    unsigned int n = 0;
+
+    console_lock();
+    start = conring_cons;
+    /* A start the ring has moved past reads from the oldest it still has. */
+    if (incremental && *index - conring_cons <= conring_prod - conring_cons)
+        start = *index;
+    while (n < size && start + n != conring_prod) {
+        buf[n] = conring[(start + n) % CONRING_SIZE];
+        n++;
+    }
+    *index = start + n;
+    if (clear)
+        conring_cons = conring_prod;
+    console_unlock();
+    local_irq_restore(flags);
+    return n;
+}
+
 static void put_str(const char *s)
 {
+    conring_put(s);
     if (!console_on)
         return;
     for (; *s; s++) {

@@ -1,10 +1,11 @@
 /*
  * Domain objects: creation, memory, shutdown and destruction.
  *
- * See domain.h for the lifecycle and the lock order. Destruction is
- * deferred to the reaper (DOMAIN_REAP_SOFTIRQ on CPU 0) because a vCPU of a
- * dying domain may still be mid-context-switch on another pCPU; the reaper
- * frees a domain only once none of its vCPUs is running anywhere.
+ * See domain.h for the lifecycle, the references and the lock order.
+ * Destruction is deferred to the reaper (DOMAIN_REAP_SOFTIRQ on CPU 0)
+ * because a vCPU of a dying domain may still be mid-context-switch on
+ * another pCPU; the reaper returns a domain's memory only once none of its
+ * vCPUs is running anywhere, and the structure goes at the last reference.
  */
 #include "domain.h"
 #include "console.h"
@@ -61,6 +62,26 @@ struct domain *domain_find_locked(domid_t domid)
     return NULL;
 }
 
+struct domain *domain_get(domid_t domid)
+{
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+    struct domain *d = domain_find_locked(domid);
+
+    /* On the list, it holds the list's reference: never 0 here. */
+    if (d)
+        __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_RELAXED);
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    return d;
+}
+
+static void domain_free(struct domain *d);
+
+void domain_put(struct domain *d)
+{
+    if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+        domain_free(d);
+}
+
 struct domain *domain_lookup(domid_t domid)
 {
     unsigned long irq = spin_lock_irqsave(&domlist_lock);
@@ -98,6 +119,8 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
     if (!d)
         goto nomem;
     d->domain_id = domid;
+    d->refcnt = 1; /* the list's */
+    d->auto_reap = true;
     d->is_privileged = privileged;
     d->max_vcpus = max_vcpus;
     d->state = DOMAIN_RUNNING;
@@ -219,14 +242,73 @@ void domain_unpause_boot_vcpu(struct domain *d)
     vcpu_pause_flag_clear(d->vcpu[0], VPF_down);
 }
 
+int domain_kill(struct domain *d)
+{
+    unsigned long irq = spin_lock_irqsave(&d->lock);
+
+    if (d->is_privileged) {
+        spin_unlock_irqrestore(&d->lock, irq);
+        return -XEN_EINVAL; /* the control domain ends the machine, not this */
+    }
+    if (d->state == DOMAIN_DYING || d->state == DOMAIN_DEAD) {
+        spin_unlock_irqrestore(&d->lock, irq);
+        return 0; /* already on its way: as Xen, destroying twice is no error */
+    }
+    d->state = DOMAIN_DYING;
+    spin_unlock_irqrestore(&d->lock, irq);
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            vcpu_pause_flag_set(d->vcpu[i], VPF_dying);
+    cpu_raise_softirq(0, DOMAIN_REAP_SOFTIRQ);
+    return 0;
+}
+
+int domain_pause_by_controller(struct domain *d)
+{
+    unsigned long irq = spin_lock_irqsave(&d->lock);
+    bool first = d->ctrl_pause_count++ == 0;
+
+    if (d->ctrl_pause_count > 255) { /* Xen's bound on the nesting */
+        d->ctrl_pause_count--;
+        spin_unlock_irqrestore(&d->lock, irq);
+        return -XEN_EBUSY;
+    }
+    spin_unlock_irqrestore(&d->lock, irq);
+    if (first)
+        for (unsigned int i = 0; i < d->max_vcpus; i++)
+            if (d->vcpu[i])
+                vcpu_pause_flag_set(d->vcpu[i], VPF_paused);
+    return 0;
+}
+
+int domain_unpause_by_controller(struct domain *d)
+{
+    unsigned long irq = spin_lock_irqsave(&d->lock);
+    bool last;
+
+    if (!d->ctrl_pause_count) {
+        spin_unlock_irqrestore(&d->lock, irq);
+        return -XEN_EINVAL;
+    }
+    last = --d->ctrl_pause_count == 0;
+    spin_unlock_irqrestore(&d->lock, irq);
+    if (last)
+        for (unsigned int i = 0; i < d->max_vcpus; i++)
+            if (d->vcpu[i])
+                vcpu_pause_flag_clear(d->vcpu[i], VPF_paused);
+    return 0;
+}
+
 /*
- * Return every frame and object of a dead domain. Its vCPUs are all
- * off-CPU. Whatever state its page tables were in, dropping its base
- * pointers and pins devalidates every table, so each frame is left with
- * just its allocation reference, dropped here; a frame another domain
- * still maps is freed when that mapping goes.
+ * Return every frame and object of a dead domain that others could reach
+ * (memory, ports, grants, timers). Its vCPUs are all off-CPU. Whatever
+ * state its page tables were in, dropping its base pointers and pins
+ * devalidates every table, so each frame is left with just its allocation
+ * reference, dropped here; a frame another domain still maps is freed when
+ * that mapping goes. What stays (the structure, its vCPUs, its scheduler
+ * state) is for holders of a reference to read, until domain_free().
  */
-static void domain_destroy(struct domain *d)
+static void domain_relinquish(struct domain *d)
 {
     unsigned long freed = 0;
 
@@ -245,10 +327,18 @@ static void domain_destroy(struct domain *d)
     grant_table_destroy(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (d->vcpu[i])
+            guest_timers_stop(d->vcpu[i]);
+    pr_info("domain %u destroyed, %lu pages returned\n", d->domain_id, freed);
+}
+
+/* The last reference is gone: nothing can reach d any more. */
+static void domain_free(struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_VCPUS; i++)
+        if (d->vcpu[i])
             vcpu_destroy(d->vcpu[i]);
     sched_destroy_domain(d);
     free_shared_info(d);
-    pr_info("domain %u destroyed, %lu pages returned\n", d->domain_id, freed);
     xfree(d);
 }
 
@@ -260,28 +350,52 @@ static bool domain_quiescent(const struct domain *d)
     return true;
 }
 
-static void domain_reap(void)
+/*
+ * One domain that has ended and no longer runs anywhere, marked DEAD and
+ * with a reference for the reaper, or NULL.
+ */
+static struct domain *next_to_reap(void)
 {
-    struct list_head *p, *tmp;
-    struct list_head dead = LIST_HEAD_INIT(dead);
+    struct list_head *p;
+    struct domain *found = NULL;
     unsigned long irq = spin_lock_irqsave(&domlist_lock);
 
-    list_for_each_safe(p, tmp, &domain_list)
+    list_for_each(p, &domain_list)
     {
         struct domain *d = list_entry(p, struct domain, list);
-        if (d->state == DOMAIN_SHUTDOWN && domain_quiescent(d)) {
+        bool ended = (d->state == DOMAIN_SHUTDOWN && d->auto_reap) || d->state == DOMAIN_DYING;
+
+        if (ended && domain_quiescent(d)) {
             d->state = DOMAIN_DEAD;
+            __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_RELAXED);
             __atomic_fetch_add(&being_destroyed, 1, __ATOMIC_RELAXED);
-            list_del(&d->list);
-            list_add_tail(&d->list, &dead);
+            found = d;
+            break;
         }
     }
     spin_unlock_irqrestore(&domlist_lock, irq);
-    while (!list_empty(&dead)) {
-        struct domain *d = list_first_entry(&dead, struct domain, list);
+    return found;
+}
+
+/*
+ * Return each ended domain's memory while it is still on the list (seen
+ * as dying), so that once it is gone from getdomaininfo every frame it
+ * could give back is back; then drop the list's reference.
+ */
+static void domain_reap(void)
+{
+    struct domain *d;
+
+    while ((d = next_to_reap())) {
         domid_t id = d->domain_id;
+        unsigned long irq;
+
+        domain_relinquish(d);
+        irq = spin_lock_irqsave(&domlist_lock);
         list_del(&d->list);
-        domain_destroy(d);
+        spin_unlock_irqrestore(&domlist_lock, irq);
+        domain_put(d); /* the list's reference */
+        domain_put(d); /* ours */
         __atomic_fetch_sub(&being_destroyed, 1, __ATOMIC_RELEASE);
         notify_dom_exc(); /* as Xen: once at shutdown, once when it is gone */
         boot_domain_reaped(id);

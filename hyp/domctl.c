@@ -1,11 +1,12 @@
 /*
- * The domctl and sysctl hypercalls: the control domain's management
- * interface, as libxc speaks it (interface version checked, privileged
- * callers only). Implemented so far: the scheduler operations
- * (XEN_DOMCTL_scheduler_op for Credit and SEDF, XEN_SYSCTL_sched_id),
- * hard vCPU affinity (XEN_DOMCTL_{set,get}vcpuaffinity) and
- * XEN_DOMCTL_getdomaininfo (what `xl list` shows); every other command
- * answers -ENOSYS.
+ * The domctl hypercall: the control domain's management interface, as
+ * Xen 4.17's libxc speaks it (interface version checked, privileged
+ * callers only): creating, pausing and destroying domains, their vCPUs'
+ * contexts, memory limits, scheduler parameters and affinity, and what
+ * `xl list` shows. Each operation on a domain named by id holds a
+ * reference to it for its duration (domain_get), so it may touch guest
+ * memory and sleep on locks while the reaper runs. Every command not
+ * served answers -ENOSYS and is logged once by name.
  */
 #include "asm/page.h"
 #include "console.h"
@@ -14,14 +15,139 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
+#include "mm/xmalloc.h"
 #include "schedule.h"
 #include "smp.h"
+#include "time.h"
 #include <xen/errno.h>
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
 #include <paravane/sched_sedf.h>
 
 _Static_assert(sizeof(struct paravane_domctl_scheduler_op) <= 128, "fits the domctl payload");
+
+static const char *const domctl_names[] = {
+    [1] = "createdomain",
+    [2] = "destroydomain",
+    [3] = "pausedomain",
+    [4] = "unpausedomain",
+    [5] = "getdomaininfo",
+    [9] = "setvcpuaffinity",
+    [10] = "shadow_op",
+    [11] = "max_mem",
+    [12] = "setvcpucontext",
+    [13] = "getvcpucontext",
+    [14] = "getvcpuinfo",
+    [15] = "max_vcpus",
+    [16] = "scheduler_op",
+    [17] = "setdomainhandle",
+    [18] = "setdebugging",
+    [19] = "irq_permission",
+    [20] = "iomem_permission",
+    [21] = "ioport_permission",
+    [22] = "hypercall_init",
+    [23] = "soft_reset_cont",
+    [24] = "settimeoffset",
+    [25] = "getvcpuaffinity",
+    [26] = "real_mode_area",
+    [27] = "resumedomain",
+    [28] = "sendtrigger",
+    [29] = "subscribe",
+    [33] = "gethvmcontext",
+    [34] = "sethvmcontext",
+    [35] = "set_address_size",
+    [36] = "get_address_size",
+    [37] = "assign_device",
+    [38] = "bind_pt_irq",
+    [39] = "memory_mapping",
+    [40] = "ioport_mapping",
+    [42] = "set_ext_vcpucontext",
+    [43] = "get_ext_vcpucontext",
+    [44] = "set_opt_feature",
+    [45] = "test_assign_device",
+    [46] = "set_target",
+    [47] = "deassign_device",
+    [48] = "unbind_pt_irq",
+    [50] = "get_device_group",
+    [54] = "debug_op",
+    [55] = "gethvmcontext_partial",
+    [56] = "vm_event_op",
+    [57] = "mem_sharing_op",
+    [59] = "gettscinfo",
+    [60] = "settscinfo",
+    [61] = "getpageframeinfo3",
+    [62] = "setvcpuextstate",
+    [63] = "getvcpuextstate",
+    [64] = "set_access_required",
+    [65] = "audit_p2m",
+    [66] = "set_virq_handler",
+    [67] = "set_broken_page_p2m",
+    [68] = "setnodeaffinity",
+    [69] = "getnodeaffinity",
+    [71] = "cacheflush",
+    [72] = "get_vcpu_msrs",
+    [73] = "set_vcpu_msrs",
+    [74] = "setvnumainfo",
+    [75] = "psr_cmt_op",
+    [77] = "monitor_op",
+    [78] = "psr_alloc",
+    [79] = "soft_reset",
+    [81] = "vuart_op",
+    [82] = "get_cpu_policy",
+    [83] = "set_cpu_policy",
+    [84] = "vmtrace_op",
+    [85] = "get_paging_mempool_size",
+    [86] = "set_paging_mempool_size",
+    [1000] = "gdbsx_guestmemio",
+    [1001] = "gdbsx_pausevcpu",
+    [1002] = "gdbsx_unpausevcpu",
+    [1003] = "gdbsx_domstatus",
+};
+
+static const char *const sysctl_names[] = {
+    [1] = "readconsole",
+    [2] = "tbuf_op",
+    [3] = "physinfo",
+    [4] = "sched_id",
+    [5] = "perfc_op",
+    [6] = "getdomaininfolist",
+    [7] = "debug_keys",
+    [8] = "getcpuinfo",
+    [9] = "availheap",
+    [10] = "get_pmstat",
+    [11] = "cpu_hotplug",
+    [12] = "pm_op",
+    [14] = "page_offline_op",
+    [15] = "lockprof_op",
+    [16] = "cputopoinfo",
+    [17] = "numainfo",
+    [18] = "cpupool_op",
+    [19] = "scheduler_op",
+    [20] = "coverage_op",
+    [21] = "psr_cmt_op",
+    [22] = "pcitopoinfo",
+    [23] = "psr_alloc",
+    [25] = "get_cpu_levelling_caps",
+    [26] = "get_cpu_featureset",
+    [27] = "livepatch_op",
+    [29] = "get_cpu_policy",
+};
+
+/* Say once per command that it is missing, with its name (sysctl.c too). */
+void log_unimplemented_once(const char *what, unsigned int cmd)
+{
+    static uint64_t seen[2][1024 / 64];
+    bool sys = what[0] == 's';
+    const char *const *names = sys ? sysctl_names : domctl_names;
+    unsigned int nr = sys ? ARRAY_SIZE(sysctl_names) : ARRAY_SIZE(domctl_names);
+    unsigned int slot = cmd < 1024 ? cmd : 1023;
+
+    if (__atomic_fetch_or(&seen[sys][slot / 64], 1UL << (slot % 64), __ATOMIC_RELAXED) &
+        (1UL << (slot % 64)))
+        return;
+    pr_warn("%s %u (%s) is not implemented: -ENOSYS\n", what, cmd,
+            cmd < nr && names[cmd] ? names[cmd] : "unknown");
+}
 
 /* Far more bits than any machine has pCPUs: bounds the bytes cleared below. */
 #define BITMAP_MAX_BITS 32768u
@@ -73,18 +199,16 @@ static int bitmap_to_guest(const struct xenctl_bitmap *b, uint64_t mask)
  * soft map is "all pCPUs", which a caller may set again (libxl does) but
  * not narrow. Set answers with the effective maps, as Xen does.
  */
-/*
- * Run fn on domain `id` with domlist_lock held, so the reaper cannot free
- * it meanwhile (domain_lookup() hands out no reference). fn must be short
- * and must not touch guest memory. -ESRCH if there is no such domain.
- */
+/* Run fn on domain `id`, holding a reference. -ESRCH if there is none. */
 static long on_domain(domid_t id, long (*fn)(struct domain *d, void *arg), void *arg)
 {
-    unsigned long irq = spin_lock_irqsave(&domlist_lock);
-    struct domain *d = domain_find_locked(id);
-    long rc = d ? fn(d, arg) : -XEN_ESRCH;
+    struct domain *d = domain_get(id);
+    long rc;
 
-    spin_unlock_irqrestore(&domlist_lock, irq);
+    if (!d)
+        return -XEN_ESRCH;
+    rc = fn(d, arg);
+    domain_put(d);
     return rc;
 }
 
@@ -157,15 +281,17 @@ static long adjust_locked(struct domain *d, void *arg)
     return sched_adjust_domain(d, arg);
 }
 
-/* What getdomaininfo reports of d. domlist_lock held (d cannot go). */
-static void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaininfo *info)
+/* What getdomaininfo reports of d (XEN_DOMCTL_getdomaininfo, getdomaininfolist). */
+void domain_getinfo(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
     bool any_running = false, all_blocked = true;
 
     memset(info, 0, sizeof(*info));
     info->domain = d->domain_id;
-    if (d->state == DOMAIN_DEAD)
+    if (d->state == DOMAIN_DYING || d->state == DOMAIN_DEAD)
         info->flags |= XEN_DOMINF_dying;
+    if (d->ctrl_pause_count)
+        info->flags |= XEN_DOMINF_paused;
     if (d->state == DOMAIN_SHUTDOWN)
         info->flags |= XEN_DOMINF_shutdown | (d->shutdown_code & XEN_DOMINF_shutdownmask)
                                                  << XEN_DOMINF_shutdownshift;
@@ -192,6 +318,9 @@ static void fill_domaininfo(const struct domain *d, struct xen_domctl_getdomaini
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
     info->shared_info_frame = virt_to_mfn(d->shared_info);
+    info->ssidref = 0;
+    memcpy(info->handle, d->handle, sizeof(info->handle));
+    info->cpupool = 0;
 }
 
 /* XEN_DOMCTL_getdomaininfo: the first domain whose id is >= `from`, as Xen. */
@@ -209,9 +338,162 @@ static long getdomaininfo(domid_t from, struct xen_domctl_getdomaininfo *info)
             best = d;
     }
     if (best)
-        fill_domaininfo(best, info);
+        domain_getinfo(best, info);
     spin_unlock_irqrestore(&domlist_lock, irq);
     return best ? 0 : -XEN_ESRCH;
+}
+
+/* The id a new domain gets: the one asked for, or the lowest free from 1. */
+static int pick_domid(domid_t asked, domid_t *out)
+{
+    if (asked && asked < DOMID_FIRST_RESERVED) {
+        struct domain *d = domain_get(asked);
+        if (d) {
+            domain_put(d);
+            return -XEN_EEXIST;
+        }
+        *out = asked;
+        return 0;
+    }
+    for (domid_t id = 1; id < DOMID_FIRST_RESERVED; id++) {
+        struct domain *d = domain_get(id);
+        if (!d) {
+            *out = id;
+            return 0;
+        }
+        domain_put(d);
+    }
+    return -XEN_ENOSPC;
+}
+
+/*
+ * XEN_DOMCTL_createdomain: a PV domain with its vCPUs (all down), paused
+ * by the controller as on Xen (unpausedomain starts it), no memory yet
+ * (max_mem 0: populate_physmap after max_mem). It stays when it shuts
+ * down, until destroydomain.
+ */
+static long createdomain(domid_t *domid, struct xen_domctl_createdomain *c)
+{
+    struct domain *d;
+    domid_t id;
+    int rc;
+
+    if (c->flags & ~XEN_DOMCTL_CDF_iommu)
+        return -XEN_EINVAL; /* HVM, HAP, nested...: PV only here */
+    if (c->max_vcpus == 0 || c->max_vcpus > MAX_VCPUS)
+        return -XEN_EINVAL;
+    if (c->cpupool_id != 0 && c->cpupool_id != (uint32_t)-1)
+        return -XEN_ENOENT;
+    rc = pick_domid(*domid, &id);
+    if (rc)
+        return rc;
+    d = domain_create(id, false, c->max_vcpus);
+    if (!d)
+        return -XEN_ENOMEM;
+    d->auto_reap = false;
+    memcpy(d->handle, c->handle, sizeof(d->handle));
+    domain_pause_by_controller(d);
+    *domid = id;
+    pr_info("d%u: created by the control domain, %u vCPUs\n", id, c->max_vcpus);
+    return 0;
+}
+
+struct vcpuctx_req {
+    unsigned int vcpu;
+    struct vcpu_guest_context *ctx;
+    bool set;
+};
+
+static long vcpucontext_on(struct domain *d, void *arg)
+{
+    struct vcpuctx_req *r = arg;
+    struct vcpu *v;
+
+    if (r->vcpu >= d->max_vcpus || !(v = d->vcpu[r->vcpu]))
+        return -XEN_EINVAL;
+    if (d->state != DOMAIN_RUNNING)
+        return -XEN_EINVAL;
+    if (v == current)
+        return -XEN_EINVAL;
+    if (r->set)
+        return vcpu_set_context(v, r->ctx);
+    vcpu_get_context(v, r->ctx);
+    return 0;
+}
+
+static long vcpucontext(domid_t id, struct xen_domctl_vcpucontext *vc, bool set)
+{
+    struct vcpuctx_req r = {.vcpu = vc->vcpu, .set = set};
+    long rc;
+
+    r.ctx = xzalloc(struct vcpu_guest_context);
+    if (!r.ctx)
+        return -XEN_ENOMEM;
+    if (set && copy_from_guest(r.ctx, (unsigned long)vc->ctxt.p, sizeof(*r.ctx))) {
+        xfree(r.ctx);
+        return -XEN_EFAULT;
+    }
+    rc = on_domain(id, vcpucontext_on, &r);
+    if (!rc && !set && copy_to_guest((unsigned long)vc->ctxt.p, r.ctx, sizeof(*r.ctx)))
+        rc = -XEN_EFAULT;
+    xfree(r.ctx);
+    return rc;
+}
+
+static long getvcpuinfo_on(struct domain *d, void *arg)
+{
+    struct xen_domctl_getvcpuinfo *g = arg;
+    const struct vcpu *v;
+    unsigned long flags;
+
+    if (g->vcpu >= d->max_vcpus || !(v = d->vcpu[g->vcpu]))
+        return -XEN_ESRCH;
+    flags = READ_ONCE(v->pause_flags);
+    g->online = !(flags & VPF_down);
+    g->blocked = (flags & VPF_blocked) != 0;
+    g->running = READ_ONCE(v->is_running);
+    g->cpu_time = v->runstate.time[RUNSTATE_running];
+    if (g->running)
+        g->cpu_time += (uint64_t)(NOW() - (s_time_t)v->runstate.state_entry_time);
+    g->cpu = v->processor;
+    return 0;
+}
+
+static long max_mem_on(struct domain *d, void *arg)
+{
+    uint64_t kb = *(uint64_t *)arg;
+    unsigned long irq = spin_lock_irqsave(&d->lock);
+
+    /* As Xen: any size, even below what it has (it only stops growing). */
+    d->max_pages = kb >> 2 > ~0UL >> 1 ? ~0UL >> 1 : (unsigned long)(kb >> 2);
+    spin_unlock_irqrestore(&d->lock, irq);
+    return 0;
+}
+
+static long handle_on(struct domain *d, void *arg)
+{
+    memcpy(d->handle, arg, sizeof(d->handle));
+    return 0;
+}
+
+static long timeoffset_on(struct domain *d, void *arg)
+{
+    d->time_offset_seconds = *(int64_t *)arg;
+    guest_time_update_wallclock(d);
+    return 0;
+}
+
+static long destroy_on(struct domain *d, void *arg)
+{
+    (void)arg;
+    return d == current->domain ? -XEN_EINVAL : domain_kill(d);
+}
+
+static long pause_on(struct domain *d, void *arg)
+{
+    if (d == current->domain || d->state == DOMAIN_DYING)
+        return -XEN_EINVAL;
+    return arg ? domain_pause_by_controller(d) : domain_unpause_by_controller(d);
 }
 
 long do_domctl(guest_ptr_t arg)
@@ -227,6 +509,30 @@ long do_domctl(guest_ptr_t arg)
         return -XEN_EACCES;
 
     switch (op.cmd) {
+    case XEN_DOMCTL_createdomain:
+        rc = createdomain(&op.domain, &op.u.createdomain);
+        if (rc)
+            return rc;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_destroydomain:
+        return on_domain(op.domain, destroy_on, NULL);
+    case XEN_DOMCTL_pausedomain:
+    case XEN_DOMCTL_unpausedomain:
+        return on_domain(op.domain, pause_on, op.cmd == XEN_DOMCTL_pausedomain ? &op : NULL);
+    case XEN_DOMCTL_setvcpucontext:
+    case XEN_DOMCTL_getvcpucontext:
+        return vcpucontext(op.domain, &op.u.vcpucontext, op.cmd == XEN_DOMCTL_setvcpucontext);
+    case XEN_DOMCTL_getvcpuinfo:
+        rc = on_domain(op.domain, getvcpuinfo_on, &op.u.getvcpuinfo);
+        if (rc)
+            return rc;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_max_mem:
+        return on_domain(op.domain, max_mem_on, &op.u.max_mem.max_memkb);
+    case XEN_DOMCTL_setdomainhandle:
+        return on_domain(op.domain, handle_on, op.u.setdomainhandle.handle);
+    case XEN_DOMCTL_settimeoffset:
+        return on_domain(op.domain, timeoffset_on, &op.u.settimeoffset.time_offset_seconds);
     case XEN_DOMCTL_scheduler_op: {
         struct paravane_domctl_scheduler_op s;
 
@@ -248,26 +554,7 @@ long do_domctl(guest_ptr_t arg)
     case XEN_DOMCTL_getvcpuaffinity:
         return vcpu_affinity(op.domain, &op.u.vcpuaffinity, op.cmd == XEN_DOMCTL_setvcpuaffinity);
     default:
-        return -XEN_ENOSYS;
-    }
-}
-
-long do_sysctl(guest_ptr_t arg)
-{
-    struct xen_sysctl op;
-
-    if (!current->domain->is_privileged)
-        return -XEN_EPERM;
-    if (copy_from_guest(&op, arg, sizeof(op)))
-        return -XEN_EFAULT;
-    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
-        return -XEN_EACCES;
-
-    switch (op.cmd) {
-    case XEN_SYSCTL_sched_id:
-        op.u.sched_id.sched_id = scheduler_id();
-        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
-    default:
+        log_unimplemented_once("domctl", op.cmd);
         return -XEN_ENOSYS;
     }
 }

@@ -32,17 +32,28 @@ void guest_time_init(void)
     pr_info("time: wallclock %lu s since the epoch at boot\n", wallclock_at_boot);
 }
 
-void guest_time_init_domain(struct domain *d)
+/*
+ * The wallclock at boot as d sees it: the machine's, moved by the offset
+ * its toolstack set (XEN_DOMCTL_settimeoffset), never before the epoch.
+ */
+void guest_time_update_wallclock(struct domain *d)
 {
     struct shared_info *si = d->shared_info;
+    int64_t off = d->time_offset_seconds;
+    uint64_t wc = off < 0 && (uint64_t)-off > wallclock_at_boot ? 0 : wallclock_at_boot + off;
 
     si->wc_version++;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    si->wc_sec = (uint32_t)wallclock_at_boot;
-    si->wc_sec_hi = (uint32_t)(wallclock_at_boot >> 32);
+    si->wc_sec = (uint32_t)wc;
+    si->wc_sec_hi = (uint32_t)(wc >> 32);
     si->wc_nsec = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     si->wc_version++;
+}
+
+void guest_time_init_domain(struct domain *d)
+{
+    guest_time_update_wallclock(d);
 }
 
 void update_vcpu_system_time(struct vcpu *v)

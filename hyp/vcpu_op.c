@@ -78,46 +78,35 @@ static bool context_addresses_ok(const struct vcpu_guest_context *c)
 }
 
 /*
- * VCPUOP_initialise: give a vCPU that never ran its first context. A vCPU
- * has one context for its life, as on Xen (-EEXIST after that, also once
- * it is down): re-initialising would drop the references its old context
- * holds on the floor.
+ * Give a vCPU that never ran its first context (VCPUOP_initialise from its
+ * own domain, XEN_DOMCTL_setvcpucontext from the control domain; every
+ * frame named must be the vCPU's domain's). A vCPU has one context for its
+ * life, as on Xen (-EEXIST after that, also once it is down):
+ * re-initialising would drop the references its old context holds on the
+ * floor. With VGCF_online the vCPU is brought up too.
  */
-static long vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
+long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
-    struct vcpu_guest_context *c;
     struct domain *d = v->domain;
-    mfn_t l4;
-    long rc = 0;
+    mfn_t l4 = c->ctrlreg[3] >> PAGE_SHIFT; /* xen_pfn_to_cr3: the frame in the high bits */
+    long rc;
 
     if (!(v->pause_flags & VPF_down) || v->initialised)
         return -XEN_EEXIST;
-    c = xmalloc(struct vcpu_guest_context);
-    if (!c)
-        return -XEN_ENOMEM;
-    if (copy_from_guest(c, arg, sizeof(*c))) {
-        rc = -XEN_EFAULT;
-        goto out;
-    }
-    l4 = c->ctrlreg[3] >> PAGE_SHIFT; /* xen_pfn_to_cr3: the frame in the high bits */
     if (!context_addresses_ok(c) || c->gdt_ents > FIRST_RESERVED_GDT_ENTRY || !l4 ||
         l4 >= max_mfn || c->ldt_ents > UINT32_MAX ||
-        pv_set_ldt(v, c->ldt_base, (unsigned int)c->ldt_ents)) {
-        rc = -XEN_EINVAL;
-        goto out;
-    }
+        pv_set_ldt(v, c->ldt_base, (unsigned int)c->ldt_ents))
+        return -XEN_EINVAL;
     rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);
     if (rc)
-        goto out;
+        return rc;
     spin_lock(&pv_mm_lock);
     rc = get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4);
     if (rc)
         pv_put_gdt_frames(v);
     spin_unlock(&pv_mm_lock);
-    if (rc) {
-        rc = -XEN_EINVAL;
-        goto out;
-    }
+    if (rc)
+        return -XEN_EINVAL;
     v->arch.user_regs = c->user_regs;
     v->arch.user_regs.cs = (uint16_t)(c->user_regs.cs | 3);
     v->arch.user_regs.ss = (uint16_t)(c->user_regs.ss | 3);
@@ -138,7 +127,60 @@ static long vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
     v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
     v->arch.guest_table = l4;
     v->initialised = true;
-out:
+    if (c->flags & VGCF_online) {
+        vcpu_runstate_change(v, RUNSTATE_runnable);
+        vcpu_pause_flag_clear(v, VPF_down);
+    }
+    return 0;
+}
+
+/* XEN_DOMCTL_getvcpucontext: the saved state of a vCPU that is not running. */
+void vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->flags =
+        (v->arch.kernel_mode ? VGCF_in_kernel : 0) | (v->pause_flags & VPF_down ? 0 : VGCF_online);
+    c->user_regs = v->arch.user_regs;
+    for (unsigned int i = 0; i < 256; i++)
+        c->trap_ctxt[i] = v->arch.trap_ctxt[i];
+    c->ldt_base = v->arch.ldt_base;
+    c->ldt_ents = v->arch.ldt_ents;
+    for (unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++)
+        c->gdt_frames[f] = v->arch.gdt_frames[f];
+    c->gdt_ents = v->arch.gdt_ents;
+    c->kernel_ss = v->arch.kernel_ss;
+    c->kernel_sp = v->arch.kernel_sp;
+    c->ctrlreg[0] = v->arch.ctrlreg[0];
+    c->ctrlreg[1] = v->arch.guest_table_user << PAGE_SHIFT;
+    c->ctrlreg[3] = v->arch.guest_table << PAGE_SHIFT;
+    c->ctrlreg[4] = v->arch.ctrlreg[4];
+    for (unsigned int i = 0; i < 8; i++)
+        c->debugreg[i] = v->arch.debugreg[i];
+    c->event_callback_eip = v->arch.event_callback_eip;
+    c->failsafe_callback_eip = v->arch.failsafe_callback_eip;
+    c->syscall_callback_eip = v->arch.syscall_callback_eip;
+    c->vm_assist = v->domain->vm_assist;
+    c->fs_base = v->arch.fs_base;
+    c->gs_base_kernel = v->arch.gs_base_kernel;
+    c->gs_base_user = v->arch.gs_base_user;
+}
+
+/* VCPUOP_initialise: the same from the guest's own memory. */
+static long vcpu_initialise(struct vcpu *v, guest_ptr_t arg)
+{
+    struct vcpu_guest_context *c;
+    long rc;
+
+    if (!(v->pause_flags & VPF_down) || v->initialised)
+        return -XEN_EEXIST;
+    c = xmalloc(struct vcpu_guest_context);
+    if (!c)
+        return -XEN_ENOMEM;
+    rc = copy_from_guest(c, arg, sizeof(*c)) ? -XEN_EFAULT : 0;
+    if (!rc) {
+        c->flags &= ~VGCF_online; /* VCPUOP_up brings it up */
+        rc = vcpu_set_context(v, c);
+    }
     xfree(c);
     return rc;
 }

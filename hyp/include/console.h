@@ -66,4 +66,12 @@ void domain_console_put(struct domain *d, const char *buf, size_t n);
 int console_ring_attach(struct domain *d, unsigned long mfn);
 void console_ring_detach(struct domain *d);
 
+/*
+ * XEN_SYSCTL_readconsole: copy up to `size` bytes of the console ring into
+ * buf, from the oldest kept byte or (incremental) from *index; *index is
+ * set past the last byte read. `clear` forgets what the ring holds.
+ */
+unsigned int console_read_ring(char *buf, unsigned int size, uint32_t *index, bool incremental,
+                               bool clear);
+
 #endif

@@ -3,12 +3,20 @@
  *
  * A domain owns memory (its page list), a shared_info page and a fixed set
  * of vCPUs created with it. Domains live on domain_list from creation until
- * they are reaped; lookups hand out no reference because a domain is freed
- * only by the reaper, on CPU 0, once it is DEAD and none of its vCPUs is
- * running anywhere.
+ * they are reaped.
+ *
+ * References: the list holds one; domain_get() hands out more (every
+ * operation on a domain named by id holds one for its duration) and the
+ * structure is freed at the last domain_put(). So a domain found by id
+ * stays readable however the reaper races with the caller: by then it may
+ * be DEAD (its memory returned), which callers check where it matters.
  *
  * Lifecycle: RUNNING -> SHUTDOWN (sched_op shutdown, or crashed: every vCPU
- * paused, reason logged) -> DEAD (memory being returned) -> freed.
+ * paused, reason logged) or DYING (destroydomain) -> DEAD (memory being
+ * returned, off the list) -> freed at the last reference. A SHUTDOWN
+ * domain is reaped by itself only if it is a boot-time one (auto_reap):
+ * one the control domain made stays until the control domain destroys it,
+ * so its toolstack can read why it ended (as on Xen).
  *
  * Locking order: domlist_lock, then d->lock, then the heap lock.
  */
@@ -32,6 +40,7 @@ struct evtchn;
 #define VPF_blocked (1UL << 0) /* SCHEDOP_block: waiting for an event */
 #define VPF_down    (1UL << 1) /* not brought up (VCPUOP_up) or shut down */
 #define VPF_dying   (1UL << 2) /* domain shut down or crashed */
+#define VPF_paused  (1UL << 3) /* paused by the control domain (pausedomain) */
 
 struct vcpu {
     unsigned int vcpu_id;
@@ -62,7 +71,8 @@ struct vcpu {
 enum domain_state {
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN, /* vCPUs paused; shutdown_code says why */
-    DOMAIN_DEAD,     /* memory returned; waiting for the reaper */
+    DOMAIN_DYING,    /* destroydomain: vCPUs paused, waiting for the reaper */
+    DOMAIN_DEAD,     /* off the list, memory returned; freed at the last put */
 };
 
 #define MAX_VCPUS XEN_LEGACY_MAX_VCPUS /* vcpu_info in shared_info only, for now */
@@ -71,6 +81,11 @@ struct domain {
     domid_t domain_id;
     bool is_privileged;
     bool is_idle;
+    bool auto_reap;                /* boot-time: reaped when it shuts down */
+    unsigned int refcnt;           /* domain_get()/domain_put(); the list holds one */
+    xen_domain_handle_t handle;    /* the toolstack's UUID (setdomainhandle) */
+    int64_t time_offset_seconds;   /* wallclock offset (settimeoffset) */
+    unsigned int ctrl_pause_count; /* pausedomain nesting, under d->lock */
 
     spinlock_t lock; /* guards the fields below up to vcpu[] */
     enum domain_state state;
@@ -114,7 +129,18 @@ static inline bool is_idle_vcpu(const struct vcpu *v)
  */
 struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus);
 
-/* The domain with this id (not idle, not yet reaped), or NULL. */
+/*
+ * The domain with this id (not idle, not yet reaped) with a reference, or
+ * NULL. Drop it with domain_put().
+ */
+struct domain *domain_get(domid_t domid);
+void domain_put(struct domain *d);
+
+/*
+ * The same without a reference: only safe for domains that cannot be
+ * reaped meanwhile (dom0, the caller's own) or under domlist_lock. Being
+ * replaced by domain_get() call site by call site.
+ */
 struct domain *domain_lookup(domid_t domid);
 /* The same with domlist_lock held by the caller: the domain stays until it drops it. */
 struct domain *domain_find_locked(domid_t domid);
@@ -127,6 +153,13 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 /* A guest error the guest cannot be told about: log and shut it down. */
 void domain_crash(struct domain *d, const char *why);
 
+/* destroydomain: stop it for good and hand it to the reaper. */
+int domain_kill(struct domain *d);
+
+/* pausedomain / unpausedomain (nesting; -EINVAL for an unpause too many). */
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
+
 /* Bring vCPU 0 up once the builder has set its registers. */
 void domain_unpause_boot_vcpu(struct domain *d);
 
@@ -135,6 +168,10 @@ void domains_init(void);
 
 /* A boot-time domain is gone (boot_domains.c: the domain_cycles test hook). */
 void boot_domain_reaped(domid_t id);
+
+/* What getdomaininfo reports of d: d held by reference or domlist_lock. */
+struct xen_domctl_getdomaininfo;
+void domain_getinfo(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 
 /* Print every domain (debug key). */
 void domain_dump_all(void);
@@ -146,6 +183,9 @@ void vcpu_destroy(struct vcpu *v);
 void vcpu_runstate_change(struct vcpu *v, int state);
 void vcpu_runstate_publish(struct vcpu *v);
 void vcpu_info_release(struct vcpu *v);
+/* A vCPU's first context (VCPUOP_initialise, XEN_DOMCTL_setvcpucontext), and back. */
+long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
+void vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c);
 
 /* Set or clear a pause reason; wakes the vCPU when the last one clears. */
 void vcpu_pause_flag_set(struct vcpu *v, unsigned long flag);

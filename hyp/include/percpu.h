@@ -67,6 +67,8 @@ struct percpu {
     spinlock_t timer_lock;
     struct list_head timers;
     uint64_t tlbflush_time; /* flush-clock tick of this pCPU's last full flush */
+    int64_t idle_since;     /* NOW() when it last went idle (context.c) */
+    uint64_t idle_ns;       /* time idle before that */
     uint64_t timer_irqs;    /* statistics for the 'd'/'t' debug output */
     uint64_t idle_halts;
 };

@@ -30,6 +30,9 @@ void vcpu_sleep(struct vcpu *v);
 void vcpu_yield(void);
 void vcpu_block(void);
 
+/* Nanoseconds pCPU `cpu` has spent in its idle vCPU (XEN_SYSCTL_getcpuinfo). */
+uint64_t cpu_idle_time(unsigned int cpu);
+
 /* XEN_SYSCTL_sched_id and XEN_DOMCTL_scheduler_op (domctl.c). */
 struct paravane_domctl_scheduler_op;
 unsigned int scheduler_id(void);

@@ -41,6 +41,8 @@ struct vcpu;
 /* Guest time (guest_time.c). */
 void guest_time_init(void);
 void guest_time_init_domain(struct domain *d);
+/* Republish d's wallclock (its time offset changed). */
+void guest_time_update_wallclock(struct domain *d);
 void update_vcpu_system_time(struct vcpu *v);
 void guest_timers_init(struct vcpu *v);
 void guest_timers_stop(struct vcpu *v);

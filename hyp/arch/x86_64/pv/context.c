@@ -248,7 +248,10 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     __atomic_store_n(&next->is_running, true, __ATOMIC_RELAXED);
     get_cpu_info()->curr_vcpu = next;
 
+    if (is_idle_vcpu(prev))
+        this_cpu()->idle_ns += (uint64_t)(NOW() - this_cpu()->idle_since);
     if (is_idle_vcpu(next)) {
+        this_cpu()->idle_since = NOW();
         write_cr3(idle_pg_table_phys);
         clts();
         local_irq_restore(flags);
@@ -274,4 +277,15 @@ void pv_exit_to_guest(void)
             break;
     }
     ASSERT(!is_idle_vcpu(current));
+}
+
+uint64_t cpu_idle_time(unsigned int cpu)
+{
+    const struct percpu *pc = &percpu[cpu];
+    const struct vcpu *v = stack_cpu_info(pc->stack)->curr_vcpu;
+    uint64_t t = READ_ONCE(pc->idle_ns);
+
+    if (v && is_idle_vcpu(v))
+        t += (uint64_t)(NOW() - READ_ONCE(pc->idle_since));
+    return t;
 }

@@ -1,0 +1,338 @@
+/*
+ * pvtest ctl: the control interface (domctl and sysctl) from the control
+ * domain's side, and from a domU that tries it. As dom0: domains are
+ * created (ids, paused, no memory), described, paused and unpaused with
+ * Xen's nesting, given limits and handles, and destroyed, twenty times
+ * over, with the heap's free pages back where they were; the machine is
+ * described (physinfo, topology, NUMA, the one CPU pool, idle time) and the
+ * hypervisor's log is read. Misuse gets Xen's errnos. As a domU: every
+ * call is -EPERM.
+ */
+#define __XEN_TOOLS__ 1 /* domctl.h and sysctl.h are the toolstack's interface */
+#include "lib/pvtest.h"
+#include <xen/domctl.h>
+#include <xen/errno.h>
+#include <xen/sysctl.h>
+#include <xen/vcpu.h>
+
+const char pvtest_kernel_name[] = "ctl";
+
+static bool privileged(void)
+{
+    return start_info->flags & SIF_INITDOMAIN;
+}
+
+static long domctl(struct xen_domctl *op, uint32_t cmd, domid_t dom)
+{
+    op->cmd = cmd;
+    op->domain = dom;
+    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    return hypercall1(__HYPERVISOR_domctl, op);
+}
+
+static long sysctl(struct xen_sysctl *op, uint32_t cmd)
+{
+    op->cmd = cmd;
+    op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    return hypercall1(__HYPERVISOR_sysctl, op);
+}
+
+static uint64_t free_pages(void)
+{
+    struct xen_sysctl op = {0};
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_physinfo), 0);
+    return op.u.physinfo.free_pages;
+}
+
+/* getdomaininfo of exactly `dom` (the call answers the next id up). */
+static long dominfo(domid_t dom, struct xen_domctl_getdomaininfo *info)
+{
+    struct xen_domctl op = {0};
+    long rc = domctl(&op, XEN_DOMCTL_getdomaininfo, dom);
+
+    *info = op.u.getdomaininfo;
+    if (!rc && info->domain != dom)
+        return -XEN_ESRCH;
+    return rc;
+}
+
+static long create(domid_t asked, uint32_t vcpus, uint32_t flags, domid_t *got)
+{
+    struct xen_domctl op = {0};
+    long rc;
+
+    op.u.createdomain.max_vcpus = vcpus;
+    op.u.createdomain.flags = flags;
+    op.u.createdomain.max_grant_frames = -1;
+    op.u.createdomain.max_maptrack_frames = -1;
+    op.u.createdomain.handle[0] = 0xab;
+    rc = domctl(&op, XEN_DOMCTL_createdomain, asked);
+    *got = op.domain;
+    return rc;
+}
+
+static long simple(uint32_t cmd, domid_t dom)
+{
+    struct xen_domctl op = {0};
+    return domctl(&op, cmd, dom);
+}
+
+/* Destroyed domains leave the list once the reaper has run. */
+static bool wait_gone(domid_t dom)
+{
+    struct xen_domctl_getdomaininfo info;
+
+    for (int i = 0; i < 100000; i++) {
+        if (dominfo(dom, &info) == -XEN_ESRCH)
+            return true;
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    return false;
+}
+
+PVTEST(unprivileged_callers_refused)
+{
+    struct xen_domctl d = {0};
+    struct xen_sysctl s = {0};
+    domid_t got;
+
+    if (privileged())
+        return;
+    CHECK_EQ(create(0, 1, 0, &got), -XEN_EPERM);
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, 0), -XEN_EPERM);
+    CHECK_EQ(simple(XEN_DOMCTL_pausedomain, 0), -XEN_EPERM);
+    CHECK_EQ(domctl(&d, XEN_DOMCTL_max_mem, 0), -XEN_EPERM);
+    CHECK_EQ(domctl(&d, XEN_DOMCTL_getvcpucontext, 0), -XEN_EPERM);
+    CHECK_EQ(sysctl(&s, XEN_SYSCTL_physinfo), -XEN_EPERM);
+    CHECK_EQ(sysctl(&s, XEN_SYSCTL_readconsole), -XEN_EPERM);
+    CHECK_EQ(sysctl(&s, XEN_SYSCTL_getdomaininfolist), -XEN_EPERM);
+}
+
+PVTEST(machine_description)
+{
+    struct xen_sysctl op = {0};
+    struct xen_sysctl_cputopo topo[8];
+    struct xen_sysctl_meminfo mem;
+    uint32_t dist = 0;
+    uint8_t map[8] = {0};
+    struct xen_sysctl_cpuinfo ci[8];
+    unsigned long pcpus = parse_num(cmdline_option("pcpus"));
+
+    if (!privileged())
+        return;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_physinfo), 0);
+    CHECK_EQ(op.u.physinfo.nr_cpus, pcpus);
+    CHECK_EQ(op.u.physinfo.max_cpu_id, pcpus - 1);
+    CHECK_EQ(op.u.physinfo.nr_nodes, 1);
+    CHECK(op.u.physinfo.capabilities & XEN_SYSCTL_PHYSCAP_pv);
+    CHECK(!(op.u.physinfo.capabilities & XEN_SYSCTL_PHYSCAP_hvm));
+    CHECK(op.u.physinfo.free_pages > 0);
+    CHECK(op.u.physinfo.total_pages > op.u.physinfo.free_pages);
+    CHECK(op.u.physinfo.cpu_khz > 0);
+
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_cputopoinfo), 0); /* NULL: how many */
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, pcpus);
+    op.u.cputopoinfo.cputopo.p = topo;
+    op.u.cputopoinfo.num_cpus = 8;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_cputopoinfo), 0);
+    CHECK_EQ(topo[pcpus - 1].core, pcpus - 1);
+    CHECK_EQ(topo[0].node, 0);
+
+    memset(&op, 0, sizeof(op));
+    op.u.numainfo.num_nodes = 1;
+    op.u.numainfo.meminfo.p = &mem;
+    op.u.numainfo.distance.p = &dist;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_numainfo), 0);
+    CHECK_EQ(op.u.numainfo.num_nodes, 1);
+    CHECK(mem.memfree > 0 && mem.memsize >= mem.memfree);
+    CHECK_EQ(dist, 10);
+
+    memset(&op, 0, sizeof(op));
+    op.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    op.u.cpupool_op.cpumap.bitmap.p = map;
+    op.u.cpupool_op.cpumap.nr_bits = 64;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_cpupool_op), 0);
+    CHECK_EQ(op.u.cpupool_op.cpupool_id, 0);
+    CHECK_EQ(map[0], (1u << pcpus) - 1);
+    CHECK(op.u.cpupool_op.n_dom >= 1);
+    op.u.cpupool_op.cpupool_id = 1;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_cpupool_op), -XEN_ENOENT);
+
+    memset(&op, 0, sizeof(op));
+    op.u.getcpuinfo.max_cpus = 8;
+    op.u.getcpuinfo.info.p = ci;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_getcpuinfo), 0);
+    CHECK_EQ(op.u.getcpuinfo.nr_cpus, pcpus);
+}
+
+PVTEST(reading_the_log)
+{
+    static char buf[512];
+    struct xen_sysctl op = {0};
+    uint32_t index;
+
+    if (!privileged())
+        return;
+    op.u.readconsole.buffer.p = buf;
+    op.u.readconsole.count = sizeof(buf) - 1;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_readconsole), 0);
+    CHECK_EQ(op.u.readconsole.count, sizeof(buf) - 1); /* the log is longer than that */
+    buf[op.u.readconsole.count] = 0;
+    CHECK(!memcmp(buf, "\nParavane hypervisor", 20)); /* from the first line on */
+    /* Incrementally, to the end: the last thing logged is there. */
+    index = op.u.readconsole.index;
+    for (int i = 0; i < 100; i++) {
+        op.u.readconsole.incremental = 1;
+        op.u.readconsole.index = index;
+        op.u.readconsole.count = sizeof(buf) - 1;
+        CHECK_EQ(sysctl(&op, XEN_SYSCTL_readconsole), 0);
+        CHECK_EQ(op.u.readconsole.index, index + op.u.readconsole.count);
+        index = op.u.readconsole.index;
+        if (op.u.readconsole.count < sizeof(buf) - 1)
+            break;
+    }
+    buf[op.u.readconsole.count] = 0;
+    CHECK(op.u.readconsole.count > 0);
+}
+
+PVTEST(create_describe_destroy)
+{
+    struct xen_domctl op = {0};
+    struct xen_domctl_getdomaininfo info;
+    domid_t d, e;
+
+    if (!privileged())
+        return;
+    CHECK_EQ(create(0, 2, 0, &d), 0);
+    CHECK(d >= 1);
+    CHECK_EQ(dominfo(d, &info), 0);
+    CHECK(info.flags & XEN_DOMINF_paused); /* as Xen: created paused */
+    CHECK(!(info.flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown)));
+    CHECK_EQ(info.max_vcpu_id, 1);
+    CHECK_EQ(info.nr_online_vcpus, 0);
+    CHECK_EQ(info.tot_pages, 0);
+    CHECK_EQ(info.handle[0], 0xab);
+    /* Ids: the one asked for, refused when taken; bad requests. */
+    CHECK_EQ(create(d, 1, 0, &e), -XEN_EEXIST);
+    CHECK_EQ(create(0, 1, XEN_DOMCTL_CDF_hvm, &e), -XEN_EINVAL);
+    CHECK_EQ(create(0, 0, 0, &e), -XEN_EINVAL);
+    CHECK_EQ(create(0, 1000, 0, &e), -XEN_EINVAL);
+    CHECK_EQ(create(0x7ff0, 1, 0, &e), 0); /* reserved: any free id instead */
+    CHECK(e != d && e < 0x7ff0);
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, e), 0);
+
+    /* Limits and names. */
+    op.u.max_mem.max_memkb = 65536;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_max_mem, d), 0);
+    CHECK_EQ(dominfo(d, &info), 0);
+    CHECK_EQ(info.max_pages, 16384);
+    memset(&op, 0, sizeof(op));
+    memset(op.u.setdomainhandle.handle, 0x5a, sizeof(op.u.setdomainhandle.handle));
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_setdomainhandle, d), 0);
+    CHECK_EQ(dominfo(d, &info), 0);
+    CHECK_EQ(info.handle[15], 0x5a);
+    memset(&op, 0, sizeof(op));
+    op.u.settimeoffset.time_offset_seconds = -3600;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_settimeoffset, d), 0);
+
+    /* vCPUs: down until given a context; past the last one, none. */
+    memset(&op, 0, sizeof(op));
+    op.u.getvcpuinfo.vcpu = 1;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_getvcpuinfo, d), 0);
+    CHECK_EQ(op.u.getvcpuinfo.online, 0);
+    CHECK_EQ(op.u.getvcpuinfo.running, 0);
+    op.u.getvcpuinfo.vcpu = 2;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_getvcpuinfo, d), -XEN_ESRCH);
+    {
+        static struct vcpu_guest_context ctx;
+        memset(&op, 0, sizeof(op));
+        op.u.vcpucontext.vcpu = 5;
+        op.u.vcpucontext.ctxt.p = &ctx;
+        CHECK_EQ(domctl(&op, XEN_DOMCTL_getvcpucontext, d), -XEN_EINVAL);
+        op.u.vcpucontext.vcpu = 0;
+        CHECK_EQ(domctl(&op, XEN_DOMCTL_getvcpucontext, d), 0);
+        CHECK_EQ(ctx.flags & VGCF_online, 0);
+        /* A context whose page tables are not the domain's. */
+        ctx.ctrlreg[3] = 0x200UL << 12;
+        ctx.user_regs.rip = 0xffffffff80100000UL;
+        CHECK_EQ(domctl(&op, XEN_DOMCTL_setvcpucontext, d), -XEN_EINVAL);
+    }
+
+    /* Pausing nests, as Xen's controller pause count. */
+    CHECK_EQ(simple(XEN_DOMCTL_pausedomain, d), 0); /* 2 */
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d), 0);
+    CHECK_EQ(dominfo(d, &info), 0);
+    CHECK(info.flags & XEN_DOMINF_paused);
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d), 0);
+    CHECK_EQ(dominfo(d, &info), 0);
+    CHECK(!(info.flags & XEN_DOMINF_paused));
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d), -XEN_EINVAL);
+    CHECK_EQ(simple(XEN_DOMCTL_pausedomain, 0), -XEN_EINVAL); /* ourselves */
+
+    /* The list as xl list reads it: dom0 first, then ours. */
+    {
+        static struct xen_domctl_getdomaininfo list[4];
+        struct xen_sysctl s = {0};
+        s.u.getdomaininfolist.first_domain = 0;
+        s.u.getdomaininfolist.max_domains = 4;
+        s.u.getdomaininfolist.buffer.p = list;
+        CHECK_EQ(sysctl(&s, XEN_SYSCTL_getdomaininfolist), 0);
+        CHECK(s.u.getdomaininfolist.num_domains >= 2);
+        CHECK_EQ(list[0].domain, 0);
+        CHECK(list[1].domain > 0);
+    }
+
+    /* Destroy: gone once the reaper has run, every frame back. */
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, d), 0);
+    {
+        long again = simple(XEN_DOMCTL_destroydomain, d); /* dying, or already gone */
+        CHECK(again == 0 || again == -XEN_ESRCH);
+    }
+    CHECK(wait_gone(d));
+    CHECK(wait_gone(e));
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, d), -XEN_ESRCH);
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL); /* ourselves */
+}
+
+/* After the first domain (which grew the hypervisor's allocator pools). */
+PVTEST(twenty_cycles_lose_nothing)
+{
+    uint64_t before;
+    domid_t d;
+    int ok = 0;
+
+    if (!privileged())
+        return;
+    /* A boot-time domU beside us returns its memory when it ends: first. */
+    CHECK(wait_gone(1));
+    before = free_pages();
+    for (int i = 0; i < 20; i++) {
+        struct xen_domctl op = {0};
+        if (create(0, 4, 0, &d))
+            break;
+        op.u.max_mem.max_memkb = 1 << 20;
+        simple(XEN_DOMCTL_unpausedomain, d);
+        domctl(&op, XEN_DOMCTL_max_mem, d);
+        if (simple(XEN_DOMCTL_destroydomain, d) || !wait_gone(d))
+            break;
+        ok++;
+    }
+    CHECK_EQ(ok, 20);
+    CHECK_EQ(free_pages(), before);
+}
+
+PVTEST(misuse)
+{
+    struct xen_domctl op = {0};
+
+    if (!privileged())
+        return;
+    op.cmd = XEN_DOMCTL_getdomaininfo;
+    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION - 1;
+    CHECK_EQ(hypercall1(__HYPERVISOR_domctl, &op), -XEN_EACCES);
+    CHECK_EQ(simple(XEN_DOMCTL_gdbsx_guestmemio, 0), -XEN_ENOSYS);
+    CHECK_EQ(simple(9999, 0), -XEN_ENOSYS);
+    CHECK_EQ(simple(XEN_DOMCTL_pausedomain, 0x7000), -XEN_ESRCH);
+    CHECK_EQ(hypercall1(__HYPERVISOR_domctl, 0xdead000UL), -XEN_EFAULT);
+}
