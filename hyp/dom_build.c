@@ -74,7 +74,7 @@ static void copy_to_pfns(struct build_ctx *c, uint64_t pfn, const void *src, siz
  * The iret entry pushes %rax too and never returns (the hypercall switches
  * to the frame the guest built).
  */
-static void write_hypercall_page(uint8_t *p)
+void write_hypercall_page(uint8_t *p)
 {
     memset(p, 0xcc, PAGE_SIZE); /* int3 between entries */
     for (uint32_t n = 0; n < PAGE_SIZE / 32; n++) {
@@ -121,13 +121,8 @@ static int fill_start_info(struct build_ctx *c, const struct pv_layout *l,
     struct start_info *si = pfn_va(c, l->start_info.pfn);
     struct domain *d = c->d;
 
-    memset(si, 0, sizeof(*si));
-    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
-    si->nr_pages = c->nr_pages;
-    si->shared_info = __pa(d->shared_info);
-    si->flags = d->is_privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
-    if (l->mod_start_is_pfn)
-        si->flags |= SIF_MOD_START_PFN;
+    pv_start_info_fill(si, l, __pa(d->shared_info),
+                       d->is_privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0, a->cmdline);
     if (!d->is_privileged) {
         si->store_mfn = c->p2m[l->xenstore.pfn];
         si->console.domU.mfn = c->p2m[l->console.pfn];
@@ -150,14 +145,6 @@ static int fill_start_info(struct build_ctx *c, const struct pv_layout *l,
             si->console.domU.evtchn = (uint32_t)port;
         }
     }
-    si->pt_base = l->pt_base;
-    si->nr_pt_frames = l->nr_pt_frames;
-    si->mfn_list = l->mfn_list;
-    si->mod_start = l->mod_start;
-    si->mod_len = l->mod_len;
-    si->first_p2m_pfn = l->first_p2m_pfn;
-    si->nr_p2m_frames = l->nr_p2m_frames;
-    strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "", sizeof(si->cmd_line));
     return 0;
 }
 

@@ -15,6 +15,10 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
+#include "dom_build.h"
+#include "mm/page_alloc.h"
+#include "mm/page_type.h"
+#include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "schedule.h"
 #include "smp.h"
@@ -483,6 +487,29 @@ static long timeoffset_on(struct domain *d, void *arg)
     return 0;
 }
 
+/*
+ * XEN_DOMCTL_hypercall_init: write the hypercall page into a frame of the
+ * domain's that nothing relies on the contents of (writable-typeable).
+ */
+static long hypercall_init_on(struct domain *d, void *arg)
+{
+    uint64_t mfn = *(uint64_t *)arg;
+    struct page_info *pg;
+    int rc;
+
+    if (mfn >= max_mfn)
+        return -XEN_EINVAL;
+    pg = mfn_to_page(mfn);
+    spin_lock(&pv_mm_lock);
+    rc = get_page_and_type(pg, d->domain_id, PGT_writable);
+    if (!rc) {
+        write_hypercall_page(mfn_to_virt(mfn));
+        put_page_and_type(pg);
+    }
+    spin_unlock(&pv_mm_lock);
+    return rc ? -XEN_EINVAL : 0;
+}
+
 static long destroy_on(struct domain *d, void *arg)
 {
     (void)arg;
@@ -527,6 +554,8 @@ long do_domctl(guest_ptr_t arg)
         if (rc)
             return rc;
         return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_hypercall_init:
+        return on_domain(op.domain, hypercall_init_on, &op.u.hypercall_init.gmfn);
     case XEN_DOMCTL_max_mem:
         return on_domain(op.domain, max_mem_on, &op.u.max_mem.max_memkb);
     case XEN_DOMCTL_setdomainhandle:

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <xen/errno.h>
+#include <xen/xen.h>
 
 #include <paravane/pv_image.h>
 #include <paravane/pv_layout.h>
@@ -230,4 +231,29 @@ int pv_layout_compute(const struct pv_image_info *img, const struct pv_layout_pa
     l->pt_base = l->pt.virt;
     l->nr_pt_frames = l->pt.nr;
     return 0;
+}
+
+void pv_start_info_fill(struct start_info *si, const struct pv_layout *l,
+                        uint64_t shared_info_maddr, uint32_t flags, const char *cmdline)
+{
+    static const char magic[] = "xen-3.0-x86_64";
+    uint8_t *raw = (uint8_t *)si;
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof(*si); i++)
+        raw[i] = 0;
+    for (size_t i = 0; i < sizeof(magic); i++)
+        si->magic[i] = magic[i];
+    si->nr_pages = l->nr_pages;
+    si->shared_info = shared_info_maddr;
+    si->flags = flags | (l->mod_start_is_pfn ? SIF_MOD_START_PFN : 0);
+    si->pt_base = l->pt_base;
+    si->nr_pt_frames = l->nr_pt_frames;
+    si->mfn_list = l->mfn_list;
+    si->mod_start = l->mod_start;
+    si->mod_len = l->mod_len;
+    si->first_p2m_pfn = l->first_p2m_pfn;
+    si->nr_p2m_frames = l->nr_p2m_frames;
+    for (; cmdline && cmdline[n] && n < sizeof(si->cmd_line) - 1; n++)
+        si->cmd_line[n] = (int8_t)cmdline[n];
 }

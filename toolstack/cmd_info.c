@@ -1,9 +1,11 @@
 /*
- * vane info: what the hypervisor says about itself (xl info's first
- * lines), asked through privcmd.
+ * vane info: what the hypervisor says about the machine and itself, in
+ * xl info's lines and order (the ones Paravane can answer), asked through
+ * privcmd.
  */
 #include "privcmd.h"
 #include "vane.h"
+#include "xc.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +41,27 @@ int cmd_info(int argc, char **argv)
     }
     extra[sizeof(extra) - 1] = '\0';
     caps[sizeof(caps) - 1] = '\0';
+    {
+        struct xc xc = {.fd = fd};
+        struct xen_sysctl op = {0};
+        const struct xen_sysctl_physinfo *p = &op.u.physinfo;
+        int rc = xc_sysctl(&xc, &op, XEN_SYSCTL_physinfo);
+
+        if (rc) {
+            fprintf(stderr, "vane: physinfo: %s\n", strerror(-rc));
+            privcmd_close(fd);
+            return 1;
+        }
+        printf("nr_cpus                : %u\n", p->nr_cpus);
+        printf("max_cpu_id             : %u\n", p->max_cpu_id);
+        printf("nr_nodes               : %u\n", p->nr_nodes);
+        printf("cores_per_socket       : %u\n", p->cores_per_socket);
+        printf("threads_per_core       : %u\n", p->threads_per_core);
+        printf("cpu_mhz                : %u.%03u\n", p->cpu_khz / 1000, p->cpu_khz % 1000);
+        printf("virt_caps              : pv\n");
+        printf("total_memory           : %lu\n", (unsigned long)(p->total_pages >> 8));
+        printf("free_memory            : %lu\n", (unsigned long)(p->free_pages >> 8));
+    }
     printf("xen_major              : %ld\n", ver >> 16);
     printf("xen_minor              : %ld\n", ver & 0xffff);
     printf("xen_extra              : %s\n", extra);

@@ -1,19 +1,5 @@
 # vane, the toolstack CLI, built static for dom0's root filesystem.
 VANE_OUT := $(BUILD)/toolstack
-VANE_SRCS := toolstack/vane.c toolstack/cmd_info.c toolstack/cmd_list.c toolstack/cmd_introduce.c \
-             toolstack/privcmd.c
-# xenstore-lite's client library, compiled in (vane is one static binary).
-VANE_XS_SRCS := xenstore-lite/client/xs_client.c
-VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack -Ixenstore-lite/client
-
-$(VANE_OUT)/vane: $(VANE_SRCS) $(VANE_XS_SRCS) toolstack/vane.h toolstack/privcmd.h \
-                  xenstore-lite/client/xs_client.h toolstack/rules.mk
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@ (static)"
-	@$(HOST_CC) $(VANE_CFLAGS) -o $@ $(VANE_SRCS) $(VANE_XS_SRCS)
-
-ALL_TARGETS += $(VANE_OUT)/vane
-LINT_SRCS += $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h
 
 # The xl.cfg parser (toolstack/cfg/xlcfg.h): pure code, a static library
 # for vane to link (-Itoolstack/cfg, $(XLCFG_LIB)); tests/toolstack builds
@@ -37,3 +23,22 @@ ALL_TARGETS += $(XLCFG_LIB)
 LINT_SRCS += $(XLCFG_SRCS) $(XLCFG_HDRS)
 
 -include $(wildcard $(VANE_OUT)/cfg/*.d)
+
+# vane: its commands, lib/ (a small libxc and the PV builder, which drives
+# hypercall-abi/'s loader and layout as the hypervisor's boot builder does),
+# xenstore-lite's client library and the xl.cfg parser, in one binary.
+VANE_SRCS := toolstack/vane.c toolstack/cmd_info.c toolstack/cmd_list.c toolstack/cmd_introduce.c \
+             toolstack/cmd_create.c toolstack/privcmd.c toolstack/lib/xc.c toolstack/lib/build.c
+VANE_XS_SRCS := xenstore-lite/client/xs_client.c
+VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack -Itoolstack/lib \
+               -Ixenstore-lite/client -Ihypercall-abi/include
+
+$(VANE_OUT)/vane: $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB) \
+                  $(wildcard toolstack/lib/*.h) $(XLCFG_HDRS) toolstack/vane.h toolstack/privcmd.h \
+                  xenstore-lite/client/xs_client.h toolstack/rules.mk
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@ (static)"
+	@$(HOST_CC) $(VANE_CFLAGS) -o $@ $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB)
+
+ALL_TARGETS += $(VANE_OUT)/vane
+LINT_SRCS += $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h $(wildcard toolstack/lib/*.h)

@@ -10,6 +10,9 @@ static const struct command {
     int (*fn)(int argc, char **argv);
     const char *help;
 } commands[] = {
+    {"create", cmd_create,
+     "create a domain from an xl.cfg file: create [-p] [-q] CFG [KEY=VALUE...]"},
+    {"destroy", cmd_destroy, "destroy a domain at once: destroy DOMID"},
     {"info", cmd_info, "print information about the hypervisor"},
     {"list", cmd_list, "list the domains (xl list's columns)"},
     {"wait", cmd_wait, "wait until a domain is gone: wait DOMID [TIMEOUT_SECONDS]"},

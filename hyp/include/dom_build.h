@@ -27,4 +27,7 @@ struct pv_build_args {
  */
 int pv_build_domain(struct domain *d, const struct pv_build_args *a);
 
+/* Fill a page with the hypercall stubs (boot builder, XEN_DOMCTL_hypercall_init). */
+void write_hypercall_page(uint8_t *p);
+
 #endif

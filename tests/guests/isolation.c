@@ -12,60 +12,30 @@
  *    given back (the frame must be flushed out of every TLB before reuse);
  *  - assists and debug-register settings that used to succeed silently.
  */
-#include "lib/pvtest.h"
+#include "lib/pvmm.h"
 #include <xen/errno.h>
 #include <xen/memory.h>
 #include <xen/vcpu.h>
 
 const char pvtest_kernel_name[] = "isolation";
 
-#define VIRT_BASE 0xffffffff80000000UL
-#define M2P       ((const unsigned long *)0xffff800000000000UL)
-#define P         0x001UL
-#define RW        0x002UL
-#define US        0x004UL
-#define A         0x020UL
-#define D         0x040UL
-#define G         0x100UL
-#define NX        (1UL << 63)
-#define LEAF      (P | RW | US | A | D)
-#define ADDR(e)   ((e)&0x000ffffffffff000UL)
+#define P       0x001UL
+#define RW      0x002UL
+#define US      0x004UL
+#define A       0x020UL
+#define D       0x040UL
+#define G       0x100UL
+#define NX      (1UL << 63)
+#define LEAF    (P | RW | US | A | D)
+#define ADDR(e) ((e)&0x000ffffffffff000UL)
 /* The hypervisor is loaded at 2 MiB: that frame is never a guest's. */
 #define HYP_FRAME 0x200UL
 
 static uint8_t window[4096] __attribute__((aligned(4096)));
 
-static unsigned long mfn_of_pfn(unsigned long pfn)
-{
-    return ((const unsigned long *)start_info->mfn_list)[pfn];
-}
-
-static unsigned long mfn_of(const void *va)
-{
-    return mfn_of_pfn(((unsigned long)va - VIRT_BASE) >> 12);
-}
-
-/* Spare frames: pfns past everything the builder mapped. */
-static unsigned long spare_mfn(unsigned int n)
-{
-    return mfn_of_pfn(start_info->nr_pages - 1 - n);
-}
-
 static long map_at(void *va, unsigned long mfn, unsigned long flags)
 {
     return hypercall3(__HYPERVISOR_update_va_mapping, va, (mfn << 12) | flags, UVMF_INVLPG);
-}
-
-static long mmuext1(unsigned int cmd, unsigned long arg1)
-{
-    struct mmuext_op op = {.cmd = cmd, .arg1.mfn = arg1};
-    return hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
-}
-
-static long mmu_update1(unsigned long ptr, unsigned long val)
-{
-    struct mmu_update u = {.ptr = ptr, .val = val};
-    return hypercall4(__HYPERVISOR_mmu_update, &u, 1, NULL, DOMID_SELF);
 }
 
 static long vcpu_op(int cmd, unsigned int vcpu, void *arg)

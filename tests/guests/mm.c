@@ -6,40 +6,22 @@
  * checks every refusal the hypervisor owes it, each leaving the guest
  * running. Also: the M2P, memory_op and TLB/LDT/page operations.
  */
-#include "lib/pvtest.h"
+#include "lib/pvmm.h"
 #include <xen/errno.h>
 #include <xen/memory.h>
 
 const char pvtest_kernel_name[] = "mm";
 
-#define VIRT_BASE 0xffffffff80000000UL
-#define M2P       ((const unsigned long *)0xffff800000000000UL)
-#define P         0x001UL
-#define RW        0x002UL
-#define US        0x004UL
-#define A         0x020UL
-#define D         0x040UL
-#define LEAF      (P | RW | US | A | D)
-#define ADDR(e)   ((e)&0x000ffffffffff000UL)
+#define P       0x001UL
+#define RW      0x002UL
+#define US      0x004UL
+#define A       0x020UL
+#define D       0x040UL
+#define LEAF    (P | RW | US | A | D)
+#define ADDR(e) ((e)&0x000ffffffffff000UL)
 
 static uint8_t window[4096] __attribute__((aligned(4096)));
 static unsigned long window_mfn; /* the frame `window` normally maps */
-
-static unsigned long mfn_of_pfn(unsigned long pfn)
-{
-    return ((const unsigned long *)start_info->mfn_list)[pfn];
-}
-
-static unsigned long mfn_of(const void *va)
-{
-    return mfn_of_pfn(((unsigned long)va - VIRT_BASE) >> 12);
-}
-
-/* Spare frames: pfns past everything the builder mapped. */
-static unsigned long spare_mfn(unsigned int n)
-{
-    return mfn_of_pfn(start_info->nr_pages - 1 - n);
-}
 
 static long map_window(unsigned long mfn, unsigned long flags)
 {
@@ -49,18 +31,6 @@ static long map_window(unsigned long mfn, unsigned long flags)
 static void restore_window(void)
 {
     CHECK_EQ(map_window(window_mfn, LEAF), 0);
-}
-
-static long mmuext1(unsigned int cmd, unsigned long arg1)
-{
-    struct mmuext_op op = {.cmd = cmd, .arg1.mfn = arg1};
-    return hypercall4(__HYPERVISOR_mmuext_op, &op, 1, NULL, DOMID_SELF);
-}
-
-static long mmu_update1(unsigned long ptr, unsigned long val)
-{
-    struct mmu_update u = {.ptr = ptr, .val = val};
-    return hypercall4(__HYPERVISOR_mmu_update, &u, 1, NULL, DOMID_SELF);
 }
 
 /* Fill frame `mfn` through the window (it must not be a table yet). */

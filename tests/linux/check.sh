@@ -100,6 +100,72 @@ domu_in_xenstore() {
     xs ls /local/domain/$d
 }
 
+# Run-time domains through vane (dom0): /etc/vane holds the configurations.
+free_mib() { /bin/vane info | awk '/^free_memory/ {print $3}'; }
+domid_of() { sed -n 's/^vane: domain \([0-9]*\) .* created$/\1/p' "$1"; }
+only_dom0() { [ "$(/bin/vane list | awk 'NR > 1' | wc -l)" = 1 ]; }
+vane_create() {
+    before=$(free_mib)
+    /bin/vane create /etc/vane/pvtest.cfg >/tmp/create.out 2>&1 || { cat /tmp/create.out; return 1; }
+    cat /tmp/create.out
+    d=$(domid_of /tmp/create.out)
+    [ -n "$d" ] || return 1
+    # It runs its checks, powers off, and its keeper destroys it.
+    /bin/vane wait "$d" 300 || return 1
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
+}
+vane_refuse() {
+    before=$(free_mib)
+    ok=1
+    /bin/vane create /etc/vane/missing-kernel.cfg >/tmp/e1 2>&1 && ok=0
+    grep -q "kernel '/boot/no-such-kernel': No such file" /tmp/e1 || ok=0
+    /bin/vane create /etc/vane/syntax-error.cfg >/tmp/e2 2>&1 && ok=0
+    grep -q "syntax-error.cfg:3:" /tmp/e2 || ok=0
+    /bin/vane create /etc/vane/pvtest.cfg memory=1000000 >/tmp/e3 2>&1 && ok=0
+    grep -q "memory: 1000000 MiB asked" /tmp/e3 || ok=0
+    cat /tmp/e1 /tmp/e2 /tmp/e3
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ $ok = 1 ] && [ "$before" = "$after" ] && only_dom0
+}
+vane_warn() {
+    /bin/vane create -p /etc/vane/unknown-key.cfg >/tmp/w 2>&1 || { cat /tmp/w; return 1; }
+    cat /tmp/w
+    d=$(domid_of /tmp/w)
+    grep -q "unknown-key.cfg:4: warning: unknown key 'frobnicate'" /tmp/w &&
+        [ -n "$(/bin/vane list | awk -v d="$d" '$2 == d')" ] && /bin/vane destroy "$d"
+}
+vane_three() {
+    before=$(free_mib)
+    ids=""
+    for n in 1 2 3; do
+        /bin/vane create -p /etc/vane/unknown-key.cfg "name=\"three$n\"" >/tmp/c 2>&1 ||
+            { cat /tmp/c; return 1; }
+        ids="$ids $(domid_of /tmp/c)"
+    done
+    /bin/vane list
+    [ "$(/bin/vane list | awk 'NR > 2' | wc -l)" = 3 ] || return 1
+    for d in $ids; do /bin/vane destroy "$d" || return 1; done
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
+}
+vane_cycles() {
+    before=$(free_mib)
+    i=0
+    while [ $i -lt 20 ]; do
+        /bin/vane create -q -p /etc/vane/unknown-key.cfg >/tmp/c 2>&1 || { cat /tmp/c; return 1; }
+        d=$(/bin/vane list | awk 'NR > 2 {print $2}')
+        /bin/vane destroy "$d" || return 1
+        i=$((i + 1))
+    done
+    after=$(free_mib)
+    echo "20 cycles: free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
+}
+
 only=$(arg checks)
 run() {
     case ",${only:-$1}," in
@@ -117,6 +183,13 @@ run xen_devices
 [ "$role" = dom0 ] && [ -n "$(arg wait)" ] && [ "$(arg xenstored)" = 1 ] && run domu_in_xenstore
 [ "$role" = domU ] && [ "$(arg xenstore)" = 1 ] && run xenstore_home
 run parallel_workload
+if [ "$role" = dom0 ] && [ -n "$only" ]; then
+    run vane_create
+    run vane_refuse
+    run vane_warn
+    run vane_three
+    run vane_cycles
+fi
 wait_for=$(arg wait)
 if [ "$role" = dom0 ] && [ -n "$wait_for" ]; then
     if /bin/vane wait "$wait_for" 1200; then

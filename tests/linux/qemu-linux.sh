@@ -47,4 +47,20 @@ qemu_test linux-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
     --expect "linuxcheck dom0: 3 passed, 0 failed" \
     --expect "domain 0 shut down \(poweroff\)" --exit success
 
+# Run-time domains: dom0's vane creates a PV test kernel from an xl.cfg
+# (it runs, powers off, and its keeper destroys it), refuses a missing
+# kernel, a syntax error and too much memory before any hypercall, warns
+# about an unknown key, runs three domains at once and twenty
+# create/destroy cycles, with dom0's view of free memory the same after
+# each as before.
+VANE_CHECKS=vane_create,vane_refuse,vane_warn
+VANE_CHECKS=$VANE_CHECKS,vane_three,vane_cycles
+qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 600 --unordered \
+    --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
+    --module "$D0 paravane.mem_kb=262144 paravane.checks=$VANE_CHECKS" --module "$R" \
+    --expect "\(d1\) pvtest basic: [0-9]+ passed, 0 failed" \
+    --expect "linuxcheck ok   vane_cycles" \
+    --expect "linuxcheck dom0: 5 passed, 0 failed" \
+    --expect "domain 0 shut down \(poweroff\)" --exit success
+
 qemu_summary

@@ -15,12 +15,18 @@ $(LINUX_OUT)/dom0.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
 	    $(BUILD)/toolstack/vane:/bin/vane $(LINUX_XS)
 
+# The checks' dom0 also carries a PV test kernel and the configurations
+# vane creates run-time domains from.
+LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
-                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS)
+                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
+                                 $(BUILD)/guests/pvtest-basic.elf $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
-	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS)
+	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
+	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
+	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
 ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
 TEST_SUITES += tests/linux/qemu-linux.sh

@@ -154,4 +154,16 @@ typedef int (*pv_pte_writer)(void *ctx, uint64_t pt_pfn, unsigned int index, uin
 int pv_pagetable_build(const struct pv_layout *l, const uint64_t *p2m, pv_pte_writer write,
                        void *ctx);
 
+/*
+ * pv_start_info_fill: the start_info both builders write (xen.h's
+ * "start_info" for a layout l): magic, nr_pages, shared_info (machine
+ * address), flags (plus SIF_MOD_START_PFN when l says so), page tables,
+ * p2m, module and the command line (truncated to MAX_GUEST_CMDLINE - 1).
+ * The xenstore and console fields are left 0 for the caller. si is a
+ * struct start_info; written whole.
+ */
+struct start_info;
+void pv_start_info_fill(struct start_info *si, const struct pv_layout *l,
+                        uint64_t shared_info_maddr, uint32_t flags, const char *cmdline);
+
 #endif /* PARAVANE_PV_LAYOUT_H */

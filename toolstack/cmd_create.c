@@ -1,0 +1,349 @@
+/*
+ * vane create [-p] [-q] CFG [KEY=VALUE...] and vane destroy DOM.
+ *
+ * create, in the order DESIGN.md gives: read and check the whole
+ * configuration (syntax, files, free memory) before any hypercall; then
+ * createdomain, limits and scheduler parameters, the image (lib/build.c),
+ * and unpause. From createdomain on, a failure destroys what was made, so
+ * nothing is left half-created and the host's free memory is as before.
+ * A keeper process then stays with the domain, as xl's does, and carries
+ * out on_poweroff / on_crash / on_reboot when it ends (restart builds it
+ * again from the same configuration).
+ */
+#include "build.h"
+#include "cfg/xlcfg.h"
+#include "vane.h"
+#include "xc.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xen/sched.h>
+
+/* A whole file in memory (NUL-terminated too). NULL with errno on failure. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+        buf[n] = '\0';
+        *len = (size_t)n;
+    } else {
+        int e = errno ? errno : EIO;
+        free(buf);
+        buf = NULL;
+        errno = e;
+    }
+    fclose(f);
+    return buf;
+}
+
+static void sleep_ms(unsigned int ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* destroydomain, then wait until the hypervisor has taken it off its list. */
+int vane_destroy_domain(struct xc *xc, domid_t dom)
+{
+    struct xen_domctl op = {0};
+    struct xen_domctl_getdomaininfo info;
+    int rc = xc_domctl(xc, &op, XEN_DOMCTL_destroydomain, dom);
+
+    if (rc)
+        return rc;
+    for (int i = 0; i < 3000; i++) { /* 30 s */
+        if (xc_domain_info(xc, dom, &info) == -ESRCH)
+            return 0;
+        sleep_ms(10);
+    }
+    return -ETIMEDOUT;
+}
+
+static int set_sched(struct xc *xc, domid_t dom, const struct domain_config *c)
+{
+    struct xen_domctl op = {0};
+    struct xen_sysctl s = {0};
+    int rc = xc_sysctl(xc, &s, XEN_SYSCTL_sched_id);
+
+    if (rc)
+        return rc;
+    if (s.u.sched_id.sched_id != XEN_SCHEDULER_CREDIT)
+        return 0; /* SEDF parameters: set by vane sched-sedf (not in this step) */
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    op.u.scheduler_op.u.credit.weight = (uint16_t)c->cpu_weight;
+    op.u.scheduler_op.u.credit.cap = (uint16_t)c->cap;
+    return xc_domctl(xc, &op, XEN_DOMCTL_scheduler_op, dom);
+}
+
+static const char *shutdown_name(unsigned int reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        return "poweroff";
+    case SHUTDOWN_reboot:
+        return "reboot";
+    case SHUTDOWN_crash:
+        return "crash";
+    default:
+        return "other";
+    }
+}
+
+static int check_files(const struct domain_config *c)
+{
+    const char *files[] = {c->kernel, c->ramdisk};
+    const char *keys[] = {"kernel", "ramdisk"};
+
+    for (int i = 0; i < 2; i++) {
+        if (files[i] && access(files[i], R_OK)) {
+            fprintf(stderr, "vane: %s '%s': %s\n", keys[i], files[i], strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Everything the configuration asks is possible, before any hypercall. */
+static int load_config(const char *path, char **overrides, int n, struct domain_config *c)
+{
+    struct xlcfg_diag diag;
+    size_t len;
+    char *text = slurp(path, &len);
+    int rc;
+
+    if (!text) {
+        fprintf(stderr, "vane: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    rc = xlcfg_parse(path, text, len, overrides, n, c, &diag);
+    free(text);
+    for (unsigned int i = 0; i < diag.n; i++)
+        fprintf(stderr, "%s\n", diag.msg[i].text);
+    if (diag.dropped)
+        fprintf(stderr, "(%u more messages)\n", diag.dropped);
+    if (rc)
+        return -1;
+    if (c->n_disks || c->n_vifs) {
+        fprintf(stderr, "vane: %s: disk= and vif= are not supported yet\n", path);
+        return -1;
+    }
+    return check_files(c);
+}
+
+static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
+{
+    struct xen_domctl op = {0};
+    struct xen_sysctl s = {0};
+    struct build_params bp = {.cmdline = c->cmdline, .nr_pages = c->memory_mib << 8};
+    struct build_result br;
+    char err[256] = "";
+    void *kernel = NULL, *ramdisk = NULL;
+    int rc;
+
+    rc = xc_sysctl(xc, &s, XEN_SYSCTL_physinfo);
+    if (rc) {
+        fprintf(stderr, "vane: physinfo: %s\n", strerror(-rc));
+        return rc;
+    }
+    if (s.u.physinfo.free_pages < bp.nr_pages) {
+        fprintf(stderr, "vane: memory: %lu MiB asked, %lu MiB free\n", (unsigned long)c->memory_mib,
+                (unsigned long)(s.u.physinfo.free_pages >> 8));
+        return -ENOMEM;
+    }
+    kernel = slurp(c->kernel, &bp.kernel_size);
+    if (c->ramdisk)
+        ramdisk = slurp(c->ramdisk, &bp.ramdisk_size);
+    if (!kernel || (c->ramdisk && !ramdisk)) {
+        fprintf(stderr, "vane: %s: %s\n", kernel ? c->ramdisk : c->kernel, strerror(errno));
+        rc = -errno;
+        goto out;
+    }
+    bp.kernel = kernel;
+    bp.ramdisk = ramdisk;
+
+    op.u.createdomain.max_vcpus = c->max_vcpus;
+    op.u.createdomain.max_grant_frames = -1;
+    op.u.createdomain.max_maptrack_frames = -1;
+    if (c->has_uuid)
+        memcpy(op.u.createdomain.handle, c->uuid, sizeof(c->uuid));
+    rc = xc_domctl(xc, &op, XEN_DOMCTL_createdomain, 0);
+    if (rc) {
+        fprintf(stderr, "vane: createdomain: %s\n", strerror(-rc));
+        goto out;
+    }
+    *domid = op.domain;
+    memset(&op, 0, sizeof(op));
+    op.u.max_mem.max_memkb = c->maxmem_mib << 10;
+    rc = xc_domctl(xc, &op, XEN_DOMCTL_max_mem, *domid);
+    if (rc)
+        snprintf(err, sizeof(err), "max_mem: %s", strerror(-rc));
+    if (!rc && (rc = set_sched(xc, *domid, c)))
+        snprintf(err, sizeof(err), "scheduler parameters: %s", strerror(-rc));
+    if (!rc)
+        rc = vane_build_pv(xc, *domid, &bp, &br, err, sizeof(err));
+    if (rc) {
+        fprintf(stderr, "vane: domain %u (%s): %s; destroying it\n", *domid, c->name, err);
+        vane_destroy_domain(xc, *domid);
+    }
+out:
+    free(kernel);
+    free(ramdisk);
+    return rc;
+}
+
+/* Unpause a built domain; destroy it if that fails. */
+static int start(struct xc *xc, domid_t dom)
+{
+    struct xen_domctl op = {0};
+    int rc = xc_domctl(xc, &op, XEN_DOMCTL_unpausedomain, dom);
+
+    if (rc) {
+        fprintf(stderr, "vane: unpause: %s; destroying it\n", strerror(-rc));
+        vane_destroy_domain(xc, dom);
+    }
+    return rc;
+}
+
+/*
+ * The keeper: wait for the domain to end, then do what the configuration
+ * says: destroy it, preserve it for inspection, or (restart,
+ * rename-restart) destroy it and build it again from the same
+ * configuration, under a new id, as xl's keeper does.
+ */
+static void keep(struct xc *xc, domid_t dom, const struct domain_config *c, bool quiet)
+{
+    struct xen_domctl_getdomaininfo info;
+
+    for (;;) {
+        int rc = xc_domain_info(xc, dom, &info);
+        unsigned int reason;
+        enum xlcfg_action act;
+        domid_t next;
+
+        if (rc == -ESRCH)
+            return; /* destroyed by someone else */
+        if (rc || !(info.flags & XEN_DOMINF_shutdown)) {
+            sleep_ms(100);
+            continue;
+        }
+        reason = (info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
+        act = reason == SHUTDOWN_crash    ? c->on_crash
+              : reason == SHUTDOWN_reboot ? c->on_reboot
+                                          : c->on_poweroff;
+        if (!quiet)
+            printf("vane: domain %u (%s) ended (%s): %s\n", dom, c->name, shutdown_name(reason),
+                   xlcfg_action_name(act));
+        fflush(stdout);
+        if (act == XLCFG_ACTION_PRESERVE)
+            return;
+        vane_destroy_domain(xc, dom);
+        if (act != XLCFG_ACTION_RESTART && act != XLCFG_ACTION_RENAME_RESTART &&
+            act != XLCFG_ACTION_COREDUMP_RESTART)
+            return;
+        if (create(xc, c, &next) || start(xc, next))
+            return;
+        if (!quiet)
+            printf("vane: domain %u (%s) restarted as domain %u\n", dom, c->name, next);
+        fflush(stdout);
+        dom = next;
+    }
+}
+
+int cmd_create(int argc, char **argv)
+{
+    struct domain_config c = {0};
+    struct xc xc;
+    bool paused = false, quiet = false;
+    domid_t dom = 0;
+    int opt, rc;
+
+    while ((opt = getopt(argc, argv, "pqc")) != -1) {
+        switch (opt) {
+        case 'p':
+            paused = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'c':
+            fprintf(stderr, "vane: create -c: no console daemon yet; use vane console\n");
+            return 2;
+        default:
+            fprintf(stderr, "usage: vane create [-p] [-q] CFG [KEY=VALUE...]\n");
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "usage: vane create [-p] [-q] CFG [KEY=VALUE...]\n");
+        return 2;
+    }
+    if (!quiet)
+        fprintf(stderr, "Parsing config from %s\n", argv[optind]);
+    if (load_config(argv[optind], argv + optind + 1, argc - optind - 1, &c)) {
+        domain_config_free(&c);
+        return 1;
+    }
+    if (xc_open(&xc)) {
+        domain_config_free(&c);
+        return 1;
+    }
+    rc = create(&xc, &c, &dom);
+    if (!rc && !paused)
+        rc = start(&xc, dom);
+    if (rc) {
+        xc_close(&xc);
+        domain_config_free(&c);
+        return 1;
+    }
+    if (!quiet)
+        printf("vane: domain %u (%s) created\n", dom, c.name);
+    fflush(stdout);
+    /* The keeper stays with the domain; create returns to the shell. */
+    if (fork() == 0) {
+        setsid();
+        keep(&xc, dom, &c, quiet);
+        _exit(0);
+    }
+    xc_close(&xc);
+    domain_config_free(&c);
+    return 0;
+}
+
+int cmd_destroy(int argc, char **argv)
+{
+    struct xc xc;
+    char *end;
+    unsigned long dom;
+    int rc;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: vane destroy DOMID\n");
+        return 2;
+    }
+    dom = strtoul(argv[1], &end, 10);
+    if (*end || dom >= DOMID_FIRST_RESERVED) {
+        fprintf(stderr, "vane: '%s' is not a domain id\n", argv[1]);
+        return 2;
+    }
+    if (xc_open(&xc))
+        return 1;
+    rc = vane_destroy_domain(&xc, (domid_t)dom);
+    xc_close(&xc);
+    if (rc) {
+        fprintf(stderr, "vane: destroy %lu: %s\n", dom, strerror(-rc));
+        return 1;
+    }
+    return 0;
+}
