@@ -37,11 +37,16 @@ qemu_test guest-crash-contained --smp 2 --cmdline "domain=1:32M:1" --unordered \
     --expect "${HYP}domain 1 crashed: guest trap with no handler" \
     --expect "${HYP}domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
 
-# A hostile guest: random hypercalls and arguments. It may be crashed in
-# phase 2; the hypervisor and dom0 must carry on.
-qemu_test guest-fuzz --smp 2 --cmdline "domain=1:32M:1" --unordered \
-    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-fuzz.elf calls=20000" \
+# A hostile guest with 12 vCPUs (tests/guests/fuzz.c): first well-formed
+# hostile arguments, each checked against Xen's answer, with vCPU 1
+# brought up and the hostile vCPU contexts offered to vCPUs 2-11; then
+# random hypercalls and arguments. It may be crashed in phase 2; the
+# hypervisor and dom0 must carry on.
+qemu_test guest-fuzz --smp 2 --cmdline "domain=1:32M:12" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-fuzz.elf calls=20000 domid=1" \
+    --expect "\(d1\) pvtest fuzz: targeted checks: 0 failed" \
     --expect "\(d1\) pvtest fuzz: phase 1 survived 20000 calls" \
+    --expect "\(d1\) pvtest fuzz: vCPU 0 resumed after VCPUOP_down and up" \
     --expect "\(d1\) pvtest fuzz: phase 2 survived|${HYP}domain 1 crashed|paravane: domain 1 shut down" \
     --expect "$(verdict basic)" --exit success --timeout 120
 
