@@ -420,7 +420,7 @@ static void make_context(struct vcpu_guest_context *c, void (*entry)(void), uint
     memset(c, 0, sizeof(*c));
     c->flags = VGCF_in_kernel;
     c->user_regs.rip = (unsigned long)entry;
-    c->user_regs.rsp = (unsigned long)(stack + STACK) - 8; /* as after a call */
+    c->user_regs.rsp = (unsigned long)stack + STACK - 8; /* as after a call */
     c->user_regs.cs = FLAT_KERNEL_CS;
     c->user_regs.ss = FLAT_KERNEL_SS;
     c->user_regs.rflags = 0x2;
