@@ -6,6 +6,12 @@ set -u
 cd "$(dirname "$0")/.."
 pass=0 fail=0
 srcs=${LINT_SRCS:-}
+if [ -z "$srcs" ]; then
+    # Run alone, without make's list, it would check nothing: say so.
+    echo "SKIP lint: LINT_SRCS is empty (run it through make lint or make check)"
+    echo "lint: 0 passed, 0 failed, 1 skipped"
+    exit 0
+fi
 for f in $srcs; do
     if clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then
         pass=$((pass + 1))

@@ -10,14 +10,14 @@ qemu_test boot-smp1-512M --smp 1 --mem 512 --ready 1 512
 qemu_test boot-smp4-512M --smp 4 --mem 512 --ready 4 512
 qemu_test boot-smp2-3072M --smp 2 --mem 3072 --ready 2 3072
 qemu_test boot-smp8-1024M --smp 8 --mem 1024 --ready 8 1024 \
-    --expect "timer: self-test passed on 8 CPUs"
+    --expect "${HYP}timer: self-test passed on 8 CPUs"
 qemu_test boot-maxcpus --smp 4 --cmdline "maxcpus=2" --ready 2 512 \
-    --expect "not started \(maxcpus=2\)"
+    --expect "${HYP}smp: CPU with APIC id [0-9]+ not started \(maxcpus=2\)"
 
 # The boot command line: options applied, bad ones named, loglvl honoured.
 qemu_test cmdline-options --cmdline "sched=sedf maxcpus=3 bogus=1 loglvl=debug/all" \
-    --expect "unknown option 'bogus=1' ignored" \
-    --expect "options: sched=sedf maxcpus=3" --expect "sched: sedf scheduler on 1 CPUs" \
+    --expect "${HYP}.*unknown option 'bogus=1' ignored" \
+    --expect "${HYP}options: sched=sedf maxcpus=3" --expect "${HYP}sched: sedf scheduler on 1 CPUs" \
     --ready 1 512
 qemu_test cmdline-loglvl-error --cmdline "loglvl=error" --ready 1 512 \
     --forbid "\(hyp\) (time|mm|memory):"
@@ -28,41 +28,41 @@ qemu_test cmdline-loglvl-error --cmdline "loglvl=error" --ready 1 512 \
 mod=$(mktemp)
 head -c 10000 /dev/urandom >"$mod"
 qemu_test boot-modules --module "$mod console=hvc0 root=/dev/ram" --module "$mod second" \
-    --expect "2 boot modules" \
-    --expect "module 0: 0x[0-9a-f]+-0x[0-9a-f]+ \(9 KiB\) 'console=hvc0 root=/dev/ram'" \
-    --expect "module 1: .* 'second'" --ready 1 512 \
-    --expect "d0: kernel image refused by the ELF loader" \
-    --expect "domain 0 shut down \(crash\)" --exit failure
+    --expect "${HYP}2 boot modules" \
+    --expect "${HYP}  module 0: 0x[0-9a-f]+-0x[0-9a-f]+ \(9 KiB\) 'console=hvc0 root=/dev/ram'" \
+    --expect "${HYP}  module 1: .* 'second'" --ready 1 512 \
+    --expect "${HYP}d0: kernel image refused by the ELF loader" \
+    --expect "paravane: domain 0 shut down \(crash\)" --exit failure
 rm -f "$mod"
 
 # A hypervisor fault prints the whole report and ends the machine.
-fault_report=(--allow-fatal --exit failure --expect "CPU 0, hypervisor context"
-    --expect "RIP: e008:\[<ffff82d0[0-9a-f]+>\] deliberate_fault\+0x"
-    --expect "rax: [0-9a-f]{16}" --expect "cr3: [0-9a-f]{16}" --expect "Backtrace:"
-    --expect "start_hypervisor\+0x" --expect "system halted")
+fault_report=(--allow-fatal --exit failure --expect "${HYP}CPU 0, hypervisor context"
+    --expect "${HYP}RIP: e008:\[<ffff82d0[0-9a-f]+>\] deliberate_fault\+0x"
+    --expect "${HYP}rax: [0-9a-f]{16}" --expect "${HYP}.*cr3: [0-9a-f]{16}" --expect "${HYP}Backtrace:"
+    --expect "${HYP}.*start_hypervisor\+0x" --expect "${HYP}paravane: fatal trap on CPU [0-9]+, system halted")
 qemu_test fault-pf --smp 2 --cmdline "test_fault=pf" \
-    --expect "FATAL TRAP: vector 14 \(#PF page fault\), error code 0x2" \
-    --expect "faulting address 0000000000000010 \(not present, write, data\)" "${fault_report[@]}"
+    --expect "${HYP}----\\[ FATAL TRAP: vector 14 \(#PF page fault\), error code 0x2" \
+    --expect "${HYP}faulting address 0000000000000010 \(not present, write, data\)" "${fault_report[@]}"
 qemu_test fault-ud --cmdline "test_fault=ud" \
-    --expect "FATAL TRAP: vector 6 \(#UD invalid opcode\)" "${fault_report[@]}"
+    --expect "${HYP}----\\[ FATAL TRAP: vector 6 \(#UD invalid opcode\)" "${fault_report[@]}"
 qemu_test fault-gp --cmdline "test_fault=gp" \
-    --expect "FATAL TRAP: vector 13 \(#GP general protection\)" "${fault_report[@]}"
+    --expect "${HYP}----\\[ FATAL TRAP: vector 13 \(#GP general protection\)" "${fault_report[@]}"
 qemu_test fault-de --cmdline "test_fault=de" \
-    --expect "FATAL TRAP: vector 0 \(#DE divide error\)" "${fault_report[@]}"
+    --expect "${HYP}----\\[ FATAL TRAP: vector 0 \(#DE divide error\)" "${fault_report[@]}"
 
 # Debug keys on the serial console.
 qemu_test keys-help-memory-timers --smp 2 --ready 2 512 \
-    --send "paravane: ready=>h" --expect "key 'd': dump registers of every CPU" \
-    --send "key 'R': reboot=>m" --expect "memory: 511 MiB RAM, [0-9]+ MiB in the heap" \
-    --expect "order +[0-9]+: [0-9]+ free blocks" \
-    --send "free blocks=>t" --expect "CPU 1: [0-9]+ interrupts"
+    --send "paravane: ready=>h" --expect "${HYP} key 'd': dump registers of every CPU" \
+    --send "${HYP} key 'R': reboot=>m" --expect "${HYP}memory: 511 MiB RAM, [0-9]+ MiB in the heap" \
+    --expect "${HYP}  order +[0-9]+: [0-9]+ free blocks" \
+    --send "${HYP}  order +[0-9]+: [0-9]+ free blocks=>t" --expect "${HYP}  CPU 1: [0-9]+ interrupts"
 qemu_test keys-registers --smp 3 --ready 3 512 --send "paravane: ready=>d" \
-    --expect "\*\*\* CPU [0-2] \(APIC id [0-9]+\) state \*\*\*" \
-    --expect "\*\*\* CPU [0-2] \(APIC id [0-9]+\) state \*\*\*" \
-    --expect "\*\*\* CPU [0-2] \(APIC id [0-9]+\) state \*\*\*" --expect "RIP: e008:.*idle_loop"
+    --expect "${HYP}\*\*\* CPU [0-2] \(APIC id [0-9]+\) state \*\*\*" \
+    --expect "${HYP}\*\*\* CPU [0-2] \(APIC id [0-9]+\) state \*\*\*" \
+    --expect "${HYP}\*\*\* CPU [0-2] \(APIC id [0-9]+\) state \*\*\*" --expect "${HYP}RIP: e008:.*idle_loop"
 qemu_test keys-crash --smp 2 --send "paravane: ready=>C" --allow-fatal --exit failure \
-    --expect "FATAL TRAP: vector 14" --expect "deliberate_fault\+0x" --expect "serial_irq\+0x" \
-    --expect "do_trap\+0x" --expect "system halted"
-qemu_test keys-reboot --send "paravane: ready=>R" --exit reboot --expect "restarting"
+    --expect "${HYP}----\\[ FATAL TRAP: vector 14" --expect "${HYP}.*deliberate_fault\+0x" --expect "${HYP}.*serial_irq\+0x" \
+    --expect "${HYP}.*do_trap\+0x" --expect "${HYP}paravane: fatal trap on CPU [0-9]+, system halted"
+qemu_test keys-reboot --send "paravane: ready=>R" --exit reboot --expect "paravane: restarting"
 
 qemu_summary

@@ -9,7 +9,7 @@ G=build/guests
 verdict() { echo "pvtest $1: [0-9]+ passed, 0 failed"; }
 
 qemu_test guest-basic-smp1 --smp 1 --module "$G/pvtest-basic.elf" \
-    --expect "$(verdict basic)" --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "$(verdict basic)" --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 qemu_test guest-basic-smp2 --smp 2 --cmdline "sched=sedf" --module "$G/pvtest-basic.elf" \
     --expect "$(verdict basic)" --exit success
 
@@ -19,8 +19,8 @@ qemu_test guest-basic-smp2 --smp 2 --cmdline "sched=sedf" --module "$G/pvtest-ba
 qemu_test guest-two-domains --smp 1 --cmdline "domain=1:64M:1" --unordered \
     --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-basic.elf" \
     --expect "$(verdict basic)" --expect "\(d1\) $(verdict basic)" \
-    --expect "domain 1 shut down \(poweroff\)" --expect "domain 1 destroyed, 16384 pages returned" \
-    --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "paravane: domain 1 shut down \(poweroff\)" --expect "${HYP}domain 1 destroyed, 16384 pages returned" \
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # FPU and SSE state of two domains interleaved on one pCPU.
 qemu_test guest-fpu-switches --smp 1 --cmdline "domain=1:32M:1" --unordered \
@@ -31,18 +31,23 @@ qemu_test guest-fpu-switches --smp 1 --cmdline "domain=1:32M:1" --unordered \
 qemu_test guest-crash-contained --smp 2 --cmdline "domain=1:32M:1" --unordered \
     --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf" \
     --expect "\(d1\) pvtest crash: clearing the trap table" \
-    --expect "d1v0: #PF page fault \(vector 14, error 0x6\) with no guest handler" \
-    --expect "d1v0: faulting address 0000000000001234" \
-    --expect "CPU [0-9], guest context \(d1v0, kernel mode\)" \
-    --expect "domain 1 crashed: guest trap with no handler" \
-    --expect "domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
+    --expect "${HYP}d1v0: #PF page fault \(vector 14, error 0x6\) with no guest handler" \
+    --expect "${HYP}d1v0: faulting address 0000000000001234" \
+    --expect "${HYP}CPU [0-9], guest context \(d1v0, kernel mode\)" \
+    --expect "${HYP}domain 1 crashed: guest trap with no handler" \
+    --expect "${HYP}domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
 
-# A hostile guest: random hypercalls and arguments. It may be crashed in
-# phase 2; the hypervisor and dom0 must carry on.
-qemu_test guest-fuzz --smp 2 --cmdline "domain=1:32M:1" --unordered \
-    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-fuzz.elf calls=20000" \
+# A hostile guest with 12 vCPUs (tests/guests/fuzz.c): first well-formed
+# hostile arguments, each checked against Xen's answer, with vCPU 1
+# brought up and the hostile vCPU contexts offered to vCPUs 2-11; then
+# random hypercalls and arguments. It may be crashed in phase 2; the
+# hypervisor and dom0 must carry on.
+qemu_test guest-fuzz --smp 2 --cmdline "domain=1:32M:12" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-fuzz.elf calls=20000 domid=1" \
+    --expect "\(d1\) pvtest fuzz: targeted checks: 0 failed" \
     --expect "\(d1\) pvtest fuzz: phase 1 survived 20000 calls" \
-    --expect "\(d1\) pvtest fuzz: phase 2 survived|domain 1 (crashed|shut down)" \
+    --expect "\(d1\) pvtest fuzz: vCPU 0 resumed after VCPUOP_down and up" \
+    --expect "\(d1\) pvtest fuzz: phase 2 survived|${HYP}domain 1 crashed|paravane: domain 1 shut down" \
     --expect "$(verdict basic)" --exit success --timeout 120
 
 # The PV MMU: address spaces built, pinned, switched and torn down, entries
@@ -50,7 +55,7 @@ qemu_test guest-fuzz --smp 2 --cmdline "domain=1:32M:1" --unordered \
 qemu_test guest-mm-dom0 --smp 2 --module "$G/pvtest-mm.elf" --expect "$(verdict mm)" --exit success
 qemu_test guest-mm-domU --smp 2 --cmdline "domain=1:32M:1" --unordered \
     --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-mm.elf" \
-    --expect "\(d1\) $(verdict mm)" --expect "domain 1 destroyed, 8192 pages returned" \
+    --expect "\(d1\) $(verdict mm)" --expect "${HYP}domain 1 destroyed, 8192 pages returned" \
     --expect "$(verdict basic)" --exit success
 
 # 50 domains built, run (leaving pinned tables behind) and destroyed in turn:
@@ -58,7 +63,7 @@ qemu_test guest-mm-domU --smp 2 --cmdline "domain=1:32M:1" --unordered \
 qemu_test guest-mm-create-destroy-50 --smp 2 --timeout 240 \
     --cmdline "domain_cycles=1:16M:50 loglvl=warning" \
     --module "$G/pvtest-basic.elf linger=100000000" --module "$G/pvtest-mm.elf" \
-    --expect "domain cycles: 50 done, free pages before ([0-9]+), after \1\$"
+    --expect "paravane: domain cycles: 50 done, free pages before ([0-9]+), after \2\$"
 
 # Two domains together: an interdomain event channel both ways, grants
 # mapped, written, unmapped and copied, every refusal, and the guest clock
@@ -69,7 +74,7 @@ for smp in 1 2; do
         --module "$G/pvtest-pair.elf wait=1 pcpus=$smp" --module "$G/pvtest-pair.elf" \
         --expect "pvtest pair: pvclock monotonic over $((smp == 1 ? 0 : 15)) pCPU changes" \
         --expect "$(verdict pair)" --expect "\(d1\) $(verdict pair)" \
-        --expect "domain 1 destroyed, 8192 pages returned" --exit success
+        --expect "${HYP}domain 1 destroyed, 8192 pages returned" --exit success
 done
 
 # Attacks on the isolation boundary (descriptor writes into page tables,
@@ -100,9 +105,9 @@ qemu_test guest-sched-sedf --cmdline "sched=sedf domain=1:32M:1" --unordered \
 # Serial input goes to dom0 once it runs, read with CONSOLEIO_read; three
 # Ctrl-A hand it to the hypervisor's debug keys and back.
 qemu_test guest-console-input --module "$G/pvtest-console.elf" \
-    --send "waiting for input=>"$'\x01\x01\x01'"h"$'\x01\x01\x01'"hello dom0"$'\r' \
-    --expect "serial input to DOM0" --expect "serial input to the hypervisor" \
-    --expect "key 'd': dump registers" --expect "serial input to DOM0" \
+    --send "pvtest console: waiting for input=>"$'\x01\x01\x01'"h"$'\x01\x01\x01'"hello dom0"$'\r' \
+    --expect "${HYP}\*\*\* serial input to DOM0" --expect "${HYP}\*\*\* serial input to the hypervisor" \
+    --expect "${HYP} key 'd': dump registers" --expect "${HYP}\*\*\* serial input to DOM0" \
     --expect "pvtest console: got 'hello dom0'" --expect "$(verdict console)" --exit success
 
 # Debian's stock kernel is accepted by the loader and runs in ring 3: its
@@ -112,13 +117,15 @@ qemu_test guest-console-input --module "$G/pvtest-console.elf" \
 if [ -f "$G/vmlinux-debian.elf" ]; then
     qemu_test guest-debian-kernel-starts --mem 1024 --timeout 120 \
         --cmdline "hypercall_trace=8 dom0_mem=256M" --module "$G/vmlinux-debian.elf console=hvc0" \
-        --expect "d0: linux 2.6 kernel, entry 0xffffffff8[0-9a-f]+, virt base 0xffffffff80000000" \
-        --expect "d0: hypercall 1: xen_version\(0x6," --expect "d0: hypercall 2: memory_op\(0xc," \
-        --expect "d0: hypercall 3: update_va_mapping" --expect "d0: hypercall 4: set_gdt" \
-        --expect "Hypervisor detected: Xen PV" --expect "Memory: [0-9]+K/262140K available" \
-        --expect "xen:events: Using 2-level ABI" --expect "clocksource: xen:" \
-        --expect "Kernel panic - not syncing: VFS: Unable to mount root fs" \
-        --expect "domain 0 shut down \(crash\)" --exit failure
+        --expect "${HYP}d0: linux 2.6 kernel, entry 0xffffffff8[0-9a-f]+, virt base 0xffffffff80000000" \
+        --expect "${HYP}d0: hypercall 1: xen_version\(0x6," --expect "${HYP}d0: hypercall 2: memory_op\(0xc," \
+        --expect "${HYP}d0: hypercall 3: update_va_mapping" --expect "${HYP}d0: hypercall 4: set_gdt" \
+        --expect "${KLOG}Hypervisor detected: Xen PV" --expect "${KLOG}Memory: [0-9]+K/262140K available" \
+        --expect "${KLOG}xen:events: Using 2-level ABI" --expect "${KLOG}clocksource: xen:" \
+        --expect "${KLOG}Kernel panic - not syncing: VFS: Unable to mount root fs" \
+        --expect "paravane: domain 0 shut down \(crash\)" --exit failure
+else
+    qemu_skip guest-debian-kernel-starts "$G/vmlinux-debian.elf missing (make all unpacks it from linux-image-amd64)"
 fi
 
 qemu_summary

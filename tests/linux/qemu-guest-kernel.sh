@@ -13,8 +13,8 @@ cd "$(dirname "$0")/../.." || exit 1
 K=$(guest-linux-patches/build.sh --cached 2>/dev/null) || K=build/guests/vmlinux-guest.elf
 R=build/linux/guest-check.cpio.gz
 if [ ! -f "$K" ]; then
-    echo "qemu-guest-kernel: guest kernel not in the cache (make guest-kernel builds it); skipped"
-    echo "0 passed, 0 failed"
+    qemu_skip qemu-guest-kernel "guest kernel not in the cache (make guest-kernel builds it)"
+    qemu_summary
     exit 0
 fi
 qemu_require "$R"
@@ -25,9 +25,9 @@ qemu_test guest-kernel-dom0-smp2 --smp 2 --mem 1024 --timeout 600 \
     --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.mem_kb=262144" \
     --module "$R" \
-    --expect "Hypervisor detected: Xen PV" --expect "Run /init as init process" \
+    --expect "${KLOG}Hypervisor detected: Xen PV" --expect "${KLOG}Run /init as init process" \
     --expect "linuxcheck dom0: [0-9]+ passed, 0 failed" \
-    --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # The same kernel as a boot-time domU (2 vCPUs, its own initramfs) running
 # the checks, beside itself as dom0, which waits for it.
@@ -39,8 +39,8 @@ qemu_test guest-kernel-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
     --module "$R" \
     --expect "\(d1\) .*Hypervisor detected: Xen PV" \
     --expect "\(d1\) linuxcheck domU: [0-9]+ passed, 0 failed" \
-    --expect "domain 1 shut down \(poweroff\)" \
+    --expect "paravane: domain 1 shut down \(poweroff\)" \
     --expect "linuxcheck dom0: 2 passed, 0 failed" \
-    --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 qemu_summary

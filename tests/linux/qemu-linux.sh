@@ -19,12 +19,12 @@ qemu_test linux-dom0-smp2 --smp 2 --mem 1024 --timeout 600 --unordered \
     --cmdline "dom0_mem=256M dom0_max_vcpus=2 domain=2:128M:1" \
     --module "$D0 paravane.mem_kb=262144 paravane.wait=1" --module "$R" \
     --module "$K console=hvc0" \
-    --expect "Hypervisor detected: Xen PV" --expect "Run /init as init process" \
+    --expect "${KLOG}Hypervisor detected: Xen PV" --expect "${KLOG}Run /init as init process" \
     --expect "\(d1\) .*Kernel panic - not syncing" \
-    --expect "domain 1 shut down \(crash\)" \
+    --expect "paravane: domain 1 shut down \(crash\)" \
     --expect "linuxcheck dom0: domain 1 is gone, dom0 carries on" \
     --expect "linuxcheck dom0: [0-9]+ passed, 0 failed" \
-    --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # A second Linux as an unprivileged domain from the boot modules, 2 vCPUs,
 # its own initramfs: its console is the ring the hypervisor serves, so its
@@ -43,9 +43,9 @@ qemu_test linux-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
     --expect "\(d1\) paravane: .* up as xen domain, init running" \
     --expect "\(d1\) linuxcheck ok   xenstore_home" \
     --expect "\(d1\) linuxcheck domU: [0-9]+ passed, 0 failed" \
-    --expect "domain 1 shut down \(poweroff\)" \
+    --expect "paravane: domain 1 shut down \(poweroff\)" \
     --expect "linuxcheck dom0: 3 passed, 0 failed" \
-    --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # Run-time domains: dom0's vane creates a PV test kernel from an xl.cfg
 # (it runs, powers off, and its keeper destroys it), refuses a missing

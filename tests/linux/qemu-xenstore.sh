@@ -17,11 +17,11 @@ qemu_require "$K" "$R"
 qemu_test xenstore-dom0-ring --smp 2 --mem 1024 --timeout 300 \
     --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.check=/bin/paravane-check" --module "$R" \
-    --expect "Hypervisor detected: Xen PV" --expect "Run /init as init process" \
+    --expect "${KLOG}Hypervisor detected: Xen PV" --expect "${KLOG}Run /init as init process" \
     --expect "xscheck ok +daemon_starts" \
     --expect "xscheck ok +kernel_xenbus_probed" \
     --expect "xscheck ok +xenbus_dev_reads" \
     --expect "xscheck dom0: [0-9]+ passed, 0 failed" \
-    --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 qemu_summary

@@ -225,8 +225,6 @@ static void wait_domains(unsigned long n)
 
 void guest_main(start_info_t *si)
 {
-    unsigned long linger;
-
     start_info = si;
     traps_init();
     if (cmdline_option("wait"))
@@ -241,6 +239,18 @@ void guest_main(start_info_t *si)
         t->fn();
         printk("  %s %s\n", failed == f ? "ok  " : "FAIL", t->name);
     }
+    pvtest_finish();
+}
+
+unsigned int pvtest_failures(void)
+{
+    return failed;
+}
+
+void pvtest_finish(void)
+{
+    unsigned long linger;
+
     printk("pvtest %s: %u passed, %u failed\n", pvtest_kernel_name, passed, failed);
     /* linger=N: let other domains run N rounds before this one ends. */
     linger = parse_num(cmdline_option("linger"));

@@ -71,6 +71,11 @@ void trap_expect(void *resume);
 void trap_set(unsigned int vector, void (*entry)(void), unsigned int dpl);
 
 void pvtest_shutdown(unsigned int reason) __attribute__((noreturn));
+/* The verdict line, then the end (as after the last case): for a test
+ * that cannot return to the case loop. */
+void pvtest_finish(void) __attribute__((noreturn));
+/* Failed checks so far. */
+unsigned int pvtest_failures(void);
 
 /*
  * Run `insn` (with optional input operands) expecting one trap; execution
