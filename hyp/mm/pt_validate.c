@@ -64,6 +64,12 @@ static bool may_map(const struct page_info *pg, const struct domain *mapper,
     return mapper->is_privileged && pg_owner == mapper && frame_owner(pg) != NULL;
 }
 
+/*
+ * Take what a present L1 entry needs. Errors as Xen's get_page_from_l1e:
+ * -EPERM for device space the mapper was not given (a frame past RAM is
+ * that), -EBUSY for a frame it may not have (not its own, or a table or
+ * descriptor page asked for writable), -EINVAL for a malformed entry.
+ */
 static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
 {
     pte_t v = *e;
@@ -78,20 +84,20 @@ static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
     mfn = pte_addr(v) >> PAGE_SHIFT;
     if (is_iomem_frame(mfn)) {
         if (!iomem_permitted(mapper, mfn))
-            return -XEN_EINVAL;
+            return -XEN_EPERM;
         *e = v | _PAGE_USER;
         return 0; /* not memory we hand out: no reference to take */
     }
     if (mfn >= max_mfn)
-        return -XEN_EINVAL;
+        return -XEN_EPERM;
     pg = mfn_to_page(mfn);
     if (!may_map(pg, mapper, pg_owner))
-        return -XEN_EINVAL;
+        return -XEN_EBUSY;
     if (!get_page(pg, pg->owner))
-        return -XEN_EINVAL;
+        return -XEN_EBUSY;
     if ((v & _PAGE_RW) && (rc = get_page_type(pg, PGT_writable))) {
         put_page(pg);
-        return -XEN_EINVAL; /* a table or descriptor page: never writable */
+        return -XEN_EBUSY; /* a table or descriptor page: never writable */
     }
     *e = v | _PAGE_USER;
     return 0;
@@ -252,7 +258,7 @@ int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_own
     }
     level = pt_level(type);
     if (hyp_slot(level, idx))
-        return -XEN_EPERM;
+        return -XEN_EINVAL; /* as Xen: an update in its private area */
     old = READ_ONCE(*slot);
     if (preserve_ad && level == 1 && pte_addr(old) == pte_addr(val) && (old & _PAGE_PRESENT))
         val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);

@@ -197,18 +197,18 @@ PVTEST(refusals)
     HYPERVISOR_memory_op(XENMEM_machphys_mapping, &m);
     beyond = m.max_mfn + 16;
     /* A page-table page mapped writable. */
-    CHECK_EQ(map_window(l1n, LEAF), -XEN_EINVAL);
+    CHECK_EQ(map_window(l1n, LEAF), -XEN_EBUSY);
     /* A writably mapped page turned into a page table. */
     CHECK_EQ(map_window(spare_mfn(8), LEAF), 0);
     CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, spare_mfn(8)), -XEN_EINVAL);
     restore_window();
     /* A frame the domain does not own: the hypervisor's image. */
-    CHECK_EQ(map_window(HYP_FRAME, P | US | A), -XEN_EINVAL);
+    CHECK_EQ(map_window(HYP_FRAME, P | US | A), -XEN_EBUSY);
     /* Another domain's frame, if we can see one (found through the M2P). */
     if (!(start_info->flags & SIF_INITDOMAIN)) {
         unsigned long other = other_domains_frame(m.max_mfn);
         CHECK(other != 0);
-        CHECK_EQ(map_window(other, P | US | A), -XEN_EINVAL);
+        CHECK_EQ(map_window(other, P | US | A), -XEN_EBUSY);
     }
     /* A table whose entries point at frames of another owner. */
     e[0] = (HYP_FRAME << 12) | P | US | A;
@@ -217,15 +217,15 @@ PVTEST(refusals)
     /* A table in use as a base pointer may be unpinned (Linux does it), but
      * it stays a validated table: no writable mapping of it, no second unpin. */
     CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, mfn_of((void *)start_info->pt_base)), 0);
-    CHECK_EQ(map_window(mfn_of((void *)start_info->pt_base), LEAF), -XEN_EINVAL);
+    CHECK_EQ(map_window(mfn_of((void *)start_info->pt_base), LEAF), -XEN_EBUSY);
     CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, mfn_of((void *)start_info->pt_base)), -XEN_EINVAL);
     CHECK_EQ(mmuext1(MMUEXT_PIN_L4_TABLE, mfn_of((void *)start_info->pt_base)), 0);
     /* An entry in the hypervisor's L4 slots. */
-    CHECK_EQ(mmu_update1((l4n << 12) + 256 * 8, 0), -XEN_EPERM);
-    CHECK_EQ(mmu_update1((l4n << 12) + 262 * 8, (data0 << 12) | P), -XEN_EPERM);
+    CHECK_EQ(mmu_update1((l4n << 12) + 256 * 8, 0), -XEN_EINVAL);
+    CHECK_EQ(mmu_update1((l4n << 12) + 262 * 8, (data0 << 12) | P), -XEN_EINVAL);
     /* Machine frames beyond memory (device space: dom0 may map those). */
     if (!(start_info->flags & SIF_INITDOMAIN))
-        CHECK_EQ(map_window(beyond, P | US | A), -XEN_EINVAL);
+        CHECK_EQ(map_window(beyond, P | US | A), -XEN_EPERM);
     CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, beyond), -XEN_EINVAL);
     CHECK_EQ(mmu_update1(beyond << 12, 0), -XEN_EINVAL);
     /* Superpages and a table in the wrong level. */
@@ -314,7 +314,7 @@ PVTEST(reservations)
     r.extent_start.p = &f;
     CHECK_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), 1);
     CHECK_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation, &self), before - 1);
-    CHECK_EQ(map_window(spare_mfn(20), P | US | A), -XEN_EINVAL); /* no longer ours */
+    CHECK_EQ(map_window(spare_mfn(20), P | US | A), -XEN_EBUSY); /* no longer ours */
     f = start_info->nr_pages - 21;
     CHECK_EQ(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), 1);
     CHECK_EQ(M2P[f], start_info->nr_pages - 21);

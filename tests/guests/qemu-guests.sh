@@ -85,7 +85,7 @@ qemu_test guest-isolation-dom0 --smp 2 --cmdline "dom0_max_vcpus=2" \
     --module "$G/pvtest-isolation.elf" --expect "$(verdict isolation)" --exit success
 qemu_test guest-isolation-domU --smp 1 --cmdline "domain=1:32M:2" --unordered \
     --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-isolation.elf" \
-    --expect "\(d1\) $(verdict isolation)" --expect "domain 1 destroyed, 8190 pages returned" \
+    --expect "\(d1\) $(verdict isolation)" --expect "${HYP}domain 1 destroyed, 8190 pages returned" \
     --expect "$(verdict basic)" --exit success
 
 # The control interface: domains created, described, paused and destroyed

@@ -60,7 +60,8 @@ qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 600 --unordered \
     --module "$D0 paravane.mem_kb=262144 paravane.checks=$VANE_CHECKS" --module "$R" \
     --expect "\(d1\) pvtest basic: [0-9]+ passed, 0 failed" \
     --expect "linuxcheck ok   vane_cycles" \
+    --expect "${HYP}domain 1 destroyed, 8192 pages returned" \
     --expect "linuxcheck dom0: 5 passed, 0 failed" \
-    --expect "domain 0 shut down \(poweroff\)" --exit success
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 qemu_summary

@@ -71,7 +71,15 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries
     spin_lock(&pv_mm_lock);
     for (; got < nr; got++) {
         const struct desc *src;
+        /* Xen would take a descriptor-page type, which a page table
+         * cannot give: refuse those the same way. */
         if (frames[got] >= max_mfn || !get_page(mfn_to_page(frames[got]), owner)) {
+            rc = -XEN_EINVAL;
+            break;
+        }
+        if (is_pt_type(page_type(mfn_to_page(frames[got]))) &&
+            page_type_count(mfn_to_page(frames[got]))) {
+            put_page(mfn_to_page(frames[got]));
             rc = -XEN_EINVAL;
             break;
         }
