@@ -406,6 +406,7 @@ int pv_mm_adopt_boot_tables(struct domain *d, mfn_t l4)
 void pv_mm_relinquish(struct domain *d)
 {
     struct list_head *p;
+    bool held;
 
     spin_lock(&pv_mm_lock);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
@@ -419,14 +420,28 @@ void pv_mm_relinquish(struct domain *d)
         v->arch.guest_table = v->arch.guest_table_user = 0;
         vcpu_info_release(v);
     }
-    /* Unpinning cascades: every table's entries drop their references. */
-    list_for_each(p, &d->page_list)
-    {
+    /*
+     * Unpinning cascades: every table's entries drop their references, and
+     * a frame given back earlier (no allocation reference left) is freed
+     * and leaves the list when its last one goes. So the walk holds a
+     * reference on the frame it is at and on the next one while it unpins.
+     */
+    p = d->page_list.next;
+    held = p != &d->page_list && get_page(list_entry(p, struct page_info, list), d->domain_id);
+    while (p != &d->page_list) {
         struct page_info *pg = list_entry(p, struct page_info, list);
+        struct list_head *next = p->next;
+        bool next_held = next != &d->page_list &&
+                         get_page(list_entry(next, struct page_info, list), d->domain_id);
+
         if (pg->type_info & PGT_pinned) {
             pg->type_info &= ~PGT_pinned;
             put_page_and_type(pg);
         }
+        if (held)
+            put_page(pg);
+        p = next;
+        held = next_held;
     }
     spin_unlock(&pv_mm_lock);
 }
