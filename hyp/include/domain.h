@@ -56,6 +56,10 @@ struct vcpu {
     unsigned long runstate_guest; /* guest VA of its runstate copy, 0 = none */
     bool initialised;             /* has a context (boot vCPU, or VCPUOP_initialise) */
 
+    /* Hypercall continuations (hypercall.c). */
+    bool hcall_preempted;               /* the current hypercall is to be re-issued */
+    struct multicall_entry *mc_current; /* the multicall entry being run, if any */
+
     struct pv_vcpu arch;
 };
 
