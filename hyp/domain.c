@@ -186,10 +186,31 @@ int domain_alloc_pages(struct domain *d, unsigned long nr)
         struct page_info *pg = list_first_entry(&fresh, struct page_info, list);
         list_del(&pg->list);
         list_add_tail(&pg->list, &d->page_list);
+        pg->count_info |= PGC_counted;
     }
     d->tot_pages += nr;
     spin_unlock_irqrestore(&d->lock, irq);
     return 0;
+}
+
+void domain_page_freed(struct page_info *pg)
+{
+    struct domain *d;
+    unsigned long irq;
+
+    if (!(pg->count_info & PGC_counted))
+        return;
+    pg->count_info &= ~PGC_counted;
+    d = domain_lookup((domid_t)pg->owner);
+    if (!d) {
+        /* Its owner is being destroyed: only the reaper walks its list, under pv_mm_lock. */
+        list_del(&pg->list);
+        return;
+    }
+    irq = spin_lock_irqsave(&d->lock);
+    list_del(&pg->list);
+    d->tot_pages--;
+    spin_unlock_irqrestore(&d->lock, irq);
 }
 
 /* Domains taken off the list and not yet destroyed (domain_reap). */
@@ -319,10 +340,13 @@ static void domain_relinquish(struct domain *d)
     spin_lock(&pv_mm_lock);
     while (!list_empty(&d->page_list)) {
         struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
+        /* Off the list: a mapping that outlives d frees it uncounted. */
         list_del(&pg->list);
+        pg->count_info &= ~PGC_counted;
         page_release(pg);
         freed++;
     }
+    d->tot_pages = 0;
     spin_unlock(&pv_mm_lock);
     grant_table_destroy(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++)

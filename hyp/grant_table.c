@@ -14,11 +14,19 @@
  * maptrack entry (the frame's general reference, and a writable type
  * reference unless read-only).
  *
- * Locking: each table's lock guards its active counts, its maptrack and
- * its entries' flags; a mapping takes the granter's, then (separately) the
- * mapper's. Frame references and PTEs change under pv_mm_lock.
+ * A use of a grant holds a general reference on the frame (and a writable
+ * type reference unless read-only), taken against the granter's id while
+ * the granter's lock shows the entry valid, so the frame stays the
+ * granter's (and counted against it) for as long as the use lasts, even if
+ * the granter gives it back meanwhile. A copy holds its references across
+ * the copy.
+ *
+ * Locking: pv_mm_lock, then a table's lock (never the other way round).
+ * The table lock guards its active counts and its entries' flags; the
+ * maptrack, frame references and grant PTEs change under pv_mm_lock.
  */
 #include "grant_table.h"
+#include "cmdline.h"
 #include "console.h"
 #include "guest_access.h"
 #include "hypercall.h"
@@ -27,6 +35,7 @@
 #include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "time.h"
 #include <xen/errno.h>
 #include <xen/grant_table.h>
 
@@ -46,7 +55,8 @@ struct maptrack {
     mfn_t frame;
     mfn_t l1; /* the PTE that maps it: table frame and index */
     unsigned int idx;
-    bool host; /* a host mapping exists */
+    bool host;        /* a host mapping exists */
+    bool by_pte_addr; /* GNTMAP_contains_pte: host_addr names the PTE itself */
 };
 
 struct grant_table {
@@ -56,6 +66,26 @@ struct grant_table {
     struct grant_active *active[GNT_MAX_FRAMES];
     struct maptrack *maptrack; /* MAPTRACK_MAX, allocated on first map */
 };
+
+/*
+ * Test hook (grant_map_delay_ms=N): every grant use (map, copy) stalls N ms
+ * between its look at the grant and its reference on the frame, so a guest
+ * test can have the granter act in between (tests/guests/hostile.c). Both
+ * happen under the granter's lock, so all the granter can do is wait.
+ */
+static unsigned int map_delay_ms;
+OPTION_UINT("grant_map_delay_ms", map_delay_ms);
+
+static void test_map_delay(void)
+{
+    s_time_t until;
+
+    if (!map_delay_ms)
+        return;
+    until = NOW() + MILLISECS(map_delay_ms);
+    while (NOW() < until)
+        cpu_relax();
+}
 
 int grant_table_init(struct domain *d)
 {
@@ -155,16 +185,21 @@ static void sync_flags(grant_entry_v1_t *e, const struct grant_active *a)
 }
 
 /*
- * Pin grant `ref` of `granter` for `mapper`: the entry must permit access
- * to mapper, and not be read-only if a writable use is asked. Returns a
- * GNTST_* status; on success *frame is the granted frame.
+ * Pin grant `ref` of `granter` for `user` and take the frame references the
+ * use needs: the entry must permit access to `user`, and not be read-only
+ * if a writable use is asked. The references are taken here, under the
+ * granter's lock and against the granter's id: a granter giving the frame
+ * back (decrease_reservation) needs pv_mm_lock, which the caller holds, so
+ * the frame cannot change hands between the look and the reference.
+ * Returns a GNTST_* status; on success *frame is the granted frame.
  */
-static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *mapper, bool readonly,
+static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *user, bool readonly,
                      mfn_t *frame)
 {
     struct grant_table *gt = granter->grant;
     grant_entry_v1_t *e;
     struct grant_active *a;
+    struct page_info *pg;
     unsigned long irq;
     uint16_t flags;
     int st = GNTST_okay;
@@ -178,7 +213,7 @@ static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *map
     a = &gt->active[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
     flags = READ_ONCE(e->flags);
     /* Not granted (or ended), granted to someone else: Xen's general error. */
-    if ((flags & GTF_type_mask) != GTF_permit_access || READ_ONCE(e->domid) != mapper->domain_id) {
+    if ((flags & GTF_type_mask) != GTF_permit_access || READ_ONCE(e->domid) != user->domain_id) {
         st = GNTST_general_error;
         goto out;
     }
@@ -187,8 +222,19 @@ static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *map
         goto out;
     }
     *frame = READ_ONCE(e->frame);
-    if (*frame >= max_mfn || mfn_to_page(*frame)->owner != granter->domain_id) {
+    if (*frame >= max_mfn) {
         st = GNTST_bad_page;
+        goto out;
+    }
+    pg = mfn_to_page(*frame);
+    test_map_delay();
+    if (!get_page(pg, granter->domain_id)) {
+        st = GNTST_bad_page; /* not the granter's to grant */
+        goto out;
+    }
+    if (!readonly && get_page_type(pg, PGT_writable)) {
+        put_page(pg);             /* not the last reference: the granter's keeps it */
+        st = GNTST_general_error; /* a page table or descriptor page */
         goto out;
     }
     if (readonly)
@@ -222,20 +268,7 @@ static void unpin_grant(struct domain *granter, grant_ref_t ref, bool readonly)
     spin_unlock_irqrestore(&gt->lock, irq);
 }
 
-/* Frame references for a use of a granted frame. pv_mm_lock held. */
-static int get_grant_refs(mfn_t frame, bool readonly)
-{
-    struct page_info *pg = mfn_to_page(frame);
-
-    if (!get_page(pg, pg->owner))
-        return -XEN_EINVAL;
-    if (!readonly && get_page_type(pg, PGT_writable)) {
-        put_page(pg);
-        return -XEN_EINVAL;
-    }
-    return 0;
-}
-
+/* Drop what pin_grant() (or a local copy operand) took. pv_mm_lock held. */
 static void put_grant_refs(mfn_t frame, bool readonly)
 {
     struct page_info *pg = mfn_to_page(frame);
@@ -245,6 +278,7 @@ static void put_grant_refs(mfn_t frame, bool readonly)
     put_page(pg);
 }
 
+/* A maptrack handle for `m`, or -1. pv_mm_lock held. */
 static int alloc_handle(struct domain *d, const struct maptrack *m)
 {
     struct grant_table *gt = d->grant;
@@ -270,7 +304,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     struct domain *mapper = current->domain, *granter;
     bool ro = op->flags & GNTMAP_readonly;
     struct maptrack m = {.ref = op->ref, .readonly = ro};
-    int h;
+    int h = -1;
 
     op->handle = (grant_handle_t)~0U;
     if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
@@ -283,96 +317,115 @@ static void map_one(struct gnttab_map_grant_ref *op)
         return;
     }
     m.granter = granter->domain_id;
+    spin_lock(&pv_mm_lock);
     op->status = (int16_t)pin_grant(granter, op->ref, mapper, ro, &m.frame);
     if (op->status != GNTST_okay)
-        return;
-
-    spin_lock(&pv_mm_lock);
-    if (get_grant_refs(m.frame, ro)) {
-        op->status = GNTST_general_error;
-    } else if (op->flags & GNTMAP_host_map) {
+        goto out;
+    if (op->flags & GNTMAP_host_map) {
         int rc;
         if (op->flags & GNTMAP_contains_pte) {
             m.l1 = op->host_addr >> PAGE_SHIFT;
             m.idx = (unsigned int)((op->host_addr & ~PAGE_MASK) >> 3);
+            m.by_pte_addr = true;
             rc = (op->host_addr & 7) ? -XEN_EINVAL : 0;
         } else {
             rc = pt_find_l1e(current->arch.guest_table, op->host_addr, &m.l1, &m.idx);
         }
         if (!rc)
             rc = pt_install_grant(m.l1, m.idx, m.frame, ro, mapper);
-        if (rc) {
-            put_grant_refs(m.frame, ro);
+        if (rc)
             op->status = GNTST_bad_virt_addr;
-        }
         m.host = !rc;
     }
-    spin_unlock(&pv_mm_lock);
+    if (op->status == GNTST_okay) {
+        h = alloc_handle(mapper, &m);
+        if (h < 0) {
+            if (m.host)
+                pt_remove_grant(m.l1, m.idx, m.frame);
+            op->status = GNTST_no_space;
+        }
+    }
     if (op->status != GNTST_okay) {
-        unpin_grant(granter, op->ref, ro);
-        return;
-    }
-    h = alloc_handle(mapper, &m);
-    if (h < 0) {
-        spin_lock(&pv_mm_lock);
-        if (m.host)
-            pt_remove_grant(m.l1, m.idx, m.frame);
         put_grant_refs(m.frame, ro);
-        spin_unlock(&pv_mm_lock);
         unpin_grant(granter, op->ref, ro);
-        op->status = GNTST_no_space;
-        return;
     }
+out:
+    spin_unlock(&pv_mm_lock);
+    if (h < 0)
+        return;
     op->handle = (grant_handle_t)h;
     /* Linux reads the granted frame from here for every map (blkback). */
     op->dev_bus_addr = (uint64_t)m.frame << PAGE_SHIFT;
 }
 
-/* Undo maptrack entry `h` of d (its PTE, references, the granter's pin). */
-static int unmap_handle(struct domain *d, unsigned int h, uint64_t host_addr, bool check_addr)
+/* Does `host_addr` name the PTE of host mapping `m`, as the guest must say it? */
+static bool names_mapping(const struct maptrack *m, uint64_t host_addr)
+{
+    mfn_t l1;
+    unsigned int idx;
+
+    if (m->by_pte_addr)
+        return !(host_addr & 7) && host_addr >> PAGE_SHIFT == m->l1 &&
+               ((host_addr & ~PAGE_MASK) >> 3) == m->idx;
+    return pt_find_l1e(current->arch.guest_table, host_addr, &l1, &idx) == 0 && l1 == m->l1 &&
+           idx == m->idx;
+}
+
+/*
+ * Undo maptrack entry `h` of d (its PTE, references, the granter's pin).
+ * A guest's unmap (`by_guest`) must name the host mapping by its address,
+ * as on Xen: another address is GNTST_general_error and changes nothing;
+ * none (0) leaves the host mapping, and so the handle, in place.
+ */
+static int unmap_handle(struct domain *d, unsigned int h, uint64_t host_addr, bool by_guest)
 {
     struct grant_table *gt = d->grant;
     struct maptrack m;
     unsigned long irq;
+    int st = GNTST_okay;
 
     if (h >= MAPTRACK_MAX || !gt->maptrack)
         return GNTST_bad_handle;
+    spin_lock(&pv_mm_lock);
     irq = spin_lock_irqsave(&gt->lock);
     m = gt->maptrack[h];
-    if (!m.in_use) {
-        spin_unlock_irqrestore(&gt->lock, irq);
-        return GNTST_bad_handle;
-    }
+    spin_unlock_irqrestore(&gt->lock, irq);
+    if (!m.in_use)
+        st = GNTST_bad_handle;
+    else if (by_guest && m.host && !host_addr)
+        goto out;
+    else if (by_guest && m.host && !names_mapping(&m, host_addr))
+        st = GNTST_general_error;
+    if (st != GNTST_okay)
+        goto out;
+    irq = spin_lock_irqsave(&gt->lock);
     gt->maptrack[h].in_use = false;
     spin_unlock_irqrestore(&gt->lock, irq);
-
-    spin_lock(&pv_mm_lock);
-    if (m.host && check_addr && host_addr) {
-        mfn_t l1 = 0;
-        unsigned int idx = 0;
-        /* host_addr may name the PTE (contains_pte) or the virtual address. */
-        if ((host_addr >> PAGE_SHIFT) != m.l1 &&
-            pt_find_l1e(current->arch.guest_table, host_addr, &l1, &idx) == 0 &&
-            (l1 != m.l1 || idx != m.idx))
-            pr_debug("d%u: grant unmap of handle %u at an unexpected address\n", d->domain_id, h);
-    }
     if (m.host)
         pt_remove_grant(m.l1, m.idx, m.frame);
     put_grant_refs(m.frame, m.readonly);
-    spin_unlock(&pv_mm_lock);
     unpin_grant(domain_lookup(m.granter), m.ref, m.readonly);
-    return GNTST_okay;
+out:
+    spin_unlock(&pv_mm_lock);
+    return st;
 }
 
-static long copy_ptr_frame(const struct gnttab_copy_ptr *p, bool is_gref, bool write, mfn_t *frame,
-                           struct domain **granter)
+/*
+ * One operand of a copy: a grant (pinned, with its references) or a frame
+ * of the caller's own (a local gmfn is a machine frame for PV), with a
+ * general reference, and a writable type one if written. pv_mm_lock held.
+ * GNTST_*; on success *granter is the granter, or NULL for a local frame.
+ */
+static int get_copy_operand(const struct gnttab_copy_ptr *p, bool is_gref, bool write, mfn_t *frame,
+                            struct domain **granter)
 {
     struct domain *cur = current->domain;
+    struct page_info *pg;
+    int st;
 
     *granter = NULL;
     if (is_gref) {
         struct domain *g = p->domid == DOMID_SELF ? cur : domain_lookup(p->domid);
-        int st;
         if (!g)
             return GNTST_bad_domain;
         st = pin_grant(g, p->u.ref, cur, !write, frame);
@@ -380,18 +433,31 @@ static long copy_ptr_frame(const struct gnttab_copy_ptr *p, bool is_gref, bool w
             *granter = g;
         return st;
     }
-    /* A frame of the caller's own (a local gmfn is a machine frame for PV). */
-    if ((p->domid != DOMID_SELF && p->domid != cur->domain_id) || p->u.gmfn >= max_mfn ||
-        mfn_to_page(p->u.gmfn)->owner != cur->domain_id)
+    if ((p->domid != DOMID_SELF && p->domid != cur->domain_id) || p->u.gmfn >= max_mfn)
         return GNTST_bad_page;
+    pg = mfn_to_page(p->u.gmfn);
+    if (!get_page(pg, cur->domain_id))
+        return GNTST_bad_page;
+    if (write && get_page_type(pg, PGT_writable)) {
+        put_page(pg);
+        return GNTST_bad_page; /* the destination is never a table */
+    }
     *frame = p->u.gmfn;
     return GNTST_okay;
+}
+
+static void put_copy_operand(const struct gnttab_copy_ptr *p, bool write, mfn_t frame,
+                             struct domain *granter)
+{
+    put_grant_refs(frame, !write);
+    if (granter)
+        unpin_grant(granter, p->u.ref, !write);
 }
 
 static void copy_one(struct gnttab_copy *c)
 {
     struct domain *sg, *dg;
-    mfn_t sf, df;
+    mfn_t sf = 0, df = 0;
     int st;
 
     if ((uint32_t)c->source.offset + c->len > PAGE_SIZE ||
@@ -399,29 +465,26 @@ static void copy_one(struct gnttab_copy *c)
         c->status = GNTST_bad_copy_arg;
         return;
     }
-    st = (int)copy_ptr_frame(&c->source, c->flags & GNTCOPY_source_gref, false, &sf, &sg);
+    spin_lock(&pv_mm_lock);
+    st = get_copy_operand(&c->source, c->flags & GNTCOPY_source_gref, false, &sf, &sg);
+    if (st == GNTST_okay) {
+        st = get_copy_operand(&c->dest, c->flags & GNTCOPY_dest_gref, true, &df, &dg);
+        if (st != GNTST_okay)
+            put_copy_operand(&c->source, false, sf, sg);
+    }
+    spin_unlock(&pv_mm_lock);
     if (st != GNTST_okay) {
         c->status = (int16_t)st;
         return;
     }
-    st = (int)copy_ptr_frame(&c->dest, c->flags & GNTCOPY_dest_gref, true, &df, &dg);
-    if (st == GNTST_okay) {
-        spin_lock(&pv_mm_lock);
-        /* The destination must be writable memory, never a table. */
-        if (get_grant_refs(df, false)) {
-            st = GNTST_bad_page;
-        } else {
-            memmove((char *)mfn_to_virt(df) + c->dest.offset,
-                    (char *)mfn_to_virt(sf) + c->source.offset, c->len);
-            put_grant_refs(df, false);
-        }
-        spin_unlock(&pv_mm_lock);
-        if (dg)
-            unpin_grant(dg, c->dest.u.ref, false);
-    }
-    if (sg)
-        unpin_grant(sg, c->source.u.ref, true);
-    c->status = (int16_t)st;
+    /* Outside the lock: the references keep both frames where they are. */
+    memmove((char *)mfn_to_virt(df) + c->dest.offset, (char *)mfn_to_virt(sf) + c->source.offset,
+            c->len);
+    spin_lock(&pv_mm_lock);
+    put_copy_operand(&c->dest, true, df, dg);
+    put_copy_operand(&c->source, false, sf, sg);
+    spin_unlock(&pv_mm_lock);
+    c->status = GNTST_okay;
 }
 
 /*
@@ -476,12 +539,20 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
     case GNTTABOP_query_size: {
         struct gnttab_query_size q;
         struct domain *d;
+        if (count != 1)
+            return -XEN_EINVAL;
         if (copy_from_guest(&q, uop, sizeof(q)))
             return -XEN_EFAULT;
         d = named(q.dom);
-        q.status = d ? GNTST_okay : GNTST_bad_domain;
-        q.nr_frames = d ? d->grant->nr_frames : 0;
-        q.max_nr_frames = GNT_MAX_FRAMES;
+        /* Xen's XSM_TARGET: the domain itself, or one that controls it. */
+        if (!d)
+            q.status = GNTST_bad_domain;
+        else if (d != current->domain && !current->domain->is_privileged)
+            q.status = GNTST_permission_denied;
+        else
+            q.status = GNTST_okay;
+        q.nr_frames = q.status == GNTST_okay ? d->grant->nr_frames : 0;
+        q.max_nr_frames = q.status == GNTST_okay ? GNT_MAX_FRAMES : 0;
         return copy_to_guest(uop, &q, sizeof(q)) ? -XEN_EFAULT : 0;
     }
     case GNTTABOP_set_version:

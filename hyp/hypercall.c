@@ -1,5 +1,5 @@
 /*
- * Hypercall dispatch and multicall.
+ * Hypercall dispatch, multicall and continuations.
  *
  * The table is generated from hypercall-abi/hypercalls.def: for each
  * hypercall a wrapper unpacks the raw argument words into the handler's
@@ -13,6 +13,7 @@
 #include "guest_access.h"
 #include "lib.h"
 #include "percpu.h"
+#include "softirq.h"
 #include <xen/errno.h>
 #include <xen/xen.h>
 
@@ -160,24 +161,101 @@ static long call(unsigned long nr, const unsigned long args[5])
     return -XEN_ENOSYS;
 }
 
+bool hypercall_preempt_check(void)
+{
+    const struct vcpu_info *vi = current->vcpu_info;
+
+    /* Work for this pCPU (the scheduler, a timer's wake-up), or an event
+     * the guest itself is waiting to take. */
+    return softirq_pending(smp_processor_id()) ||
+           (READ_ONCE(vi->evtchn_upcall_pending) && !READ_ONCE(vi->evtchn_upcall_mask));
+}
+
+void hypercall_create_continuation(unsigned long op, unsigned int nr_args,
+                                   const unsigned long *args)
+{
+    struct vcpu *v = current;
+    struct cpu_user_regs *regs;
+
+    v->hcall_preempted = true;
+    if (v->mc_current) {
+        /* do_multicall() writes the entry back and resumes the batch at it. */
+        for (unsigned int i = 0; i < nr_args && i < 6; i++)
+            v->mc_current->args[i] = args[i];
+        return;
+    }
+    regs = guest_cpu_user_regs();
+    regs->rax = op;
+    for (unsigned int i = 0; i < nr_args; i++) {
+        switch (i) {
+        case 0:
+            regs->rdi = args[i];
+            break;
+        case 1:
+            regs->rsi = args[i];
+            break;
+        case 2:
+            regs->rdx = args[i];
+            break;
+        case 3:
+            regs->r10 = args[i];
+            break;
+        case 4:
+            regs->r8 = args[i];
+            break;
+        default:
+            ASSERT(!"at most 5 hypercall arguments");
+        }
+    }
+}
+
 /* Hypercalls a multicall may not contain: they do not return normally. */
 static bool multicall_allowed(unsigned long op)
 {
     return op != __HYPERVISOR_multicall && op != __HYPERVISOR_iret;
 }
 
+/*
+ * Calls one multicall invocation runs at most before continuing itself,
+ * preemption or not: each call is bounded on its own, so the pCPU is.
+ */
+#define MULTICALL_CHUNK 64
+
+static void continue_multicall(guest_ptr_t at, unsigned int left)
+{
+    const unsigned long args[2] = {at, left};
+    hypercall_create_continuation(__HYPERVISOR_multicall, 2, args);
+}
+
 long do_multicall(guest_ptr_t list, unsigned int nr_calls)
 {
+    struct vcpu *v = current;
     struct multicall_entry mc;
 
     for (unsigned int i = 0; i < nr_calls; i++) {
         unsigned long slot = list + (unsigned long)i * sizeof(mc);
+        if (i && (i >= MULTICALL_CHUNK || hypercall_preempt_check())) {
+            continue_multicall(slot, nr_calls - i);
+            return 0;
+        }
         if (copy_from_guest(&mc, slot, sizeof(mc)))
             return -XEN_EFAULT;
-        if (!multicall_allowed(mc.op))
+        if (!multicall_allowed(mc.op)) {
             mc.result = (xen_ulong_t)-XEN_EINVAL;
-        else
+        } else {
+            v->mc_current = &mc;
             mc.result = (xen_ulong_t)hypercall_dispatch(mc.op, mc.args);
+            v->mc_current = NULL;
+        }
+        if (v->hcall_preempted) {
+            /* The call continues itself: its entry now holds what is left
+             * of it, and the batch resumes there. */
+            v->hcall_preempted = false;
+            if (copy_to_guest(slot, &mc, sizeof(mc)))
+                return -XEN_EFAULT;
+            continue_multicall(slot, nr_calls - i);
+            return 0;
+        }
         if (copy_to_guest(slot + __builtin_offsetof(struct multicall_entry, result), &mc.result,
                           sizeof(mc.result)))
             return -XEN_EFAULT;

@@ -65,6 +65,10 @@ struct vcpu {
     unsigned long runstate_guest; /* guest VA of its runstate copy, 0 = none */
     bool initialised;             /* has a context (boot vCPU, or VCPUOP_initialise) */
 
+    /* Hypercall continuations (hypercall.c). */
+    bool hcall_preempted;               /* the current hypercall is to be re-issued */
+    struct multicall_entry *mc_current; /* the multicall entry being run, if any */
+
     struct pv_vcpu arch;
 };
 
@@ -147,6 +151,13 @@ struct domain *domain_find_locked(domid_t domid);
 
 /* Give the domain `nr` fresh frames. 0 or -XEN_ENOMEM (then none). */
 int domain_alloc_pages(struct domain *d, unsigned long nr);
+/*
+ * A frame of a domain's is being freed (its last reference went): if it
+ * was counted (PGC_counted), take it off its owner's list and tot_pages.
+ * pv_mm_lock held.
+ */
+struct page_info;
+void domain_page_freed(struct page_info *pg);
 
 /* Start shutting the domain down for `reason` (SHUTDOWN_*). */
 void domain_shutdown(struct domain *d, unsigned int reason);

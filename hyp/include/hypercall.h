@@ -24,6 +24,20 @@ typedef unsigned long guest_ptr_t;
  */
 long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
 
+/*
+ * Long hypercalls are preemptible, as on Xen: one that has done a bounded
+ * share of its work and finds hypercall_preempt_check() true (or has
+ * reached its own bound) records what is left as new arguments with
+ * hypercall_create_continuation() and returns. The guest is then left to
+ * issue the hypercall again with those arguments: its rip goes back over
+ * the 2-byte SYSCALL (Linux's own or the hypercall page's) and rax is the
+ * hypercall number again, or, inside a multicall, the entry is rewritten
+ * and the multicall continues from it.
+ */
+bool hypercall_preempt_check(void);
+void hypercall_create_continuation(unsigned long op, unsigned int nr_args,
+                                   const unsigned long *args);
+
 /* Name of a hypercall number, for logs ("#42" style when unknown). */
 const char *hypercall_name(unsigned long nr);
 

@@ -73,6 +73,7 @@ static struct page_info *alloc_extent(struct domain *d, unsigned int order, unsi
     for (unsigned long i = 0; i < order_pages(order); i++) {
         clear_page(mfn_to_virt(page_to_mfn(pg + i)));
         page_assign(pg + i, d->domain_id);
+        pg[i].count_info |= PGC_counted;
         m2p_set(page_to_mfn(pg + i), pfn == M2P_INVALID ? M2P_INVALID : pfn + i);
         list_add_tail(&pg[i].list, &d->page_list);
     }
@@ -82,11 +83,16 @@ static struct page_info *alloc_extent(struct domain *d, unsigned int order, unsi
     return pg;
 }
 
-/* Give back one frame the domain owns (decrease_reservation). */
+/*
+ * Give back one frame the domain owns (decrease_reservation): its pin and
+ * allocation reference go. Mappings (its own, or grant users') may keep it
+ * alive; until the last goes it stays d's and counted against max_pages
+ * (domain_page_freed() uncounts it), so a guest cannot grow past its limit
+ * by mapping, giving back and asking again.
+ */
 static int remove_frame(struct domain *d, mfn_t mfn)
 {
     struct page_info *pg;
-    unsigned long irq;
 
     if (mfn >= max_mfn)
         return -XEN_EINVAL;
@@ -101,10 +107,6 @@ static int remove_frame(struct domain *d, mfn_t mfn)
         pg->type_info &= ~PGT_pinned;
         put_page_and_type(pg);
     }
-    irq = spin_lock_irqsave(&d->lock);
-    list_del(&pg->list);
-    d->tot_pages--;
-    spin_unlock_irqrestore(&d->lock, irq);
     m2p_set(mfn, M2P_INVALID);
     /* Freed now, or when the last mapping of it goes. */
     page_release(pg);

@@ -196,10 +196,11 @@ static void devalidate_table(struct page_info *pg, unsigned long type)
 
 static void free_frame(struct page_info *pg)
 {
+    domain_page_freed(pg); /* it counted against its owner until now */
     m2p_set(page_to_mfn(pg), M2P_INVALID);
     pg->owner = DOMID_INVALID_OWNER;
     pg->type_info = 0;
-    pg->count_info &= ~(PGC_allocated | PGC_xen_heap | PGC_count_mask);
+    pg->count_info &= ~(PGC_allocated | PGC_xen_heap | PGC_counted | PGC_count_mask);
     /* A translation of it may outlive its last entry in some TLB. */
     tlbflush_before_reuse();
     free_domheap_pages(pg, 0);

@@ -7,6 +7,12 @@
  * Each batch runs under pv_mm_lock; the guest's request list is read one
  * entry at a time with copy_from_guest, and the count of completed entries
  * is reported back as Xen does (success_count / pdone).
+ *
+ * A batch may be as long as the guest likes, but one invocation does at
+ * most MMU_CHUNK entries, fewer if the pCPU is wanted, before it releases
+ * the lock and continues itself (hypercall.h) with Xen's encoding: the
+ * count left, MMU_UPDATE_PREEMPTED in it, the list advanced, and pdone
+ * accumulating across the invocations.
  */
 #include "asm/processor.h"
 #include "console.h"
@@ -22,7 +28,8 @@
 #include <xen/errno.h>
 #include <xen/xen.h>
 
-#define MAX_BATCH (1u << 20)
+#define MMU_CHUNK            256u
+#define MMU_UPDATE_PREEMPTED (1u << 31)
 
 /* The domain a foreigndom argument names (privileged callers only). */
 static struct domain *pg_owner_of(struct domain *cur, domid_t foreigndom, int *rc)
@@ -236,22 +243,51 @@ static long report_done(guest_ptr_t pdone, unsigned int done, long rc)
     return rc;
 }
 
+/*
+ * A continued batch (MMU_UPDATE_PREEMPTED in *count): strip the flag and
+ * fetch the count done by the earlier invocations, which pdone holds.
+ */
+static unsigned int resume_batch(unsigned int *count, guest_ptr_t pdone)
+{
+    unsigned int done = 0;
+
+    if (!(*count & MMU_UPDATE_PREEMPTED))
+        return 0;
+    *count &= ~MMU_UPDATE_PREEMPTED;
+    if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+        done = 0;
+    return done;
+}
+
+/* May entry `i` of this invocation start, or must the batch continue later? */
+static bool batch_must_yield(unsigned int i)
+{
+    return i && (i >= MMU_CHUNK || hypercall_preempt_check());
+}
+
+static void continue_batch(unsigned long op, guest_ptr_t next, unsigned int left, guest_ptr_t pdone,
+                           unsigned int foreigndom)
+{
+    const unsigned long args[4] = {next, left | MMU_UPDATE_PREEMPTED, pdone, foreigndom};
+    hypercall_create_continuation(op, 4, args);
+}
+
 long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsigned int foreigndom)
 {
     struct vcpu *v = current;
     struct domain *pg_owner;
     struct mmuext_op op;
-    unsigned int done = 0;
+    unsigned int done = resume_batch(&count, pdone), i;
     int rc;
 
-    if (count > MAX_BATCH)
-        return -XEN_EINVAL;
     pg_owner = pg_owner_of(v->domain, (domid_t)foreigndom, &rc);
     if (!pg_owner)
         return rc;
     spin_lock(&pv_mm_lock);
-    for (; done < count; done++) {
-        if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op))) {
+    for (i = 0; i < count; i++) {
+        if (batch_must_yield(i))
+            break;
+        if (copy_from_guest(&op, ops + (unsigned long)i * sizeof(op), sizeof(op))) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -260,27 +296,30 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsign
             break;
     }
     spin_unlock(&pv_mm_lock);
-    return report_done(pdone, done, rc);
+    if (!rc && i < count)
+        continue_batch(__HYPERVISOR_mmuext_op, ops + (unsigned long)i * sizeof(op), count - i,
+                       pdone, foreigndom);
+    return report_done(pdone, done + i, rc);
 }
 
 long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsigned int foreigndom)
 {
     struct domain *d = current->domain, *pg_owner;
     struct mmu_update req;
-    unsigned int done = 0;
+    unsigned int done = resume_batch(&count, pdone), i;
     int rc;
 
-    if (count > MAX_BATCH)
-        return -XEN_EINVAL;
     pg_owner = pg_owner_of(d, (domid_t)foreigndom, &rc);
     if (!pg_owner)
         return rc;
     spin_lock(&pv_mm_lock);
-    for (; done < count; done++) {
+    for (i = 0; i < count; i++) {
         unsigned int cmd;
         mfn_t mfn;
 
-        if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
+        if (batch_must_yield(i))
+            break;
+        if (copy_from_guest(&req, reqs + (unsigned long)i * sizeof(req), sizeof(req))) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -313,7 +352,10 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsi
             break;
     }
     spin_unlock(&pv_mm_lock);
-    return report_done(pdone, done, rc);
+    if (!rc && i < count)
+        continue_batch(__HYPERVISOR_mmu_update, reqs + (unsigned long)i * sizeof(req), count - i,
+                       pdone, foreigndom);
+    return report_done(pdone, done + i, rc);
 }
 
 /* UVMF_* flags: a flush type, then LOCAL, ALL, or a guest pointer to a vCPU mask. */
@@ -406,6 +448,7 @@ int pv_mm_adopt_boot_tables(struct domain *d, mfn_t l4)
 void pv_mm_relinquish(struct domain *d)
 {
     struct list_head *p;
+    bool held;
 
     spin_lock(&pv_mm_lock);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
@@ -420,14 +463,28 @@ void pv_mm_relinquish(struct domain *d)
         pv_put_gdt_frames(v);
         vcpu_info_release(v);
     }
-    /* Unpinning cascades: every table's entries drop their references. */
-    list_for_each(p, &d->page_list)
-    {
+    /*
+     * Unpinning cascades: every table's entries drop their references, and
+     * a frame given back earlier (no allocation reference left) is freed
+     * and leaves the list when its last one goes. So the walk holds a
+     * reference on the frame it is at and on the next one while it unpins.
+     */
+    p = d->page_list.next;
+    held = p != &d->page_list && get_page(list_entry(p, struct page_info, list), d->domain_id);
+    while (p != &d->page_list) {
         struct page_info *pg = list_entry(p, struct page_info, list);
+        struct list_head *next = p->next;
+        bool next_held = next != &d->page_list &&
+                         get_page(list_entry(next, struct page_info, list), d->domain_id);
+
         if (pg->type_info & PGT_pinned) {
             pg->type_info &= ~PGT_pinned;
             put_page_and_type(pg);
         }
+        if (held)
+            put_page(pg);
+        p = next;
+        held = next_held;
     }
     spin_unlock(&pv_mm_lock);
 }

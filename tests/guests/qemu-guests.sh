@@ -95,6 +95,22 @@ qemu_test guest-ctl --smp 2 --cmdline "domain=1:32M:1" --unordered \
     --module "$G/pvtest-ctl.elf pcpus=2 wait=1" --module "$G/pvtest-ctl.elf" \
     --expect "$(verdict ctl)" --expect "\(d1\) $(verdict ctl)" --exit success
 
+# A hostile domU against dom0 (tests/guests/hostile.c): grant-table
+# privacy and unmap addresses, frames given back while mapped still
+# counted, and 10^6-entry mmu_update/mmuext_op, a huge multicall and
+# rep insb with rcx = 2^40, which must be preempted: on one pCPU, dom0's
+# timer keeps firing meanwhile. On two, the grant_map_delay_ms hook holds
+# a grant map open while the granter gives the frame back.
+qemu_test guest-hostile-smp1 --smp 1 --cmdline "domain=1:96M:1" --unordered --timeout 300 \
+    --module "$G/pvtest-hostile.elf wait=1 pcpus=1" --module "$G/pvtest-hostile.elf" \
+    --expect "$(verdict hostile)" --expect "\(d1\) $(verdict hostile)" \
+    --expect "${HYP}domain 1 destroyed, 24576 pages returned" --exit success
+qemu_test guest-hostile-race-smp2 --smp 2 --cmdline "domain=1:96M:1 grant_map_delay_ms=500" \
+    --unordered --timeout 300 \
+    --module "$G/pvtest-hostile.elf wait=1 pcpus=2 race=1" --module "$G/pvtest-hostile.elf race=1" \
+    --expect "$(verdict hostile)" --expect "\(d1\) $(verdict hostile)" \
+    --expect "${HYP}domain 1 destroyed, 24576 pages returned" --exit success
+
 # The scheduler through domctl/sysctl, under each scheduler; a domU may not.
 qemu_test guest-sched-credit --cmdline "sched=credit" --module "$G/pvtest-sched.elf expect=credit" \
     --expect "$(verdict sched)" --exit success

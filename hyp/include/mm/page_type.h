@@ -28,8 +28,15 @@
 
 #include "mm/frame.h"
 
-#define PGC_allocated  (1UL << 60) /* holds its owner's allocation reference */
-#define PGC_xen_heap   (1UL << 59) /* a hypervisor page shared with its owner */
+#define PGC_allocated (1UL << 60) /* holds its owner's allocation reference */
+#define PGC_xen_heap  (1UL << 59) /* a hypervisor page shared with its owner */
+/*
+ * On its owner's page list and counted in its tot_pages, from allocation
+ * until the frame is freed: giving a frame back (decrease_reservation)
+ * drops only the allocation reference, and while mappings keep the frame
+ * alive it still counts against its owner's max_pages, as on Xen.
+ */
+#define PGC_counted    (1UL << 58)
 #define PGC_count_mask 0xffffffffUL
 
 #define PGT_type_shift 61

@@ -204,9 +204,18 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
     v->poll_ports = 0; /* it runs again: any SCHEDOP_poll is over */
     if (v->arch.kernel_mode) {
         unsigned long args[5] = {regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8};
-        long rc = hypercall_dispatch(regs->rax, args);
-        if (!hypercall_clear_noreturn())
-            regs->rax = (unsigned long)rc;
+        long rc;
+
+        v->hcall_preempted = false;
+        rc = hypercall_dispatch(regs->rax, args);
+        if (hypercall_clear_noreturn())
+            return;
+        if (v->hcall_preempted) {
+            /* SYSCALL is 2 bytes: the guest issues the continuation itself. */
+            regs->rip -= 2;
+            return;
+        }
+        regs->rax = (unsigned long)rc;
         return;
     }
     if (regs->entry_vector == TRAP_syscall32) {

@@ -219,11 +219,23 @@ static void set_sized(uint64_t *reg, unsigned int size, unsigned long val)
         *reg = (*reg & ~0xffUL) | (val & 0xff);
 }
 
+/*
+ * Iterations of a rep ins/outs emulated per trap. rcx is the guest's to
+ * choose (2^64 - 1 at most): like the hardware, which may stop a rep
+ * string instruction at any iteration boundary to take an interrupt, we
+ * stop after this many with rcx, rsi/rdi updated and rip still on the
+ * instruction, so the guest re-executes it and the return path in
+ * between serves softirqs and events.
+ */
+#define REP_IO_CHUNK 1024
+
+enum string_io { STRING_IO_FAULT, STRING_IO_DONE, STRING_IO_AGAIN };
+
 /* ins/outs, possibly with rep: reads give all-ones, writes are dropped. */
-static bool emulate_string_io(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op,
-                              unsigned int size, bool rep)
+static enum string_io emulate_string_io(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op,
+                                        unsigned int size, bool rep)
 {
-    unsigned long count = rep ? regs->rcx : 1;
+    unsigned long count = rep ? MIN(regs->rcx, (unsigned long)REP_IO_CHUNK) : 1;
     long step = (regs->rflags & (1UL << 10)) ? -(long)size : (long)size;
     uint16_t port = (uint16_t)regs->rdx;
 
@@ -231,19 +243,19 @@ static bool emulate_string_io(struct vcpu *v, struct cpu_user_regs *regs, uint8_
         if (op == 0x6c || op == 0x6d) { /* ins */
             unsigned long val = port_read(v, port, size);
             if (copy_to_guest(regs->rdi, &val, size))
-                return false;
+                return STRING_IO_FAULT;
             regs->rdi += (unsigned long)step;
         } else { /* outs */
             unsigned long val = 0;
             if (copy_from_guest(&val, regs->rsi, size))
-                return false;
+                return STRING_IO_FAULT;
             port_write(v, port, size, val);
             regs->rsi += (unsigned long)step;
         }
         if (rep)
             regs->rcx--;
     }
-    return true;
+    return rep && regs->rcx ? STRING_IO_AGAIN : STRING_IO_DONE;
 }
 
 bool pv_emulate_privileged(struct cpu_user_regs *regs)
@@ -332,8 +344,14 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
     case 0x6d:
     case 0x6e:
     case 0x6f:
-        if (!emulate_string_io(v, regs, insn[i], (insn[i] & 1) ? opsize : 1, rep))
+        switch (emulate_string_io(v, regs, insn[i], (insn[i] & 1) ? opsize : 1, rep)) {
+        case STRING_IO_FAULT:
             return false;
+        case STRING_IO_AGAIN:
+            return true; /* rip stays: the guest runs the rest */
+        case STRING_IO_DONE:
+            break;
+        }
         regs->rip += i + 1;
         return true;
     case 0xfa: /* cli: mask events */
