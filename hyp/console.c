@@ -148,8 +148,19 @@ unsigned int console_read_ring(char *buf, unsigned int size, uint32_t *index, bo
     return n;
 }
 
+/*
+ * Whether the last byte out left a line open. dom0's own output is passed
+ * on as written (as Xen does) and may stop mid-line; every line of the
+ * hypervisor's, and every prefixed line of a domU's, starts a line of its
+ * own, so a reader (or a test anchored at line starts) always finds it at
+ * the beginning of one. Under console_lock.
+ */
+static bool line_open;
+
 static void put_str(const char *s)
 {
+    if (*s)
+        line_open = s[strlen(s) - 1] != '\n';
     conring_put(s);
     if (!console_on)
         return;
@@ -167,6 +178,8 @@ static void vprint(const char *prefix, const char *fmt, va_list ap)
 
     vsnprintf(buf, sizeof(buf), fmt, ap);
     console_lock();
+    if (line_open && buf[0] != '\n')
+        put_str("\n");
     if (prefix)
         put_str(prefix);
     put_str(buf);
@@ -187,6 +200,16 @@ void printk_lvl(enum log_level lvl, const char *fmt, ...)
     va_start(ap, fmt);
     vprintk_lvl(lvl, fmt, ap);
     va_end(ap);
+}
+
+void console_put_dom0(const char *s)
+{
+    unsigned long flags = local_irq_save();
+
+    console_lock();
+    put_str(s);
+    console_unlock();
+    local_irq_restore(flags);
 }
 
 void printk_raw(const char *fmt, ...)

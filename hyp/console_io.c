@@ -72,7 +72,7 @@ static long console_write(struct domain *d, unsigned int count, guest_ptr_t buff
         if (d->is_privileged) {
             buf[n] = '\0';
             /* Strings with NULs in them print up to the NUL, like Xen. */
-            printk_raw("%s", buf);
+            console_put_dom0(buf);
         } else {
             domain_console_put(d, buf, n);
         }

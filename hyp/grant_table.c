@@ -489,8 +489,12 @@ static void copy_one(struct gnttab_copy *c)
 
 /*
  * The batched operations: each element is read, carried out (its status is
- * in the element) and written back in turn; a fault stops the batch.
+ * in the element) and written back in turn; a fault stops the batch. A
+ * long batch is preempted as Xen's is: after a share of it, when something
+ * else is due, the rest becomes a continuation (the same op on the
+ * remaining elements), so no count holds the pCPU.
  */
+#define GRANT_OP_CHUNK 64
 union grant_op {
     struct gnttab_map_grant_ref map;
     struct gnttab_unmap_grant_ref unmap;
@@ -513,13 +517,20 @@ static void copy_op(union grant_op *op)
     copy_one(&op->copy);
 }
 
-static long for_each_op(guest_ptr_t uop, unsigned int count, size_t size,
+static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count, size_t size,
                         void (*one)(union grant_op *))
 {
     union grant_op op;
 
     for (unsigned int i = 0; i < count; i++) {
         guest_ptr_t p = uop + i * size;
+
+        if (i && (i % GRANT_OP_CHUNK == 0) &&
+            (i >= 4 * GRANT_OP_CHUNK || hypercall_preempt_check())) {
+            const unsigned long args[3] = {cmd, p, count - i};
+            hypercall_create_continuation(__HYPERVISOR_grant_table_op, 3, args);
+            return 0;
+        }
         if (copy_from_guest(&op, p, size))
             return -XEN_EFAULT;
         one(&op);
@@ -531,8 +542,8 @@ static long for_each_op(guest_ptr_t uop, unsigned int count, size_t size,
 
 long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
 {
-    if (count > 512)
-        return -XEN_EINVAL;
+    if ((int)count < 0)
+        return -XEN_EINVAL; /* as Xen: a negative count */
     switch (cmd) {
     case GNTTABOP_setup_table:
         return count == 1 ? setup_table(uop) : -XEN_EINVAL;
@@ -573,15 +584,15 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
         return 0;
     }
     case GNTTABOP_map_grant_ref:
-        return for_each_op(uop, count, sizeof(struct gnttab_map_grant_ref), map_op);
+        return for_each_op(cmd, uop, count, sizeof(struct gnttab_map_grant_ref), map_op);
     case GNTTABOP_unmap_grant_ref: {
-        long rc = for_each_op(uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_op);
+        long rc = for_each_op(cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_op);
         /* No stale mapping may survive the batch, even a failed one (the ABI promises it). */
         domain_flush_tlb(current->domain, true, 0);
         return rc;
     }
     case GNTTABOP_copy:
-        return for_each_op(uop, count, sizeof(struct gnttab_copy), copy_op);
+        return for_each_op(cmd, uop, count, sizeof(struct gnttab_copy), copy_op);
     default:
         return -XEN_ENOSYS;
     }

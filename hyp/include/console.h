@@ -28,7 +28,9 @@ void console_enable(bool on);
 
 void vprintk_lvl(enum log_level lvl, const char *fmt, va_list ap);
 void printk_lvl(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
-/* Unconditional output without prefix: verdict lines tests look for. */
+/* dom0's console bytes, as written (they may end mid-line). */
+void console_put_dom0(const char *s);
+/* Unconditional output without prefix, on a line of its own: verdict lines tests look for. */
 void printk_raw(const char *fmt, ...) __printf(1, 2);
 
 #define pr_err(...)   printk_lvl(LOG_ERR, __VA_ARGS__)

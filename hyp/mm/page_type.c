@@ -61,7 +61,11 @@ int get_page_type(struct page_info *pg, unsigned long type)
         pg->type_info++;
         return 0;
     }
-    /* Count 0: the frame becomes `type`. */
+    /* Count 0: the frame becomes `type`. A page the hypervisor shares
+     * with the guest (shared_info, grant frames) is written by the
+     * hypervisor behind any validation: never a table or descriptor page. */
+    if ((is_pt_type(type) || type == PGT_seg_desc) && (pg->count_info & PGC_xen_heap))
+        return -XEN_EINVAL;
     if (is_pt_type(type) || type == PGT_seg_desc) {
         int rc;
         /* It may still be writable in a stale TLB entry somewhere. */
