@@ -19,6 +19,7 @@
 #include "mm/page_alloc.h"
 #include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
+#include "percpu.h"
 #include "schedule.h"
 #include "smp.h"
 #include "softirq.h"
@@ -74,12 +75,55 @@ struct domain *domain_get(domid_t domid)
     return d;
 }
 
-static void domain_free(struct domain *d);
+/*
+ * Domains whose last reference is gone, for the reaper to free: a put may
+ * come from under any lock (pv_mm_lock, a table's), and freeing takes
+ * some of those, so it never happens in the put itself. Under
+ * domlist_lock, linked through d->list (off domain_list by then).
+ */
+static struct list_head unreferenced = LIST_HEAD_INIT(unreferenced);
 
 void domain_put(struct domain *d)
 {
-    if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
-        domain_free(d);
+    unsigned long irq;
+
+    if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    irq = spin_lock_irqsave(&domlist_lock);
+    list_add_tail(&d->list, &unreferenced);
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    cpu_raise_softirq(0, DOMAIN_REAP_SOFTIRQ);
+}
+
+struct domain *domain_get_by_id(domid_t domid)
+{
+    struct domain *cur = current->domain;
+    struct domain *d;
+
+    if (domid == DOMID_SELF || domid == cur->domain_id)
+        return cur;
+    d = domain_get(domid);
+    if (d && (d->state == DOMAIN_DYING || d->state == DOMAIN_DEAD)) {
+        domain_put(d);
+        return NULL;
+    }
+    return d;
+}
+
+void domain_put_by_id(struct domain *d)
+{
+    if (d && d != current->domain)
+        domain_put(d);
+}
+
+bool domain_alive(domid_t domid)
+{
+    unsigned long irq = spin_lock_irqsave(&domlist_lock);
+    const struct domain *d = domain_find_locked(domid);
+    bool alive = d && d->state != DOMAIN_DYING && d->state != DOMAIN_DEAD;
+
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    return alive;
 }
 
 struct domain *domain_lookup(domid_t domid)
@@ -406,6 +450,25 @@ static struct domain *next_to_reap(void)
  * as dying), so that once it is gone from getdomaininfo every frame it
  * could give back is back; then drop the list's reference.
  */
+static void domain_free(struct domain *d);
+
+static void free_unreferenced(void)
+{
+    struct domain *d;
+
+    for (;;) {
+        unsigned long irq = spin_lock_irqsave(&domlist_lock);
+
+        d = list_empty(&unreferenced) ? NULL : list_first_entry(&unreferenced, struct domain, list);
+        if (d)
+            list_del(&d->list);
+        spin_unlock_irqrestore(&domlist_lock, irq);
+        if (!d)
+            break;
+        domain_free(d);
+    }
+}
+
 static void domain_reap(void)
 {
     struct domain *d;
@@ -418,12 +481,14 @@ static void domain_reap(void)
         irq = spin_lock_irqsave(&domlist_lock);
         list_del(&d->list);
         spin_unlock_irqrestore(&domlist_lock, irq);
-        domain_put(d); /* the list's reference */
-        domain_put(d); /* ours */
+        domain_put(d);       /* the list's reference */
+        domain_put(d);       /* ours */
+        free_unreferenced(); /* unless someone still holds it */
         __atomic_fetch_sub(&being_destroyed, 1, __ATOMIC_RELEASE);
         notify_dom_exc(); /* as Xen: once at shutdown, once when it is gone */
         boot_domain_reaped(id);
     }
+    free_unreferenced();
 }
 
 void domains_init(void)

@@ -122,13 +122,14 @@ static void unlock_two(struct domain *a, struct domain *b, unsigned long fa, uns
     }
 }
 
+/* The domain an op names: its own, or any for a privileged caller (held). */
 static struct domain *resolve(domid_t id)
 {
     struct domain *cur = current->domain;
 
-    if (id == DOMID_SELF || id == cur->domain_id)
-        return cur;
-    return cur->is_privileged ? domain_lookup(id) : NULL;
+    if (id != DOMID_SELF && id != cur->domain_id && !cur->is_privileged)
+        return NULL;
+    return domain_get_by_id(id);
 }
 
 int evtchn_alloc_unbound_for(struct domain *d, domid_t remote)
@@ -154,6 +155,7 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
     if (!d)
         return a->dom == DOMID_SELF || !current->domain->is_privileged ? -XEN_EPERM : -XEN_ESRCH;
     port = evtchn_alloc_unbound_for(d, remote);
+    domain_put_by_id(d);
     if (port > 0)
         a->port = (evtchn_port_t)port;
     return port < 0 ? port : 0;
@@ -167,11 +169,13 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
     int lport;
     long ret = 0;
 
-    rd = b->remote_dom == DOMID_SELF ? ld : domain_lookup(b->remote_dom);
+    rd = domain_get_by_id(b->remote_dom);
     if (!rd)
         return -XEN_ESRCH;
-    if (!port_valid(rd, b->remote_port))
+    if (!port_valid(rd, b->remote_port)) {
+        domain_put_by_id(rd);
         return -XEN_EINVAL;
+    }
     lock_two(ld, rd, &fl, &fr);
     rc = &rd->evtchn[b->remote_port];
     if (rc->state != ECS_UNBOUND || rc->u.remote_domid != ld->domain_id) {
@@ -195,6 +199,7 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
     evtchn_set_pending(ld->vcpu[0], (evtchn_port_t)lport);
 out:
     unlock_two(ld, rd, fl, fr);
+    domain_put_by_id(rd);
     return ret;
 }
 
@@ -380,8 +385,10 @@ static long evtchn_status(struct evtchn_status *s)
 
     if (!d)
         return -XEN_ESRCH;
-    if (!port_valid(d, s->port))
+    if (!port_valid(d, s->port)) {
+        domain_put_by_id(d);
         return -XEN_EINVAL;
+    }
     irq = spin_lock_irqsave(&d->event_lock);
     c = &d->evtchn[s->port];
     s->vcpu = c->notify_vcpu;
@@ -412,6 +419,7 @@ static long evtchn_status(struct evtchn_status *s)
         break;
     }
     spin_unlock_irqrestore(&d->event_lock, irq);
+    domain_put_by_id(d);
     return 0;
 }
 
@@ -569,7 +577,9 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
     case EVTCHNOP_reset: {
         OP(struct evtchn_reset, r);
         struct domain *t = resolve(r.dom);
-        return t ? evtchn_reset(t, false) : -XEN_ESRCH;
+        long rc = t ? evtchn_reset(t, false) : -XEN_ESRCH;
+        domain_put_by_id(t);
+        return rc;
     }
     default:
         /* FIFO ABI (init_control, expand_array, set_priority) and pirqs: no. */

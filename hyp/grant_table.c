@@ -96,12 +96,10 @@ int grant_table_init(struct domain *d)
     return 0;
 }
 
+/* The domain an op names, held until domain_put_by_id(). */
 static struct domain *named(domid_t id)
 {
-    struct domain *cur = current->domain;
-    if (id == DOMID_SELF || id == cur->domain_id)
-        return cur;
-    return domain_lookup(id);
+    return domain_get_by_id(id);
 }
 
 /* Grow d's table to `nr` frames (shared with d like its shared_info). */
@@ -174,6 +172,7 @@ static long setup_table(guest_ptr_t arg)
         }
         spin_unlock_irqrestore(&d->grant->lock, irq);
     }
+    domain_put_by_id(d);
     return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
@@ -311,7 +310,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
         op->status = GNTST_general_error;
         return;
     }
-    granter = op->dom == DOMID_SELF ? mapper : domain_lookup(op->dom);
+    granter = domain_get_by_id(op->dom);
     if (!granter) {
         op->status = GNTST_bad_domain;
         return;
@@ -351,6 +350,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     }
 out:
     spin_unlock(&pv_mm_lock);
+    domain_put_by_id(granter);
     if (h < 0)
         return;
     op->handle = (grant_handle_t)h;
@@ -404,7 +404,11 @@ static int unmap_handle(struct domain *d, unsigned int h, uint64_t host_addr, bo
     if (m.host)
         pt_remove_grant(m.l1, m.idx, m.frame);
     put_grant_refs(m.frame, m.readonly);
-    unpin_grant(domain_lookup(m.granter), m.ref, m.readonly);
+    {
+        struct domain *g = domain_get_by_id(m.granter);
+        unpin_grant(g, m.ref, m.readonly); /* none left if the granter is gone */
+        domain_put_by_id(g);
+    }
 out:
     spin_unlock(&pv_mm_lock);
     return st;
@@ -425,12 +429,14 @@ static int get_copy_operand(const struct gnttab_copy_ptr *p, bool is_gref, bool 
 
     *granter = NULL;
     if (is_gref) {
-        struct domain *g = p->domid == DOMID_SELF ? cur : domain_lookup(p->domid);
+        struct domain *g = domain_get_by_id(p->domid);
         if (!g)
             return GNTST_bad_domain;
         st = pin_grant(g, p->u.ref, cur, !write, frame);
         if (st == GNTST_okay)
-            *granter = g;
+            *granter = g; /* held until put_copy_operand() */
+        else
+            domain_put_by_id(g);
         return st;
     }
     if ((p->domid != DOMID_SELF && p->domid != cur->domain_id) || p->u.gmfn >= max_mfn)
@@ -452,6 +458,7 @@ static void put_copy_operand(const struct gnttab_copy_ptr *p, bool write, mfn_t 
     put_grant_refs(frame, !write);
     if (granter)
         unpin_grant(granter, p->u.ref, !write);
+    domain_put_by_id(granter);
 }
 
 static void copy_one(struct gnttab_copy *c)
@@ -564,6 +571,7 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
             q.status = GNTST_okay;
         q.nr_frames = q.status == GNTST_okay ? d->grant->nr_frames : 0;
         q.max_nr_frames = q.status == GNTST_okay ? GNT_MAX_FRAMES : 0;
+        domain_put_by_id(d);
         return copy_to_guest(uop, &q, sizeof(q)) ? -XEN_EFAULT : 0;
     }
     case GNTTABOP_set_version:

@@ -141,11 +141,21 @@ struct domain *domain_get(domid_t domid);
 void domain_put(struct domain *d);
 
 /*
+ * The domain a hypercall names: DOMID_SELF or the caller's own id gives
+ * the caller's domain (no reference: it cannot go while one of its vCPUs
+ * runs this), any other a live one (not dying) with a reference, or NULL.
+ * Release with domain_put_by_id(), which knows which it was.
+ */
+struct domain *domain_get_by_id(domid_t domid);
+void domain_put_by_id(struct domain *d);
+
+/*
  * The same without a reference: only safe for domains that cannot be
- * reaped meanwhile (dom0, the caller's own) or under domlist_lock. Being
- * replaced by domain_get() call site by call site.
+ * reaped meanwhile (dom0, the caller's own) or under domlist_lock.
  */
 struct domain *domain_lookup(domid_t domid);
+/* Whether a domain with this id exists and is not dying. */
+bool domain_alive(domid_t domid);
 /* The same with domlist_lock held by the caller: the domain stays until it drops it. */
 struct domain *domain_find_locked(domid_t domid);
 

@@ -28,14 +28,17 @@ struct e820entry {
     uint32_t type;
 } __packed;
 
-/* The domain a request names: DOMID_SELF, or any for privileged callers. */
+/*
+ * The domain a request names: DOMID_SELF, or any for privileged callers,
+ * held until domain_put_by_id().
+ */
 static struct domain *target_domain(domid_t id)
 {
     struct domain *cur = current->domain;
 
-    if (id == DOMID_SELF || id == cur->domain_id)
-        return cur;
-    return cur->is_privileged ? domain_lookup(id) : NULL;
+    if (id != DOMID_SELF && id != cur->domain_id && !cur->is_privileged)
+        return NULL;
+    return domain_get_by_id(id);
 }
 
 static long read_domid(guest_ptr_t arg, struct domain **d)
@@ -114,11 +117,43 @@ static int remove_frame(struct domain *d, mfn_t mfn)
     return 0;
 }
 
+static long reservation_extents(unsigned int cmd, unsigned long start,
+                                const struct xen_memory_reservation *r, struct domain *d)
+{
+    unsigned long i;
+
+    for (i = start; i < r->nr_extents; i++) {
+        guest_ptr_t slot = (guest_ptr_t)r->extent_start.p + i * sizeof(xen_pfn_t);
+        xen_pfn_t f = 0;
+
+        if (r->extent_start.p && copy_from_guest(&f, slot, sizeof(f)))
+            return i ? (long)i : -XEN_EFAULT;
+        if (cmd == XENMEM_decrease_reservation) {
+            for (unsigned long k = 0; k < order_pages(r->extent_order); k++)
+                if (remove_frame(d, f + k))
+                    return (long)i;
+        } else {
+            unsigned long pfn = cmd == XENMEM_populate_physmap ? f : M2P_INVALID;
+            struct page_info *pg;
+
+            if (cmd == XENMEM_populate_physmap && !r->extent_start.p)
+                return -XEN_EINVAL;
+            pg = alloc_extent(d, r->extent_order, pfn);
+            if (!pg)
+                return (long)i;
+            f = page_to_mfn(pg);
+            if (r->extent_start.p && copy_to_guest(slot, &f, sizeof(f)))
+                return (long)i;
+        }
+    }
+    return (long)i;
+}
+
 static long reservation_op(unsigned int cmd, unsigned long start, guest_ptr_t arg)
 {
     struct xen_memory_reservation r;
     struct domain *d;
-    unsigned long i;
+    long rc;
 
     if (copy_from_guest(&r, arg, sizeof(r)))
         return -XEN_EFAULT;
@@ -127,31 +162,9 @@ static long reservation_op(unsigned int cmd, unsigned long start, guest_ptr_t ar
     d = target_domain(r.domid);
     if (!d)
         return -XEN_ESRCH;
-    for (i = start; i < r.nr_extents; i++) {
-        guest_ptr_t slot = (guest_ptr_t)r.extent_start.p + i * sizeof(xen_pfn_t);
-        xen_pfn_t f = 0;
-
-        if (r.extent_start.p && copy_from_guest(&f, slot, sizeof(f)))
-            return i ? (long)i : -XEN_EFAULT;
-        if (cmd == XENMEM_decrease_reservation) {
-            for (unsigned long k = 0; k < order_pages(r.extent_order); k++)
-                if (remove_frame(d, f + k))
-                    return (long)i;
-        } else {
-            unsigned long pfn = cmd == XENMEM_populate_physmap ? f : M2P_INVALID;
-            struct page_info *pg;
-
-            if (cmd == XENMEM_populate_physmap && !r.extent_start.p)
-                return -XEN_EINVAL;
-            pg = alloc_extent(d, r.extent_order, pfn);
-            if (!pg)
-                return (long)i;
-            f = page_to_mfn(pg);
-            if (r.extent_start.p && copy_to_guest(slot, &f, sizeof(f)))
-                return (long)i;
-        }
-    }
-    return (long)i;
+    rc = reservation_extents(cmd, start, &r, d);
+    domain_put_by_id(d);
+    return rc;
 }
 
 static long memory_map(guest_ptr_t arg, bool machine)
@@ -225,9 +238,11 @@ long do_memory_op(int op, guest_ptr_t arg)
     case XENMEM_maximum_gpfn:
         if ((rc = read_domid(arg, &d)))
             return rc;
-        if (cmd == XENMEM_current_reservation)
-            return (long)d->tot_pages;
-        return (long)(cmd == XENMEM_maximum_reservation ? d->max_pages : d->max_gpfn);
+        rc = (long)(cmd == XENMEM_current_reservation   ? d->tot_pages
+                    : cmd == XENMEM_maximum_reservation ? d->max_pages
+                                                        : d->max_gpfn);
+        domain_put_by_id(d);
+        return rc;
     case XENMEM_machphys_mapping: {
         struct xen_machphys_mapping m = {
             .v_start = MACH2PHYS_VIRT_START,

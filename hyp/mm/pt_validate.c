@@ -45,6 +45,12 @@ static inline bool hyp_slot(unsigned int level, unsigned int idx)
     return level == 4 && idx >= HYP_L4_FIRST && idx <= HYP_L4_LAST;
 }
 
+/*
+ * The owner of a frame, without a reference: only for a table being
+ * validated, whose owner the caller holds (its own domain, or the foreign
+ * domain of a privileged request, held for the call). Taking one here
+ * could drop the last reference under pv_mm_lock, which freeing needs.
+ */
 struct domain *frame_owner(const struct page_info *pg)
 {
     if (pg->owner == DOMID_INVALID_OWNER || page_state(pg) != PGC_state_inuse)
@@ -61,7 +67,8 @@ static bool may_map(const struct page_info *pg, const struct domain *mapper,
 {
     if (pg->owner == pg_owner->domain_id)
         return true;
-    return mapper->is_privileged && pg_owner == mapper && frame_owner(pg) != NULL;
+    return mapper->is_privileged && pg_owner == mapper && pg->owner != DOMID_INVALID_OWNER &&
+           page_state(pg) == PGC_state_inuse && domain_alive((domid_t)pg->owner);
 }
 
 /*

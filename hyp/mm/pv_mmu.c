@@ -31,19 +31,20 @@
 #define MMU_CHUNK            256u
 #define MMU_UPDATE_PREEMPTED (1u << 31)
 
-/* The domain a foreigndom argument names (privileged callers only). */
+/*
+ * The domain a foreigndom argument names (privileged callers only), held
+ * until domain_put_by_id().
+ */
 static struct domain *pg_owner_of(struct domain *cur, domid_t foreigndom, int *rc)
 {
     struct domain *d;
 
     *rc = 0;
-    if (foreigndom == DOMID_SELF || foreigndom == cur->domain_id)
-        return cur;
-    if (!cur->is_privileged) {
+    if (foreigndom != DOMID_SELF && foreigndom != cur->domain_id && !cur->is_privileged) {
         *rc = -XEN_EPERM;
         return NULL;
     }
-    d = domain_lookup(foreigndom);
+    d = domain_get_by_id(foreigndom);
     if (!d)
         *rc = -XEN_ESRCH;
     return d;
@@ -299,6 +300,7 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsign
     if (!rc && i < count)
         continue_batch(__HYPERVISOR_mmuext_op, ops + (unsigned long)i * sizeof(op), count - i,
                        pdone, foreigndom);
+    domain_put_by_id(pg_owner);
     return report_done(pdone, done + i, rc);
 }
 
@@ -355,6 +357,7 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsi
     if (!rc && i < count)
         continue_batch(__HYPERVISOR_mmu_update, reqs + (unsigned long)i * sizeof(req), count - i,
                        pdone, foreigndom);
+    domain_put_by_id(pg_owner);
     return report_done(pdone, done + i, rc);
 }
 
@@ -423,7 +426,9 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val, unsigned l
     pg_owner = pg_owner_of(current->domain, (domid_t)domid, &rc);
     if (!pg_owner)
         return rc;
-    return update_va_mapping(va, val, flags, pg_owner);
+    rc = (int)update_va_mapping(va, val, flags, pg_owner);
+    domain_put_by_id(pg_owner);
+    return rc;
 }
 
 int pv_mm_adopt_boot_tables(struct domain *d, mfn_t l4)
