@@ -107,9 +107,10 @@ void console_force_unlock(void)
 }
 
 /*
- * Everything the console prints is also kept in a ring, for the control
- * domain's `vane dmesg` (XEN_SYSCTL_readconsole), whether or not the
- * serial line is on. Indices count bytes since boot; under console_lock.
+ * Everything the console prints, except dom0's own output
+ * (console_write_hwdom), is also kept in a ring, for the control domain's
+ * `vane dmesg` (XEN_SYSCTL_readconsole), whether or not the serial line
+ * is on. Indices count bytes since boot; under console_lock.
  */
 #define CONRING_SIZE 16384u
 static char conring[CONRING_SIZE];
@@ -148,9 +149,8 @@ unsigned int console_read_ring(char *buf, unsigned int size, uint32_t *index, bo
     return n;
 }
 
-static void put_str(const char *s)
+static void put_serial(const char *s)
 {
-    conring_put(s);
     if (!console_on)
         return;
     for (; *s; s++) {
@@ -158,6 +158,12 @@ static void put_str(const char *s)
             uart_putc('\r');
         uart_putc(*s);
     }
+}
+
+static void put_str(const char *s)
+{
+    conring_put(s);
+    put_serial(s);
 }
 
 static void vprint(const char *prefix, const char *fmt, va_list ap)
@@ -195,6 +201,16 @@ void printk_raw(const char *fmt, ...)
     va_start(ap, fmt);
     vprint(NULL, fmt, ap);
     va_end(ap);
+}
+
+void console_write_hwdom(const char *s)
+{
+    unsigned long flags = local_irq_save();
+
+    console_lock();
+    put_serial(s);
+    console_unlock();
+    local_irq_restore(flags);
 }
 
 /*
