@@ -63,14 +63,15 @@ static int sched_op(struct xc *xc, uint16_t dom, uint32_t cmd,
     return rc;
 }
 
-/* A whole number in [lo, hi]: 0, or -1 after saying why. */
+/* A whole number in [lo, hi]: 0, or -1 after saying why (if `what`). */
 static int parse_int(const char *what, const char *s, long lo, long hi, long *out)
 {
     char *end;
     long v = strtol(s, &end, 10);
 
     if (end == s || *end || v < lo || v > hi) {
-        fprintf(stderr, "vane: %s '%s': a whole number from %ld to %ld\n", what, s, lo, hi);
+        if (what)
+            fprintf(stderr, "vane: %s '%s': a whole number from %ld to %ld\n", what, s, lo, hi);
         return -1;
     }
     *out = v;
@@ -160,12 +161,12 @@ int cmd_sched_credit(int argc, char **argv)
     rc = vane_find_domain(&xc, dom_arg, &dom) ? 1 : 0;
     if (!rc && xc_domain_info(&xc, dom, &info))
         rc = 1;
-    if (!rc && weight_arg && parse_int("weight", weight_arg, 1, 65535, &weight)) {
+    if (!rc && weight_arg && parse_int(NULL, weight_arg, 1, 65535, &weight)) {
         fprintf(stderr, "Cpu weight out of range, valid values are within range from 1 to "
                         "65535\n");
         rc = 1;
     }
-    if (!rc && cap_arg && parse_int("cap", cap_arg, 0, 100L * (info.max_vcpu_id + 1), &cap)) {
+    if (!rc && cap_arg && parse_int(NULL, cap_arg, 0, 100L * (info.max_vcpu_id + 1), &cap)) {
         fprintf(stderr,
                 "Cpu cap out of range, valid range is from 0 to %u for specified number of "
                 "vcpus\n",

@@ -170,6 +170,13 @@ vane_cycles() {
 # made paused from unknown-key.cfg (a PV test kernel that spins on yield
 # once its checks are done): each sub-check that fails is named.
 vtime() { /bin/vane vcpu-list "$1" | awk 'NR == 2 {print $6}'; }
+# A vane command, its output shown and kept in /tmp/vv for grep.
+vv() {
+    /bin/vane "$@" >/tmp/vv 2>&1
+    rc=$?
+    cat /tmp/vv
+    return $rc
+}
 grew() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(b > a)}'; }
 # Exit status $1 and a message matching $2 from the rest, a vane command.
 fails() {
@@ -188,10 +195,10 @@ vane_cmds_run() {
     cat /tmp/c
     d=$(domid_of /tmp/c)
     [ -n "$d" ] || { bad=" create"; return; }
-    $v list
+    vv list
     [ "$($v domid cmds)" = "$d" ] && [ "$($v domname "$d")" = cmds ] &&
         [ "$($v domid Domain-0)" = 0 ] && [ "$($v domname 0)" = Domain-0 ] &&
-        $v list | grep -Eq "^cmds +$d +[0-9]+ +1 +..p" || bad="$bad names"
+        grep -Eq "^cmds +$d +[0-9]+ +1 +..p" /tmp/vv || bad="$bad names"
     # Running, its vCPU's time grows; paused, it stands still; and again.
     $v unpause cmds || bad="$bad unpause"
     sleep 1
@@ -212,19 +219,19 @@ vane_cmds_run() {
     echo "vcpu time: running $t1 $t2, paused $p1 $p2, unpaused $u1 $u2"
     grew "$t1" "$t2" && [ -n "$p1" ] && [ "$p1" = "$p2" ] && grew "$u1" "$u2" || bad="$bad pause-time"
     $v sched-credit -d cmds -w 512 && $v sched-credit -d cmds -c 50 &&
-        $v sched-credit -d cmds | tee /dev/stderr | grep -Eq "^cmds +$d +512 +50$" &&
-        $v sched-credit | grep -Eq "^Domain-0 +0 +[0-9]+ +[0-9]+$" &&
+        vv sched-credit -d cmds && grep -Eq "^cmds +$d +512 +50$" /tmp/vv &&
+        vv sched-credit && grep -Eq "^Domain-0 +0 +[0-9]+ +[0-9]+$" /tmp/vv &&
         fails 1 "weight out of range" sched-credit -d cmds -w 0 &&
         fails 1 "not sedf" sched-sedf || bad="$bad sched-credit"
-    $v vcpu-pin cmds 0 1 && $v vcpu-list cmds | tee /dev/stderr | grep -Eq "^cmds +$d +0 .* 1 / all$" &&
-        $v vcpu-pin cmds all all && $v vcpu-list | grep -Eq "^cmds +$d +0 .* all / all$" &&
+    $v vcpu-pin cmds 0 1 && vv vcpu-list cmds && grep -Eq "^cmds +$d +0 .* 1 / all$" /tmp/vv &&
+        $v vcpu-pin cmds all all && vv vcpu-list && grep -Eq "^cmds +$d +0 .* all / all$" /tmp/vv &&
         fails 1 "map is empty" vcpu-pin cmds 0 5 || bad="$bad vcpu-pin"
-    $v mem-max cmds 64m && $v list -l cmds | tee /dev/stderr | grep -q '"max_memkb": 65536' &&
+    $v mem-max cmds 64m && vv list -l cmds && grep -q '"max_memkb": 65536' /tmp/vv &&
         $v mem-max "$d" 40960k && $v list -l | grep -q '"max_memkb": 40960' &&
         fails 1 "cannot set domid $d static max" mem-max cmds 16 &&
         fails 1 "invalid memory size" mem-max cmds 40x || bad="$bad mem-max"
-    $v list -l | grep -q '"name": "cmds"' && $v list -v | grep -Eq "^cmds +$d .* [0-9a-f]{8}-" &&
-        $v uptime | tee /dev/stderr | grep -Eq "^cmds +$d +[ 0-9]+:[0-9]{2}:[0-9]{2}$" &&
+    $v list -l | grep -q '"name": "cmds"' && vv list -v && grep -Eq "^cmds +$d .* [0-9a-f]{8}-" /tmp/vv &&
+        vv uptime && grep -Eq "^cmds +$d +[ 0-9]+:[0-9]{2}:[0-9]{2}$" /tmp/vv &&
         $v uptime -s 0 | grep -q " up .*, Domain-0 (0)$" || bad="$bad list-uptime"
     $v dmesg >/tmp/dmesg || bad="$bad dmesg"
     grep -q "Paravane hypervisor" /tmp/dmesg && grep -q "d$d: created by the control domain" /tmp/dmesg ||
