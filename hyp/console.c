@@ -107,9 +107,10 @@ void console_force_unlock(void)
 }
 
 /*
- * Everything the console prints is also kept in a ring, for the control
- * domain's `vane dmesg` (XEN_SYSCTL_readconsole), whether or not the
- * serial line is on. Indices count bytes since boot; under console_lock.
+ * Everything the console prints, except dom0's own output
+ * (console_write_hwdom), is also kept in a ring, for the control domain's
+ * `vane dmesg` (XEN_SYSCTL_readconsole), whether or not the serial line
+ * is on. Indices count bytes since boot; under console_lock.
  */
 #define CONRING_SIZE 16384u
 static char conring[CONRING_SIZE];
@@ -149,26 +150,30 @@ unsigned int console_read_ring(char *buf, unsigned int size, uint32_t *index, bo
 }
 
 /*
- * Whether the last byte out left a line open. dom0's own output is passed
- * on as written (as Xen does) and may stop mid-line; every line of the
- * hypervisor's, and every prefixed line of a domU's, starts a line of its
- * own, so a reader (or a test anchored at line starts) always finds it at
- * the beginning of one. Under console_lock.
+ * Whether the last byte out on the serial line left a line open. dom0's
+ * own output is passed on as written (as Xen does) and may stop mid-line;
+ * every line of the hypervisor's, and every prefixed line of a domU's,
+ * starts a line of its own, so a reader (or a test anchored at line
+ * starts) always finds it at the beginning of one. Under console_lock.
  */
 static bool line_open;
 
-static void put_str(const char *s)
+static void put_serial(const char *s)
 {
     if (*s)
-        line_open = s[strlen(s) - 1] != '\n';
-    conring_put(s);
-    if (!console_on)
-        return;
+        line_open = s[strlen(s) - 1] != '
+'; if (!console_on) return;
     for (; *s; s++) {
         if (*s == '\n')
             uart_putc('\r');
         uart_putc(*s);
     }
+}
+
+static void put_str(const char *s)
+{
+    conring_put(s);
+    put_serial(s);
 }
 
 static void vprint(const char *prefix, const char *fmt, va_list ap)
@@ -202,22 +207,22 @@ void printk_lvl(enum log_level lvl, const char *fmt, ...)
     va_end(ap);
 }
 
-void console_put_dom0(const char *s)
-{
-    unsigned long flags = local_irq_save();
-
-    console_lock();
-    put_str(s);
-    console_unlock();
-    local_irq_restore(flags);
-}
-
 void printk_raw(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vprint(NULL, fmt, ap);
     va_end(ap);
+}
+
+void console_write_hwdom(const char *s)
+{
+    unsigned long flags = local_irq_save();
+
+    console_lock();
+    put_serial(s);
+    console_unlock();
+    local_irq_restore(flags);
 }
 
 /*

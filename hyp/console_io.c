@@ -1,7 +1,8 @@
 /*
  * The console_io hypercall.
  *
- * dom0's writes go to the serial line as written (Xen prints them raw).
+ * dom0's writes go to the serial line as written (Xen prints them raw),
+ * and not into the ring `vane dmesg` reads (Xen's console_to_ring=0).
  * Other domains' writes are gathered into lines and printed with a
  * "(dN) " prefix, so interleaved output stays readable and no domU line
  * can pass for the hypervisor's (their control characters are dropped).
@@ -72,7 +73,7 @@ static long console_write(struct domain *d, unsigned int count, guest_ptr_t buff
         if (d->is_privileged) {
             buf[n] = '\0';
             /* Strings with NULs in them print up to the NUL, like Xen. */
-            console_put_dom0(buf);
+            console_write_hwdom(buf);
         } else {
             domain_console_put(d, buf, n);
         }

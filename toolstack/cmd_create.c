@@ -12,6 +12,7 @@
  */
 #include "build.h"
 #include "cfg/xlcfg.h"
+#include "names.h"
 #include "vane.h"
 #include "xc.h"
 #include <errno.h>
@@ -233,7 +234,7 @@ static void keep(struct xc *xc, domid_t dom, const struct domain_config *c, bool
         domid_t next;
 
         if (rc == -ESRCH)
-            return; /* destroyed by someone else */
+            return; /* destroyed by someone else, who forgot its name */
         if (rc || !(info.flags & XEN_DOMINF_shutdown)) {
             sleep_ms(100);
             continue;
@@ -249,11 +250,17 @@ static void keep(struct xc *xc, domid_t dom, const struct domain_config *c, bool
         if (act == XLCFG_ACTION_PRESERVE)
             return;
         vane_destroy_domain(xc, dom);
+        vane_name_clear(dom);
         if (act != XLCFG_ACTION_RESTART && act != XLCFG_ACTION_RENAME_RESTART &&
             act != XLCFG_ACTION_COREDUMP_RESTART)
             return;
-        if (create(xc, c, &next) || start(xc, next))
+        if (create(xc, c, &next))
             return;
+        vane_name_set(next, c->name);
+        if (start(xc, next)) {
+            vane_name_clear(next);
+            return;
+        }
         if (!quiet)
             printf("vane: domain %u (%s) restarted as domain %u\n", dom, c->name, next);
         fflush(stdout);
@@ -300,8 +307,14 @@ int cmd_create(int argc, char **argv)
         return 1;
     }
     rc = create(&xc, &c, &dom);
-    if (!rc && !paused)
-        rc = start(&xc, dom);
+    /* The name, for every command to show and find it by (names.h). */
+    if (!rc && (rc = vane_name_set(dom, c.name)) != 0) {
+        fprintf(stderr, "vane: recording the name of domain %u: %s; destroying it\n", dom,
+                strerror(-rc));
+        vane_destroy_domain(&xc, dom);
+    }
+    if (!rc && !paused && (rc = start(&xc, dom)) != 0)
+        vane_name_clear(dom);
     if (rc) {
         xc_close(&xc);
         domain_config_free(&c);
@@ -341,6 +354,8 @@ int cmd_destroy(int argc, char **argv)
         return 1;
     rc = vane_destroy_domain(&xc, (domid_t)dom);
     xc_close(&xc);
+    if (!rc)
+        vane_name_clear((domid_t)dom);
     if (rc) {
         fprintf(stderr, "vane: destroy %lu: %s\n", dom, strerror(-rc));
         return 1;

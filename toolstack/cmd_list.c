@@ -1,9 +1,12 @@
 /*
- * vane list / vane wait: the domains the hypervisor has, from
- * XEN_DOMCTL_getdomaininfo (xl list's columns), and waiting for one to go.
+ * vane list [-l] [-v] [DOM] and vane wait: the domains the hypervisor has,
+ * from XEN_DOMCTL_getdomaininfo, in xl list's columns (-v adds the UUID
+ * and the shutdown reason, -l prints JSON as `xl list -l` does, with what
+ * Paravane knows of each domain), and waiting for one to go.
  */
-#include "privcmd.h"
 #include "vane.h"
+#include "names.h"
+#include "xc.h"
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,71 +14,136 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#define __XEN_TOOLS__ 1 /* domctl.h is the toolstack's interface */
-#include <xen/domctl.h>
 #include <xen/sched.h>
 
-/* The first domain with id >= `from` into *info: 0, or -1 with errno. */
-static int domaininfo(int fd, domid_t from, struct xen_domctl_getdomaininfo *info)
+static void print_uuid(FILE *out, const uint8_t h[16])
 {
-    struct xen_domctl op;
-
-    memset(&op, 0, sizeof(op));
-    op.cmd = XEN_DOMCTL_getdomaininfo;
-    op.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op.domain = from;
-    if (privcmd_hypercall(fd, __HYPERVISOR_domctl, (uintptr_t)&op, 0, 0, 0, 0) < 0)
-        return -1;
-    *info = op.u.getdomaininfo;
-    return 0;
+    fprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1],
+            h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14],
+            h[15]);
 }
 
-/* xl's state column: running, blocked, paused, shutdown, crashed, dying. */
-static void state_string(uint32_t flags, char out[7])
+static void list_table(const struct xen_domctl_getdomaininfo *info, int n, bool verbose)
 {
-    unsigned int code = (flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
-    bool shut = flags & XEN_DOMINF_shutdown;
+    printf("Name                                        ID   Mem VCPUs\tState\tTime(s)");
+    if (verbose)
+        printf("   UUID                            Reason-Code\tSecurity Label");
+    printf("\n");
+    for (int i = 0; i < n; i++) {
+        char name[VANE_NAME_MAX], state[7];
 
-    out[0] = flags & XEN_DOMINF_running ? 'r' : '-';
-    out[1] = flags & XEN_DOMINF_blocked ? 'b' : '-';
-    out[2] = flags & XEN_DOMINF_paused ? 'p' : '-';
-    out[3] = shut && code != SHUTDOWN_crash ? 's' : '-';
-    out[4] = shut && code == SHUTDOWN_crash ? 'c' : '-';
-    out[5] = flags & XEN_DOMINF_dying ? 'd' : '-';
-    out[6] = '\0';
+        vane_domain_name(info[i].domain, name, sizeof(name));
+        vane_state_string(info[i].flags, state);
+        printf("%-40s %5d %5lu %5d     %s  %8.1f", name, info[i].domain,
+               (unsigned long)(info[i].tot_pages * 4 / 1024), info[i].nr_online_vcpus, state,
+               (double)info[i].cpu_time / 1e9);
+        if (verbose) {
+            putchar(' ');
+            print_uuid(stdout, info[i].handle);
+            if (info[i].flags & XEN_DOMINF_shutdown)
+                printf(" %8x",
+                       (info[i].flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask);
+            else
+                printf(" %8s", "-");
+            printf(" %16s", "-");
+        }
+        putchar('\n');
+    }
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+/*
+ * `xl list -l`'s shape (an array of {"domid", "config": {"c_info",
+ * "b_info"}}, yajl's four-space indent), holding what the hypervisor and
+ * the name records know: no stored configuration yet. target_memkb is
+ * the memory the domain has now; state and cpu_time (ns) are Paravane's.
+ */
+static void list_json(const struct xen_domctl_getdomaininfo *info, int n)
+{
+    printf("[\n");
+    for (int i = 0; i < n; i++) {
+        char name[VANE_NAME_MAX], state[7];
+
+        vane_domain_name(info[i].domain, name, sizeof(name));
+        vane_state_string(info[i].flags, state);
+        printf("    {\n        \"domid\": %u,\n        \"config\": {\n", info[i].domain);
+        printf("            \"c_info\": {\n                \"type\": \"pv\",\n"
+               "                \"name\": ");
+        json_string(name);
+        printf(",\n                \"uuid\": \"");
+        print_uuid(stdout, info[i].handle);
+        printf("\"\n            },\n            \"b_info\": {\n");
+        printf("                \"max_vcpus\": %u,\n", info[i].max_vcpu_id + 1);
+        printf("                \"max_memkb\": %llu,\n", (unsigned long long)info[i].max_pages * 4);
+        printf("                \"target_memkb\": %llu\n",
+               (unsigned long long)info[i].tot_pages * 4);
+        printf("            }\n        },\n");
+        printf("        \"vcpus_online\": %u,\n", info[i].nr_online_vcpus);
+        printf("        \"state\": \"%s\",\n", state);
+        printf("        \"cpu_time\": %llu\n", (unsigned long long)info[i].cpu_time);
+        printf("    }%s\n", i + 1 < n ? "," : "");
+    }
+    printf("]\n");
 }
 
 int cmd_list(int argc, char **argv)
 {
-    struct xen_domctl_getdomaininfo info;
-    unsigned int next = 0;
-    int fd;
+    static const struct option opts[] = {
+        {"long", 0, 0, 'l'}, {"verbose", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    struct xen_domctl_getdomaininfo *info = NULL;
+    bool details = false, verbose = false;
+    struct xc xc;
+    int opt, n;
 
-    (void)argv;
-    if (argc != 1) {
-        fprintf(stderr, "usage: vane list\n");
-        return 2;
+    while ((opt = vane_getopt(argc, argv, "lv", opts, "list", 0)) != -1) {
+        if (opt == 'l')
+            details = true;
+        else
+            verbose = true;
     }
-    fd = privcmd_open();
-    if (fd < 0)
+    if (argc - optind > 1)
+        return vane_usage("list");
+    if (xc_open(&xc))
         return 1;
-    printf("%-32s %5s %7s %5s %6s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
-    while (next < DOMID_FIRST_RESERVED && domaininfo(fd, (domid_t)next, &info) == 0) {
-        char name[16], state[7];
+    if (optind < argc) {
+        uint16_t dom;
 
-        snprintf(name, sizeof(name), info.domain ? "d%u" : "Domain-0", info.domain);
-        state_string(info.flags, state);
-        printf("%-32s %5u %7llu %5u %6s %9.1f\n", name, info.domain,
-               (unsigned long long)info.tot_pages / 256, info.nr_online_vcpus, state,
-               (double)info.cpu_time / 1e9);
-        next = info.domain + 1u;
+        info = malloc(sizeof(*info));
+        if (!info || vane_find_domain(&xc, argv[optind], &dom) || xc_domain_info(&xc, dom, info)) {
+            free(info);
+            xc_close(&xc);
+            return 1;
+        }
+        n = 1;
+    } else {
+        n = vane_list_domains(&xc, &info);
+        if (n < 0) {
+            fprintf(stderr, "vane: getdomaininfo: %s\n", strerror(-n));
+            xc_close(&xc);
+            return 1;
+        }
     }
-    if (errno != ESRCH && next < DOMID_FIRST_RESERVED) {
-        fprintf(stderr, "vane: getdomaininfo: %s\n", strerror(errno));
-        privcmd_close(fd);
-        return 1;
-    }
-    privcmd_close(fd);
+    xc_close(&xc);
+    if (details)
+        list_json(info, n);
+    else
+        list_table(info, n, verbose);
+    free(info);
     return 0;
 }
 
@@ -85,12 +153,10 @@ int cmd_wait(int argc, char **argv)
     unsigned long domid, timeout = 0;
     char *end;
     time_t until;
-    int fd;
+    struct xc xc;
 
-    if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: vane wait DOMID [TIMEOUT_SECONDS]\n");
-        return 2;
-    }
+    if (argc < 2 || argc > 3)
+        return vane_usage("wait");
     domid = strtoul(argv[1], &end, 10);
     if (*end || domid >= DOMID_FIRST_RESERVED) {
         fprintf(stderr, "vane: '%s' is not a domain id\n", argv[1]);
@@ -103,20 +169,19 @@ int cmd_wait(int argc, char **argv)
             return 2;
         }
     }
-    fd = privcmd_open();
-    if (fd < 0)
+    if (xc_open(&xc))
         return 1;
     until = time(NULL) + (time_t)timeout;
     for (;;) {
-        int rc = domaininfo(fd, (domid_t)domid, &info);
+        int rc = xc_domain_info(&xc, (domid_t)domid, &info);
 
-        if (rc < 0 && errno != ESRCH) {
-            fprintf(stderr, "vane: getdomaininfo: %s\n", strerror(errno));
-            break;
-        }
-        if (rc < 0 || info.domain != domid) {
-            privcmd_close(fd);
+        if (rc == -ESRCH) {
+            xc_close(&xc);
             return 0; /* gone */
+        }
+        if (rc) {
+            fprintf(stderr, "vane: getdomaininfo: %s\n", strerror(-rc));
+            break;
         }
         if (timeout && time(NULL) >= until) {
             fprintf(stderr, "vane: domain %lu still there after %lu s\n", domid, timeout);
@@ -124,6 +189,6 @@ int cmd_wait(int argc, char **argv)
         }
         usleep(200000);
     }
-    privcmd_close(fd);
+    xc_close(&xc);
     return 1;
 }

@@ -27,8 +27,11 @@ LINT_SRCS += $(XLCFG_SRCS) $(XLCFG_HDRS)
 # vane: its commands, lib/ (a small libxc and the PV builder, which drives
 # hypercall-abi/'s loader and layout as the hypervisor's boot builder does),
 # xenstore-lite's client library and the xl.cfg parser, in one binary.
-VANE_SRCS := toolstack/vane.c toolstack/cmd_info.c toolstack/cmd_list.c toolstack/cmd_introduce.c \
-             toolstack/cmd_create.c toolstack/privcmd.c toolstack/lib/xc.c toolstack/lib/build.c
+VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack/cmd_list.c \
+             toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c \
+             toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
+             toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/privcmd.c \
+             toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/names.c
 VANE_XS_SRCS := xenstore-lite/client/xs_client.c
 VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack -Itoolstack/lib \
                -Ixenstore-lite/client -Ihypercall-abi/include

@@ -1,41 +1,153 @@
 /*
- * vane: one command table drives both dispatch and the usage message.
+ * vane: one command table drives dispatch, `vane help` and the usage
+ * messages, as xl's cmd_table does.
  */
 #include "vane.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
-    const char *help;
+    const char *desc;    /* one line, no full stop */
+    const char *usage;   /* the arguments */
+    const char *options; /* NULL, or one line per option */
 } commands[] = {
-    {"create", cmd_create,
-     "create a domain from an xl.cfg file: create [-p] [-q] CFG [KEY=VALUE...]"},
-    {"destroy", cmd_destroy, "destroy a domain at once: destroy DOMID"},
-    {"info", cmd_info, "print information about the hypervisor"},
-    {"list", cmd_list, "list the domains (xl list's columns)"},
-    {"wait", cmd_wait, "wait until a domain is gone: wait DOMID [TIMEOUT_SECONDS]"},
-    {"introduce", cmd_introduce, "hand a boot-time domU to dom0's xenstored: introduce DOMID"},
+    {"create", cmd_create, "Create a domain from config file <ConfigFile>",
+     "[-p] [-q] <ConfigFile> [KEY=VALUE ...]",
+     "-p                 Leave the domain paused after it is created\n"
+     "-q                 Quiet"},
+    {"list", cmd_list, "List information about all/some domains", "[options] [Domain]",
+     "-l, --long         Output all VM details (JSON)\n"
+     "-v, --verbose      Prints out UUIDs and security context"},
+    {"destroy", cmd_destroy, "Terminate a domain immediately", "<DomainId>", NULL},
+    {"pause", cmd_pause, "Pause execution of a domain", "<Domain>", NULL},
+    {"unpause", cmd_unpause, "Unpause a paused domain", "<Domain>", NULL},
+    {"mem-max", cmd_mem_max, "Set the maximum amount reservation for a domain",
+     "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", NULL},
+    {"vcpu-list", cmd_vcpu_list, "List the VCPUs for all/some domains", "[Domain, ...]", NULL},
+    {"vcpu-pin", cmd_vcpu_pin, "Set which CPUs a VCPU can use",
+     "<Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]", NULL},
+    {"sched-credit", cmd_sched_credit, "Get/set credit scheduler parameters",
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]",
+     "-d DOMAIN, --domain=DOMAIN        Domain to modify\n"
+     "-w WEIGHT, --weight=WEIGHT        Weight (int)\n"
+     "-c CAP, --cap=CAP                 Cap (int)"},
+    {"sched-sedf", cmd_sched_sedf, "Get/set sedf scheduler parameters (Paravane)", "[options]",
+     "-d DOMAIN, --domain=DOMAIN     Domain to modify\n"
+     "-p MS, --period=MS             Relative deadline(ms)\n"
+     "-s MS, --slice=MS              Worst-case execution time(ms) (slice < period)\n"
+     "-l MS, --latency=MS            Scaled period (ms) when domain performs heavy I/O\n"
+     "-e FLAG, --extra=FLAG          Flag (0 or 1) controls if domain can run in extra time\n"
+     "-w FLOAT, --weight=FLOAT       CPU Period/slice (do not set with --period/--slice)"},
+    {"domid", cmd_domid, "Convert a domain name to domain id", "<DomainName>", NULL},
+    {"domname", cmd_domname, "Convert a domain id to domain name", "<DomainId>", NULL},
+    {"dmesg", cmd_dmesg, "Read and/or clear dmesg buffer", "[-c]",
+     "  -c                        Clear dmesg buffer as well as printing it"},
+    {"info", cmd_info, "Get information about Xen host", "", NULL},
+    {"uptime", cmd_uptime, "Print uptime for all/some domains", "[-s] [Domain]", NULL},
+    {"wait", cmd_wait, "Wait until a domain is gone", "<DomainId> [TimeoutSeconds]", NULL},
+    {"introduce", cmd_introduce, "Hand a boot-time domU to dom0's xenstored", "<DomainId>", NULL},
+    {"help", cmd_help, "Print this help", "[command]", NULL},
 };
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static void usage(void)
+static const struct command *lookup(const char *name)
 {
-    fprintf(stderr, "usage: vane COMMAND [ARGS]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(stderr, "  %-12s %s\n", commands[i].name, commands[i].help);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+/* xl's help(): the whole table, or one command's usage and options. */
+static void help(FILE *out, const char *name)
+{
+    const struct command *c;
+
+    if (!name || !strcmp(name, "help")) {
+        fprintf(out, "Usage vane <subcommand> [args]\n\nvane full list of subcommands:\n\n");
+        for (size_t i = 0; i < N_COMMANDS; i++) {
+            fprintf(out, " %-19s ", commands[i].name);
+            if (strlen(commands[i].name) > 19)
+                fprintf(out, "\n %-19s ", "");
+            fprintf(out, "%s\n", commands[i].desc);
+        }
+        return;
+    }
+    c = lookup(name);
+    if (!c) {
+        fprintf(out, "command \"%s\" not implemented\n", name);
+        return;
+    }
+    fprintf(out, "Usage: vane %s %s\n\n%s.\n\n", c->name, c->usage, c->desc);
+    if (c->options)
+        fprintf(out, "Options:\n\n%s\n", c->options);
+}
+
+int vane_usage(const char *cmd)
+{
+    help(stderr, cmd);
+    return 2;
+}
+
+int vane_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
+                const char *cmd, int reqargs)
+{
+    static const struct option help_only[] = {{"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    char opts[64];
+    int opt;
+
+    /* -h and --help belong to every command. */
+    snprintf(opts, sizeof(opts), ":%sh", optstring);
+    opterr = 0;
+    opt = getopt_long(argc, argv, opts, longopts ? longopts : help_only, NULL);
+    if (opt == 'h') {
+        help(stdout, cmd);
+        exit(0);
+    }
+    if (opt == '?') {
+        if (optopt)
+            fprintf(stderr, "option `%c' not supported.\n", optopt);
+        else
+            fprintf(stderr, "option `%s' not supported.\n", argv[optind - 1]);
+        exit(vane_usage(cmd));
+    }
+    if (opt == ':') {
+        fprintf(stderr, "option `%c' needs an argument.\n", optopt);
+        exit(vane_usage(cmd));
+    }
+    if (opt != -1)
+        return opt;
+    if (argc - optind < reqargs) {
+        fprintf(stderr, "'vane %s' requires at least %d argument%s.\n\n", cmd, reqargs,
+                reqargs > 1 ? "s" : "");
+        exit(vane_usage(cmd));
+    }
+    return -1;
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc > 2)
+        return vane_usage("help");
+    help(stdout, argc == 2 ? argv[1] : NULL);
+    return argc == 2 && !lookup(argv[1]) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
+    const struct command *c;
+
     if (argc < 2) {
-        usage();
+        help(stderr, NULL);
         return 2;
     }
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "vane: unknown command '%s'\n", argv[1]);
-    usage();
+    c = lookup(argv[1]);
+    if (c)
+        return c->fn(argc - 1, argv + 1);
+    fprintf(stderr, "command not implemented\n");
+    help(stderr, NULL);
     return 2;
 }

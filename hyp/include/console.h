@@ -28,10 +28,15 @@ void console_enable(bool on);
 
 void vprintk_lvl(enum log_level lvl, const char *fmt, va_list ap);
 void printk_lvl(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
-/* dom0's console bytes, as written (they may end mid-line). */
-void console_put_dom0(const char *s);
 /* Unconditional output without prefix, on a line of its own: verdict lines tests look for. */
 void printk_raw(const char *fmt, ...) __printf(1, 2);
+/*
+ * dom0's console_io writes, as written (they may end mid-line): the serial line only, not the ring
+ * `vane dmesg` reads, as Xen by default (console_to_ring=0), so the ring keeps the hypervisor's
+ * messages instead of dom0's kernel log, and a dom0 printing what it read does not feed the ring it
+ * reads.
+ */
+void console_write_hwdom(const char *s);
 
 #define pr_err(...)   printk_lvl(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)  printk_lvl(LOG_WARN, __VA_ARGS__)

@@ -166,6 +166,101 @@ vane_cycles() {
     [ "$before" = "$after" ] && only_dom0
 }
 
+# vane's management commands (xl's names, options and output) on one domain
+# made paused from unknown-key.cfg (a PV test kernel that spins on yield
+# once its checks are done): each sub-check that fails is named.
+vtime() { /bin/vane vcpu-list "$1" | awk 'NR == 2 {print $6}'; }
+# A vane command, its output shown and kept in /tmp/vv for grep.
+vv() {
+    /bin/vane "$@" >/tmp/vv 2>&1
+    rc=$?
+    cat /tmp/vv
+    return $rc
+}
+grew() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(b > a)}'; }
+# Exit status $1 and a message matching $2 from the rest, a vane command.
+fails() {
+    want=$1 msg=$2
+    shift 2
+    /bin/vane "$@" >/tmp/e 2>&1
+    rc=$?
+    cat /tmp/e
+    [ $rc = "$want" ] && grep -q "$msg" /tmp/e
+}
+vane_cmds_run() {
+    v=/bin/vane
+    bad=""
+    before=$(free_mib)
+    $v create -p /etc/vane/unknown-key.cfg 'name="cmds"' >/tmp/c 2>&1
+    cat /tmp/c
+    d=$(domid_of /tmp/c)
+    [ -n "$d" ] || { bad=" create"; return; }
+    vv list
+    [ "$($v domid cmds)" = "$d" ] && [ "$($v domname "$d")" = cmds ] &&
+        [ "$($v domid Domain-0)" = 0 ] && [ "$($v domname 0)" = Domain-0 ] &&
+        grep -Eq "^cmds +$d +[0-9]+ +1 +..p" /tmp/vv || bad="$bad names"
+    # Running, its vCPU's time grows; paused, it stands still; and again.
+    $v unpause cmds || bad="$bad unpause"
+    sleep 1
+    t1=$(vtime cmds)
+    sleep 1
+    t2=$(vtime cmds)
+    $v pause "$d" || bad="$bad pause"
+    sleep 0.5
+    p1=$(vtime cmds)
+    sleep 1
+    p2=$(vtime cmds)
+    $v list "$d" | awk 'NR == 2 {print $5}' | grep -q '^..p' || bad="$bad pause-state"
+    $v unpause cmds
+    sleep 1
+    u1=$(vtime cmds)
+    sleep 1
+    u2=$(vtime cmds)
+    echo "vcpu time: running $t1 $t2, paused $p1 $p2, unpaused $u1 $u2"
+    grew "$t1" "$t2" && [ -n "$p1" ] && [ "$p1" = "$p2" ] && grew "$u1" "$u2" || bad="$bad pause-time"
+    $v sched-credit -d cmds -w 512 && $v sched-credit -d cmds -c 50 &&
+        vv sched-credit -d cmds && grep -Eq "^cmds +$d +512 +50$" /tmp/vv &&
+        vv sched-credit && grep -Eq "^Domain-0 +0 +[0-9]+ +[0-9]+$" /tmp/vv &&
+        fails 1 "weight out of range" sched-credit -d cmds -w 0 &&
+        fails 1 "not sedf" sched-sedf || bad="$bad sched-credit"
+    $v vcpu-pin cmds 0 1 && vv vcpu-list cmds && grep -Eq "^cmds +$d +0 .* 1 / all$" /tmp/vv &&
+        $v vcpu-pin cmds all all && vv vcpu-list && grep -Eq "^cmds +$d +0 .* all / all$" /tmp/vv &&
+        fails 1 "map is empty" vcpu-pin cmds 0 5 || bad="$bad vcpu-pin"
+    $v mem-max cmds 64m && vv list -l cmds && grep -q '"max_memkb": 65536' /tmp/vv &&
+        $v mem-max "$d" 40960k && $v list -l | grep -q '"max_memkb": 40960' &&
+        fails 1 "cannot set domid $d static max" mem-max cmds 16 &&
+        fails 1 "invalid memory size" mem-max cmds 40x || bad="$bad mem-max"
+    $v list -l | grep -q '"name": "cmds"' && vv list -v && grep -Eq "^cmds +$d .* [0-9a-f]{8}-" /tmp/vv &&
+        vv uptime && grep -Eq "^cmds +$d +[ 0-9]+:[0-9]{2}:[0-9]{2}$" /tmp/vv &&
+        $v uptime -s 0 | grep -q " up .*, Domain-0 (0)$" || bad="$bad list-uptime"
+    $v dmesg >/tmp/dmesg || bad="$bad dmesg"
+    grep -q "Paravane hypervisor" /tmp/dmesg && grep -q "d$d: created by the control domain" /tmp/dmesg ||
+        bad="$bad dmesg"
+    e="nosuch is an invalid domain identifier"
+    fails 1 "$e" pause nosuch && fails 1 "$e" unpause nosuch && fails 1 "$e" list nosuch &&
+        fails 1 "$e" sched-credit -d nosuch && fails 1 "$e" vcpu-list nosuch &&
+        fails 1 "$e" vcpu-pin nosuch 0 all && fails 1 "$e" mem-max nosuch 64 &&
+        fails 1 "$e" uptime nosuch || bad="$bad nosuch"
+    fails 1 "Domain '999' does not exist" pause 999 &&
+        fails 1 "Can't get domid of domain name 'nosuch'" domid nosuch &&
+        fails 1 "Can't get domain name of domain id '999'" domname 999 &&
+        fails 2 "requires at least 1 argument" pause && fails 2 "Usage: vane pause" pause -z cmds &&
+        $v help pause | grep -q "^Usage: vane pause <Domain>" || bad="$bad errors"
+    $v destroy "$d" || bad="$bad destroy"
+    fails 1 "Can't get domid of domain name 'cmds'" domid cmds || bad="$bad name-gone"
+    $v dmesg -c >/dev/null && ! $v dmesg | grep -q "Paravane hypervisor" || bad="$bad dmesg-c"
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0 || bad="$bad memory"
+}
+vane_cmds() {
+    vane_cmds_run >/tmp/cmds.log 2>&1
+    [ -z "$bad" ] && return 0
+    echo "failed:$bad"
+    cat /tmp/cmds.log >/dev/console
+    return 1
+}
+
 only=$(arg checks)
 run() {
     case ",${only:-$1}," in
@@ -184,6 +279,7 @@ run xen_devices
 [ "$role" = domU ] && [ "$(arg xenstore)" = 1 ] && run xenstore_home
 run parallel_workload
 if [ "$role" = dom0 ] && [ -n "$only" ]; then
+    run vane_cmds
     run vane_create
     run vane_refuse
     run vane_warn
