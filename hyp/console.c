@@ -161,8 +161,9 @@ static bool line_open;
 static void put_serial(const char *s)
 {
     if (*s)
-        line_open = s[strlen(s) - 1] != '
-'; if (!console_on) return;
+        line_open = s[strlen(s) - 1] != '\n';
+    if (!console_on)
+        return;
     for (; *s; s++) {
         if (*s == '\n')
             uart_putc('\r');
