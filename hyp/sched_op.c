@@ -86,6 +86,28 @@ long do_sched_op(int cmd, guest_ptr_t arg)
         domain_shutdown(v->domain, s.reason);
         return 0;
     }
+    case SCHEDOP_remote_shutdown: {
+        /* The control domain ends another (libxl's way for a guest that
+         * does not answer on control/shutdown). As on Xen: the domain
+         * first (-ESRCH), then whether the caller may (-EPERM). */
+        struct sched_remote_shutdown s;
+        struct domain *d;
+        long rc = 0;
+
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -XEN_EINVAL;
+        d = domain_get(s.domain_id);
+        if (!d)
+            return -XEN_ESRCH;
+        if (!v->domain->is_privileged)
+            rc = -XEN_EPERM;
+        else
+            domain_shutdown(d, s.reason);
+        domain_put(d);
+        return rc;
+    }
     case SCHEDOP_shutdown_code: {
         struct sched_shutdown s;
         if (copy_from_guest(&s, arg, sizeof(s)))

@@ -90,6 +90,12 @@ static bool wait_gone(domid_t dom)
     return false;
 }
 
+static long remote_shutdown(domid_t dom, unsigned int reason)
+{
+    struct sched_remote_shutdown r = {.domain_id = dom, .reason = reason};
+    return HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &r);
+}
+
 PVTEST(unprivileged_callers_refused)
 {
     struct xen_domctl d = {0};
@@ -98,6 +104,8 @@ PVTEST(unprivileged_callers_refused)
 
     if (privileged())
         return;
+    CHECK_EQ(remote_shutdown(0, SHUTDOWN_poweroff), -XEN_EPERM);
+    CHECK_EQ(remote_shutdown(0x7000, SHUTDOWN_poweroff), -XEN_ESRCH);
     CHECK_EQ(create(0, 1, 0, &got), -XEN_EPERM);
     CHECK_EQ(simple(XEN_DOMCTL_destroydomain, 0), -XEN_EPERM);
     CHECK_EQ(simple(XEN_DOMCTL_pausedomain, 0), -XEN_EPERM);
@@ -282,6 +290,14 @@ PVTEST(create_describe_destroy)
         CHECK_EQ(list[0].domain, 0);
         CHECK(list[1].domain > 0);
     }
+
+    /* Ended by the control domain: shut down with the reason it gave,
+     * and (made by it) kept until destroyed, as on Xen. */
+    CHECK_EQ(remote_shutdown(d, SHUTDOWN_MAX + 1), -XEN_EINVAL);
+    CHECK_EQ(remote_shutdown(d, SHUTDOWN_reboot), 0);
+    CHECK_EQ(dominfo(d, &info), 0);
+    CHECK(info.flags & XEN_DOMINF_shutdown);
+    CHECK_EQ((info.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask, SHUTDOWN_reboot);
 
     /* Destroy: gone once the reaper has run, every frame back. */
     CHECK_EQ(simple(XEN_DOMCTL_destroydomain, d), 0);
