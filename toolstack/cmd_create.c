@@ -15,6 +15,7 @@
 #include "names.h"
 #include "vane.h"
 #include "xc.h"
+#include "xsdom.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -48,6 +49,21 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* A random (version 4) UUID for a domain whose configuration has none. */
+static void make_uuid(uint8_t u[16])
+{
+    FILE *f = fopen("/dev/urandom", "rb");
+
+    if (!f || fread(u, 1, 16, f) != 16) {
+        for (int i = 0; i < 16; i++) /* no entropy source: still unique enough per boot */
+            u[i] = (uint8_t)(rand() ^ (time(NULL) >> (i % 8)));
+    }
+    if (f)
+        fclose(f);
+    u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+    u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+}
+
 static void sleep_ms(unsigned int ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
@@ -64,8 +80,10 @@ int vane_destroy_domain(struct xc *xc, domid_t dom)
     if (rc)
         return rc;
     for (int i = 0; i < 3000; i++) { /* 30 s */
-        if (xc_domain_info(xc, dom, &info) == -ESRCH)
+        if (xc_domain_info(xc, dom, &info) == -ESRCH) {
+            vane_xs_forget(dom);
             return 0;
+        }
         sleep_ms(10);
     }
     return -ETIMEDOUT;
@@ -149,6 +167,7 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
     struct xen_sysctl s = {0};
     struct build_params bp = {.cmdline = c->cmdline, .nr_pages = c->memory_mib << 8};
     struct build_result br;
+    uint8_t uuid[16];
     char err[256] = "";
     void *kernel = NULL, *ramdisk = NULL;
     int rc;
@@ -178,7 +197,10 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
     op.u.createdomain.max_grant_frames = -1;
     op.u.createdomain.max_maptrack_frames = -1;
     if (c->has_uuid)
-        memcpy(op.u.createdomain.handle, c->uuid, sizeof(c->uuid));
+        memcpy(uuid, c->uuid, sizeof(uuid));
+    else
+        make_uuid(uuid);
+    memcpy(op.u.createdomain.handle, uuid, sizeof(uuid));
     rc = xc_domctl(xc, &op, XEN_DOMCTL_createdomain, 0);
     if (rc) {
         fprintf(stderr, "vane: createdomain: %s\n", strerror(-rc));
@@ -194,6 +216,13 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
         snprintf(err, sizeof(err), "scheduler parameters: %s", strerror(-rc));
     if (!rc)
         rc = vane_build_pv(xc, *domid, &bp, &br, err, sizeof(err));
+    if (!rc) {
+        int xrc = vane_xs_introduce(c, *domid, &br, uuid);
+        if (xrc == -ENOENT)
+            fprintf(stderr, "vane: no xenstored: domain %u runs without xenstore\n", *domid);
+        else if (xrc)
+            snprintf(err, sizeof(err), "xenstore: %s", strerror(-(rc = xrc)));
+    }
     if (rc) {
         fprintf(stderr, "vane: domain %u (%s): %s; destroying it\n", *domid, c->name, err);
         vane_destroy_domain(xc, *domid);

@@ -261,6 +261,37 @@ vane_cmds() {
     return 1
 }
 
+vane_linux() {
+    # Debian's kernel created at run time: its xenbus reaches dom0's
+    # xenstored through the ring vane granted and introduced, its checks
+    # run, it powers off, its keeper destroys it and forgets its entries.
+    before=$(free_mib)
+    /bin/vane create /etc/vane/linux.cfg >/tmp/l 2>&1 || { cat /tmp/l; return 1; }
+    cat /tmp/l
+    d=$(domid_of /tmp/l)
+    [ -n "$d" ] || return 1
+    n=0
+    until [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ]; do
+        n=$((n + 1))
+        [ $n -gt 1200 ] && echo "domain $d's kernel never wrote control/feature-poweroff" && return 1
+        sleep 0.5
+    done
+    xs ls /local/domain/$d
+    [ "$(xs read /local/domain/$d/name)" = linux ] &&
+        [ "$(xs read /local/domain/$d/memory/target)" = 131072 ] &&
+        [ "$(xs read /local/domain/$d/cpu/1/availability)" = online ] &&
+        [ "$(xs read "$(xs read /local/domain/$d/vm)/name")" = linux ] || return 1
+    /bin/vane wait "$d" 900 || return 1
+    sleep 1 # the keeper forgets the entries once the domain is gone
+    if xs read /local/domain/$d/name >/dev/null 2>&1; then
+        echo "/local/domain/$d outlived the domain"
+        return 1
+    fi
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ]
+}
+
 only=$(arg checks)
 run() {
     case ",${only:-$1}," in
@@ -280,6 +311,7 @@ run xen_devices
 run parallel_workload
 if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vane_cmds
+    run vane_linux
     run vane_create
     run vane_refuse
     run vane_warn

@@ -28,5 +28,15 @@ $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
-ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
+# dom0 for the run-time Linux domain test: the checks' rootfs, plus
+# Debian's kernel and that same rootfs as the domU's kernel and ramdisk.
+$(LINUX_OUT)/dom0-vane.cpio.gz: $(LINUX_OUT)/dom0-check.cpio.gz $(BUILD)/guests/vmlinux-debian.elf \
+                                toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init
+	@echo "  ROOTFS  $@"
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
+	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
+	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c))) \
+	    $(BUILD)/guests/vmlinux-debian.elf:/boot/vmlinux $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU.cpio.gz
+
+ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz $(LINUX_OUT)/dom0-vane.cpio.gz
 TEST_SUITES += tests/linux/qemu-linux.sh

@@ -14,6 +14,7 @@
 #include <paravane/pv_image.h>
 #include <paravane/pv_layout.h>
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include <xen/vcpu.h>
 
 #define PAGE_SIZE 4096UL
@@ -66,6 +67,39 @@ static void fill_start_info(struct start_info *si, const struct pv_layout *l, co
     si->store_evtchn = r->store_port;
     si->console.domU.mfn = p2m[l->console.pfn];
     si->console.domU.evtchn = r->console_port;
+}
+
+/*
+ * The grants a back-end in `backend` (dom0) finds the rings through, as
+ * libxc seeds them: the console page at GNTTAB_RESERVED_CONSOLE and the
+ * store page at GNTTAB_RESERVED_XENSTORE of the domain's first grant
+ * frame (xenstored maps the store ring this way).
+ */
+static int seed_grants(struct xc *xc, domid_t dom, domid_t backend, uint64_t console_mfn,
+                       uint64_t store_mfn)
+{
+    struct gnttab_setup_table st = {.dom = dom, .nr_frames = 1};
+    xen_pfn_t frame = 0;
+    grant_entry_v1_t *gt;
+    long rc;
+
+    set_xen_guest_handle(st.frame_list, &frame);
+    rc = xc_hypercall(xc, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, (uintptr_t)&st, 1,
+                      0, 0);
+    if (rc || st.status != GNTST_okay)
+        return rc ? (int)rc : -EINVAL;
+    gt = xc_map_foreign(xc, dom, (const uint64_t *)&frame, 1);
+    if (!gt)
+        return -EFAULT;
+    gt[GNTTAB_RESERVED_CONSOLE].domid = backend;
+    gt[GNTTAB_RESERVED_CONSOLE].frame = (uint32_t)console_mfn;
+    gt[GNTTAB_RESERVED_XENSTORE].domid = backend;
+    gt[GNTTAB_RESERVED_XENSTORE].frame = (uint32_t)store_mfn;
+    __atomic_thread_fence(__ATOMIC_RELEASE); /* the entry, then its flags */
+    gt[GNTTAB_RESERVED_CONSOLE].flags = GTF_permit_access;
+    gt[GNTTAB_RESERVED_XENSTORE].flags = GTF_permit_access;
+    xc_unmap(gt, 1);
+    return 0;
 }
 
 /* vCPU 0 at the kernel's entry, as Xen starts a PV guest. */
@@ -170,6 +204,11 @@ int vane_build_pv(struct xc *xc, domid_t dom, const struct build_params *p,
         rc = xc_evtchn_alloc_unbound(xc, dom, p->console_domid, &out->store_port);
     if (rc) {
         rc = fail(err, errlen, rc, "no event channel for its console: %s", strerror(-rc));
+        goto out;
+    }
+    rc = seed_grants(xc, dom, p->console_domid, out->console_mfn, out->store_mfn);
+    if (rc) {
+        rc = fail(err, errlen, rc, "cannot grant its rings to dom0: %s", strerror(-rc));
         goto out;
     }
     fill_start_info((struct start_info *)(m.base + l.start_info.pfn * PAGE_SIZE), &l, p2m,
