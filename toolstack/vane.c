@@ -11,11 +11,14 @@ static const struct command {
     const char *help;
 } commands[] = {
     {"create", cmd_create,
-     "create a domain from an xl.cfg file: create [-p] [-q] CFG [KEY=VALUE...]"},
+     "create a domain from an xl.cfg file: create [-p] [-q] [-c] CFG [KEY=VALUE...]"},
     {"destroy", cmd_destroy, "destroy a domain at once: destroy DOMID"},
     {"info", cmd_info, "print information about the hypervisor"},
     {"list", cmd_list, "list the domains (xl list's columns)"},
     {"wait", cmd_wait, "wait until a domain is gone: wait DOMID [TIMEOUT_SECONDS]"},
+    {"console", cmd_console,
+     "attach to a domain's console (Ctrl-] detaches): console [-n] [-w SECS] [-u TEXT] DOMID"},
+    {"consoled", cmd_consoled, "the console daemon: consoled [-d] [-r KIB_PER_SEC]"},
     {"introduce", cmd_introduce, "hand a boot-time domU to dom0's xenstored: introduce DOMID"},
 };
 

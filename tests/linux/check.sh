@@ -166,6 +166,74 @@ vane_cycles() {
     [ "$before" = "$after" ] && only_dom0
 }
 
+# The console daemon (vane consoled, started by /init) and vane console,
+# with tests/guests/xcons.c, whose console is only its ring.
+CONLOG=/var/log/vane
+served() { /bin/vane console -l | awk -v d="$1" '$1 == d {print $6}'; }
+vcons() {
+    [ -S /run/vane/consoled.sock ] || { echo "no daemon socket"; return 1; }
+    /bin/vane create /etc/vane/xcons.cfg >/tmp/x.out 2>&1 || { cat /tmp/x.out; return 1; }
+    cat /tmp/x.out
+    d=$(domid_of /tmp/x.out)
+    [ -n "$d" ] && ! grep -q warning /tmp/x.out || return 1
+    [ -n "$(served "$d")" ] || { echo "domain $d not served"; return 1; }
+    # A line typed into its input ring comes back through its output ring.
+    w="hello-$$-$d"
+    echo "$w" | /bin/vane console -w 120 -u "echo '$w'" "$d" >/tmp/x.con 2>&1 ||
+        { echo "no echo: $(tail -c 150 /tmp/x.con)"; return 1; }
+    # The replay gave what it printed before we attached.
+    grep -q "pvtest xcons: writing through the console ring" /tmp/x.con || return 1
+    /bin/vane wait "$d" 120 || return 1
+    # Its verdict went to the log (and only the ring leads there); the
+    # daemon let go of it when the keeper destroyed it.
+    grep -q "echo '$w'" "$CONLOG/console-$d.log" &&
+        grep -Eq "pvtest xcons: [0-9]+ passed, 0 failed" "$CONLOG/console-$d.log" || return 1
+    [ -z "$(served "$d")" ] && grep -q "domain $d: its end announced; closed" "$CONLOG/consoled.log"
+}
+vconsc() {
+    # create -c attaches at once; the console ends when the domain does.
+    w="again-$$"
+    (echo "$w"; sleep 15) | /bin/vane create -c /etc/vane/xcons.cfg >/tmp/c.con 2>&1
+    tail -c 300 /tmp/c.con
+    grep -q "echo '$w'" /tmp/c.con && grep -Eq "pvtest xcons: [0-9]+ passed, 0 failed" /tmp/c.con &&
+        only_dom0
+}
+vflood() {
+    before=$(free_mib)
+    # 8 KiB/s, well under what a guest writes here (some 40 KiB/s under
+    # TCG, a 2 KiB ring at a time), then back to the default 64.
+    /bin/vane console -r 8 || return 1
+    /bin/vane create /etc/vane/xcons.cfg name=\"flood\" extra=\"flood=1000000\" >/tmp/f.out 2>&1 ||
+        { cat /tmp/f.out; return 1; }
+    d=$(domid_of /tmp/f.out)
+    [ -n "$d" ] || return 1
+    sleep 2
+    # Throttled: the log grows by about the limit, not by what the guest
+    # could write, and it still grows.
+    a=$(wc -c <"$CONLOG/console-$d.log")
+    sleep 4
+    b=$(wc -c <"$CONLOG/console-$d.log")
+    echo "flood log grew $(((b - a) / 4)) bytes/s at 8 KiB/s" | tee /dev/console
+    [ $((b - a)) -gt 8192 ] && [ $((b - a)) -le $((4 * 10 * 1024)) ] || return 1
+    [ "$(served "$d")" -gt 0 ] && grep -q "domain $d: over 8 KiB/s, throttled" "$CONLOG/consoled.log" ||
+        return 1
+    # Meanwhile another domain's console is served as before.
+    /bin/vane create /etc/vane/xcons.cfg >/tmp/f2.out 2>&1 || { cat /tmp/f2.out; return 1; }
+    e=$(domid_of /tmp/f2.out)
+    echo "quick-$$" | timeout 60 /bin/vane console -n -w 60 -u "echo 'quick-$$'" "$e" >/dev/null ||
+        { echo "domain $e not answered while $d floods"; return 1; }
+    /bin/vane wait "$e" 60 || return 1
+    /bin/vane console -r 64 || return 1
+    # Destroyed without telling the daemon: it sees the domain gone and
+    # lets go of it (and of its ring frame: free memory is as before).
+    VANE_CONSOLED_SOCK=/nonexistent /bin/vane destroy "$d" || return 1
+    sleep 3
+    grep -q "domain $d: gone; closed" "$CONLOG/consoled.log" || grep -q "domain $d: dying; closed" "$CONLOG/consoled.log" || return 1
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ -z "$(served "$d")" ] && [ "$before" = "$after" ] && only_dom0
+}
+
 only=$(arg checks)
 run() {
     case ",${only:-$1}," in
@@ -189,6 +257,9 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vane_warn
     run vane_three
     run vane_cycles
+    run vcons
+    run vconsc
+    run vflood
 fi
 wait_for=$(arg wait)
 if [ "$role" = dom0 ] && [ -n "$wait_for" ]; then

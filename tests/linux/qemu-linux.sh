@@ -52,16 +52,22 @@ qemu_test linux-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
 # kernel, a syntax error and too much memory before any hypercall, warns
 # about an unknown key, runs three domains at once and twenty
 # create/destroy cycles, with dom0's view of free memory the same after
-# each as before.
+# each as before. Its console daemon serves a PV test kernel whose console
+# is only its ring: output to the log and to vane console, a line typed
+# in and echoed back, create -c, a flooding guest throttled while another
+# is served, and the daemon letting go of a destroyed domain.
 VANE_CHECKS=vane_create,vane_refuse,vane_warn
 VANE_CHECKS=$VANE_CHECKS,vane_three,vane_cycles
+VANE_CHECKS=$VANE_CHECKS,vcons,vconsc,vflood
 qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 600 --unordered \
     --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
     --module "$D0 paravane.mem_kb=262144 paravane.checks=$VANE_CHECKS" --module "$R" \
     --expect "\(d1\) pvtest basic: [0-9]+ passed, 0 failed" \
     --expect "linuxcheck ok   vane_cycles" \
     --expect "${HYP}domain 1 destroyed, 8192 pages returned" \
-    --expect "linuxcheck dom0: 5 passed, 0 failed" \
+    --expect "linuxcheck ok   vcons" --expect "linuxcheck ok   vconsc" \
+    --expect "linuxcheck ok   vflood" \
+    --expect "linuxcheck dom0: 8 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 qemu_summary

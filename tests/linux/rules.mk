@@ -20,12 +20,14 @@ $(LINUX_OUT)/dom0.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(
 LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                  tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
-                                 $(BUILD)/guests/pvtest-basic.elf $(LINUX_VANE_CFGS)
+                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
+                                 $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
+	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
 ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
