@@ -30,5 +30,29 @@ $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
-ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
+# The console checks' dom0 adds a Linux domU for vane to create: Debian's
+# kernel and a plain initramfs that gives a shell on hvc0. Its own image,
+# so that the other boots' dom0 stays small.
+$(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init
+	@mkdir -p $(@D)
+	@echo "  ROOTFS  $@"
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init
+
+$(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
+                                tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
+                                $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
+                                $(LINUX_VANE_CFGS) $(BUILD)/guests/vmlinux-debian.elf \
+                                $(LINUX_OUT)/domU-shell.cpio.gz
+	@mkdir -p $(@D)
+	@echo "  ROOTFS  $@"
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
+	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
+	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
+	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+	    $(BUILD)/guests/vmlinux-debian.elf:/boot/vmlinux-debian.elf \
+	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
+	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
+
+ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz \
+               $(LINUX_OUT)/dom0-vane.cpio.gz
 TEST_SUITES += tests/linux/qemu-linux.sh
