@@ -9,6 +9,11 @@
  * A keeper process then stays with the domain, as xl's does, and carries
  * out on_poweroff / on_crash / on_reboot when it ends (restart builds it
  * again from the same configuration).
+ *
+ * The console daemon (vane consoled) is handed each domain's console ring
+ * once it is built and before it runs, and told before a domain is
+ * destroyed, so that it lets go of the ring frame first; -c then attaches
+ * to the console, as xl create -c.
  */
 #include "build.h"
 #include "cfg/xlcfg.h"
@@ -75,8 +80,10 @@ int vane_destroy_domain(struct xc *xc, domid_t dom)
 {
     struct xen_domctl op = {0};
     struct xen_domctl_getdomaininfo info;
-    int rc = xc_domctl(xc, &op, XEN_DOMCTL_destroydomain, dom);
+    int rc;
 
+    vane_console_forget(dom);
+    rc = xc_domctl(xc, &op, XEN_DOMCTL_destroydomain, dom);
     if (rc)
         return rc;
     for (int i = 0; i < 3000; i++) { /* 30 s */
@@ -216,6 +223,8 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
         snprintf(err, sizeof(err), "scheduler parameters: %s", strerror(-rc));
     if (!rc)
         rc = vane_build_pv(xc, *domid, &bp, &br, err, sizeof(err));
+    if (!rc) /* before it runs: none of its output is missed */
+        vane_console_announce(*domid, br.console_mfn, br.console_port);
     if (!rc) {
         int xrc = vane_xs_introduce(c, *domid, &br, uuid);
         if (xrc == -ENOENT)
@@ -301,7 +310,7 @@ int cmd_create(int argc, char **argv)
 {
     struct domain_config c = {0};
     struct xc xc;
-    bool paused = false, quiet = false;
+    bool paused = false, quiet = false, console = false;
     domid_t dom = 0;
     int opt, rc;
 
@@ -314,15 +323,15 @@ int cmd_create(int argc, char **argv)
             quiet = true;
             break;
         case 'c':
-            fprintf(stderr, "vane: create -c: no console daemon yet; use vane console\n");
-            return 2;
+            console = true;
+            break;
         default:
-            fprintf(stderr, "usage: vane create [-p] [-q] CFG [KEY=VALUE...]\n");
+            fprintf(stderr, "usage: vane create [-p] [-q] [-c] CFG [KEY=VALUE...]\n");
             return 2;
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "usage: vane create [-p] [-q] CFG [KEY=VALUE...]\n");
+        fprintf(stderr, "usage: vane create [-p] [-q] [-c] CFG [KEY=VALUE...]\n");
         return 2;
     }
     if (!quiet)
@@ -360,6 +369,10 @@ int cmd_create(int argc, char **argv)
     }
     xc_close(&xc);
     domain_config_free(&c);
+    if (console) {
+        struct console_opts o = {.grace_ms = 2000};
+        return vane_console_attach(dom, &o);
+    }
     return 0;
 }
 

@@ -31,17 +31,18 @@ VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack
              toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c \
              toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
              toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/privcmd.c \
-             toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c
+             toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c \
+             toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c
 VANE_XS_SRCS := xenstore-lite/client/xs_client.c
 VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack -Itoolstack/lib \
                -Ixenstore-lite/client -Ihypercall-abi/include
 
 $(VANE_OUT)/vane: $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB) \
                   $(wildcard toolstack/lib/*.h) $(XLCFG_HDRS) toolstack/vane.h toolstack/privcmd.h \
-                  xenstore-lite/client/xs_client.h toolstack/rules.mk
+                  xenstore-lite/client/xs_client.h toolstack/consoled_proto.h toolstack/rules.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@ (static)"
 	@$(HOST_CC) $(VANE_CFLAGS) -o $@ $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB)
 
 ALL_TARGETS += $(VANE_OUT)/vane
-LINT_SRCS += $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h $(wildcard toolstack/lib/*.h)
+LINT_SRCS += $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h toolstack/consoled_proto.h $(wildcard toolstack/lib/*.h)

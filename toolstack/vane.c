@@ -48,6 +48,15 @@ static const struct command {
     {"info", cmd_info, "Get information about Xen host", "", NULL},
     {"uptime", cmd_uptime, "Print uptime for all/some domains", "[-s] [Domain]", NULL},
     {"wait", cmd_wait, "Wait until a domain is gone", "<DomainId> [TimeoutSeconds]", NULL},
+    {"console", cmd_console, "Attach to domain's console", "[options] <Domain>",
+     "-n                 No replay of the recent output\n"
+     "-w SECS            Relay output this long after stdin ends (not a terminal)\n"
+     "-u TEXT            End once TEXT has been output (exit 1 if it never is)\n"
+     "-l                 List the domains the daemon serves\n"
+     "-r KIB             Set the daemon's rate limit (KiB/s per domain)"},
+    {"consoled", cmd_consoled, "The console daemon (as xenconsoled)", "[-d] [-r KIB_PER_SEC]",
+     "-d                 Detach once it serves\n"
+     "-r KIB             Rate limit per domain (KiB/s)"},
     {"introduce", cmd_introduce, "Hand a boot-time domU to dom0's xenstored", "<DomainId>", NULL},
     {"help", cmd_help, "Print this help", "[command]", NULL},
 };

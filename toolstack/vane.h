@@ -5,6 +5,7 @@
 #define VANE_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,8 @@ int cmd_sched_credit(int argc, char **argv);
 int cmd_sched_sedf(int argc, char **argv);
 int cmd_mem_max(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_console(int argc, char **argv);
+int cmd_consoled(int argc, char **argv);
 
 /* destroydomain, then wait (30 s at most) until it is gone: 0 or -errno. */
 struct xc;
@@ -55,5 +58,17 @@ int vane_find_domain(struct xc *xc, const char *arg, uint16_t *dom);
 int vane_list_domains(struct xc *xc, struct xen_domctl_getdomaininfo **list);
 /* xl's six state letters: running, blocked, paused, shutdown, its reason (-rscwS), dying. */
 void vane_state_string(uint32_t flags, char out[7]);
+/* The console daemon's clients (console.c). */
+struct console_opts {
+    bool no_replay;        /* -n: no replay of recent output */
+    unsigned int grace_ms; /* -w: how long output is relayed after stdin ends */
+    const char *until;     /* -u: end once this text has been output */
+};
+/* Relay a domain's console to this terminal or pipe: an exit status. */
+int vane_console_attach(uint16_t dom, const struct console_opts *o);
+/* Hand a new domain's console ring to the daemon (a warning if none runs): 0 or -errno. */
+int vane_console_announce(uint16_t dom, uint64_t mfn, uint32_t port);
+/* Tell the daemon a domain is about to go (nothing if it does not serve it). */
+void vane_console_forget(uint16_t dom);
 
 #endif

@@ -266,14 +266,18 @@ vane_linux() {
     # xenstored through the ring vane granted and introduced, its checks
     # run, it powers off, its keeper destroys it and forgets its entries.
     before=$(free_mib)
-    /bin/vane create /etc/vane/linux.cfg >/tmp/l 2>&1 || { cat /tmp/l; return 1; }
+    /bin/vane create /etc/vane/linux-xs.cfg >/tmp/l 2>&1 || { cat /tmp/l; return 1; }
     cat /tmp/l
     d=$(domid_of /tmp/l)
     [ -n "$d" ] || return 1
     n=0
     until [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ]; do
         n=$((n + 1))
-        [ $n -gt 1200 ] && echo "domain $d's kernel never wrote control/feature-poweroff" && return 1
+        if [ $n -gt 1200 ]; then
+            echo "domain $d's kernel never wrote control/feature-poweroff; its console:"
+            tail -n 40 /var/log/vane/console-$d.log
+            return 1
+        fi
         sleep 0.5
     done
     xs ls /local/domain/$d
@@ -290,6 +294,100 @@ vane_linux() {
     after=$(free_mib)
     echo "free memory before $before MiB, after $after MiB"
     [ "$before" = "$after" ]
+}
+
+# The console daemon (vane consoled, started by /init) and vane console,
+# with tests/guests/xcons.c, whose console is only its ring.
+CONLOG=/var/log/vane
+exec 3>&1 # say: an information line on the console, past check's capture
+say() { echo "linuxcheck info $*" >&3; }
+served() { /bin/vane console -l | awk -v d="$1" '$1 == d {print $6}'; }
+vcons() {
+    [ -S /run/vane/consoled.sock ] || { echo "no daemon socket"; return 1; }
+    /bin/vane create /etc/vane/xcons.cfg >/tmp/x.out 2>&1 || { cat /tmp/x.out; return 1; }
+    cat /tmp/x.out
+    d=$(domid_of /tmp/x.out)
+    [ -n "$d" ] && ! grep -q warning /tmp/x.out || return 1
+    [ -n "$(served "$d")" ] || { echo "domain $d not served"; return 1; }
+    # A line typed into its input ring comes back through its output ring.
+    w="hello-$$-$d"
+    echo "$w" | /bin/vane console -w 120 -u "echo '$w'" "$d" >/tmp/x.con 2>&1 ||
+        { echo "no echo: $(tail -c 150 /tmp/x.con)"; return 1; }
+    # The replay gave what it printed before we attached.
+    grep -q "pvtest xcons: writing through the console ring" /tmp/x.con || return 1
+    /bin/vane wait "$d" 120 || return 1
+    # Its verdict went to the log (and only the ring leads there); the
+    # daemon let go of it when the keeper destroyed it.
+    grep -q "echo '$w'" "$CONLOG/console-$d.log" &&
+        grep -Eq "pvtest xcons: [0-9]+ passed, 0 failed" "$CONLOG/console-$d.log" || return 1
+    [ -z "$(served "$d")" ] && grep -q "domain $d: its end announced; closed" "$CONLOG/consoled.log"
+}
+vconsc() {
+    # create -c attaches at once; the console ends when the domain does.
+    w="again-$$"
+    (echo "$w"; sleep 15) | /bin/vane create -c /etc/vane/xcons.cfg >/tmp/c.con 2>&1
+    tail -c 300 /tmp/c.con
+    grep -q "echo '$w'" /tmp/c.con && grep -Eq "pvtest xcons: [0-9]+ passed, 0 failed" /tmp/c.con &&
+        only_dom0
+}
+vflood() {
+    before=$(free_mib)
+    # 8 KiB/s, well under what a guest writes here (some 40 KiB/s under
+    # TCG, a 2 KiB ring at a time), then back to the default 64.
+    /bin/vane console -r 8 || return 1
+    /bin/vane create /etc/vane/xcons.cfg name=\"flood\" extra=\"flood=1000000\" >/tmp/f.out 2>&1 ||
+        { cat /tmp/f.out; return 1; }
+    d=$(domid_of /tmp/f.out)
+    [ -n "$d" ] || return 1
+    sleep 2
+    # Throttled: the log grows by about the limit, not by what the guest
+    # could write, and it still grows.
+    a=$(wc -c <"$CONLOG/console-$d.log")
+    sleep 4
+    b=$(wc -c <"$CONLOG/console-$d.log")
+    say "vflood: the flooding domain's log grew $(((b - a) / 4)) bytes/s at 8 KiB/s"
+    [ $((b - a)) -gt 8192 ] && [ $((b - a)) -le $((4 * 10 * 1024)) ] || return 1
+    [ "$(served "$d")" -gt 0 ] && grep -q "domain $d: over 8 KiB/s, throttled" "$CONLOG/consoled.log" ||
+        return 1
+    # Meanwhile another domain's console is served as before.
+    /bin/vane create /etc/vane/xcons.cfg >/tmp/f2.out 2>&1 || { cat /tmp/f2.out; return 1; }
+    e=$(domid_of /tmp/f2.out)
+    echo "quick-$$" | timeout 60 /bin/vane console -n -w 60 -u "echo 'quick-$$'" "$e" >/dev/null ||
+        { echo "domain $e not answered while $d floods"; return 1; }
+    /bin/vane wait "$e" 60 || return 1
+    /bin/vane console -r 64 || return 1
+    # Destroyed without telling the daemon: it sees the domain gone and
+    # lets go of it (and of its ring frame: free memory is as before).
+    VANE_CONSOLED_SOCK=/nonexistent /bin/vane destroy "$d" || return 1
+    sleep 3
+    grep -q "domain $d: gone; closed" "$CONLOG/consoled.log" || grep -q "domain $d: dying; closed" "$CONLOG/consoled.log" || return 1
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ -z "$(served "$d")" ] && [ "$before" = "$after" ] && only_dom0
+}
+
+vlinux() {
+    # Debian's kernel as a run-time domU: its kernel log comes through
+    # hvc0, the ring the daemon serves. It does not reach its shell yet:
+    # its balloon driver waits in xs_talkv for a xenstored, and run-time
+    # domains are not introduced to one yet.
+    [ -f /etc/vane/linux.cfg ] && [ -f /boot/vmlinux-debian.elf ] || { echo "no Linux domU here"; return 1; }
+    before=$(free_mib)
+    t0=$(date +%s)
+    /bin/vane create /etc/vane/linux.cfg >/tmp/l.out 2>&1 || { cat /tmp/l.out; return 1; }
+    d=$(domid_of /tmp/l.out)
+    [ -n "$d" ] || return 1
+    n=0
+    until grep -q "xen:balloon: Initialising balloon driver" "$CONLOG/console-$d.log" 2>/dev/null; do
+        [ $n -ge 300 ] && { echo "no kernel log in 300 s: $(tail -c 200 "$CONLOG/console-$d.log")"; return 1; }
+        sleep 1
+        n=$((n + 1))
+    done
+    say "vlinux: domain $d's kernel log reached the daemon $(($(date +%s) - t0)) s after create"
+    grep -aq "Hypervisor detected: Xen PV" "$CONLOG/console-$d.log" && /bin/vane destroy "$d" || return 1
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ -z "$(served "$d")" ] && [ "$before" = "$after" ] && only_dom0
 }
 
 only=$(arg checks)
@@ -317,6 +415,10 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vane_warn
     run vane_three
     run vane_cycles
+    run vcons
+    run vconsc
+    run vflood
+    run vlinux
 fi
 wait_for=$(arg wait)
 if [ "$role" = dom0 ] && [ -n "$wait_for" ]; then

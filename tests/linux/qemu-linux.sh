@@ -8,7 +8,8 @@ cd "$(dirname "$0")/../.."
 
 K=build/guests/vmlinux-debian.elf
 R=build/linux/dom0-check.cpio.gz
-qemu_require "$K" "$R"
+RV=build/linux/dom0-vane.cpio.gz # dom0-check's files, and a Linux domU for vane
+qemu_require "$K" "$R" "$RV"
 
 D0="$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2"
 
@@ -52,25 +53,31 @@ qemu_test linux-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
 # kernel, a syntax error and too much memory before any hypercall, warns
 # about an unknown key, runs three domains at once and twenty
 # create/destroy cycles, with dom0's view of free memory the same after
-# each as before.
+# each as before. Its console daemon serves a PV test kernel whose console
+# is only its ring: output to the log and to vane console, a line typed
+# in and echoed back, create -c, a flooding guest throttled while another
+# is served, and the daemon letting go of a destroyed domain; then
+# Debian's kernel as a run-time domU, its kernel log through the daemon
+# (this boot's dom0 carries that kernel and a domU initramfs).
 VANE_CHECKS=vane_create,vane_refuse,vane_warn
 VANE_CHECKS=$VANE_CHECKS,vane_three,vane_cycles,vane_cmds
-qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 600 --unordered \
+VANE_CHECKS=$VANE_CHECKS,vcons,vconsc,vflood,vlinux
+qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 900 --unordered \
     --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
-    --module "$D0 paravane.mem_kb=262144 paravane.checks=$VANE_CHECKS" --module "$R" \
+    --module "$D0 paravane.checks=$VANE_CHECKS" --module "$RV" \
     --expect "\(d1\) pvtest basic: [0-9]+ passed, 0 failed" \
     --expect "linuxcheck ok   vane_cycles" \
     --expect "${HYP}domain 1 destroyed, 8192 pages returned" \
     --expect "linuxcheck ok   vane_cmds" \
-    --expect "linuxcheck dom0: 6 passed, 0 failed" \
+    --expect "linuxcheck ok   vcons" --expect "linuxcheck ok   vconsc" \
+    --expect "linuxcheck ok   vflood" --expect "linuxcheck ok   vlinux" \
+    --expect "linuxcheck dom0: 10 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
-# A run-time Linux domain: dom0 (running xenstored) creates Debian's
-# kernel from an xl.cfg; the domU's kernel finds its store through the
-# ring vane granted and introduced (its checks write and read there), it
-# powers off, and its keeper destroys it and removes its entries.
-RV=build/linux/dom0-vane.cpio.gz
-qemu_require "$RV"
+# A run-time Linux domain with xenstore: dom0 (running xenstored) creates
+# Debian's kernel from an xl.cfg; the domU's kernel finds its store through
+# the ring vane granted and introduced (its checks write and read there),
+# it powers off, and its keeper destroys it and removes its entries.
 qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1200 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux" \

@@ -20,23 +20,40 @@ $(LINUX_OUT)/dom0.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(
 LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                  tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
-                                 $(BUILD)/guests/pvtest-basic.elf $(LINUX_VANE_CFGS)
+                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
+                                 $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
+	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
-# dom0 for the run-time Linux domain test: the checks' rootfs, plus
-# Debian's kernel and that same rootfs as the domU's kernel and ramdisk.
-$(LINUX_OUT)/dom0-vane.cpio.gz: $(LINUX_OUT)/dom0-check.cpio.gz $(BUILD)/guests/vmlinux-debian.elf \
-                                toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init
+# The console checks' dom0 adds a Linux domU for vane to create: Debian's
+# kernel and a plain initramfs that gives a shell on hvc0. Its own image,
+# so that the other boots' dom0 stays small.
+$(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init
+	@mkdir -p $(@D)
+	@echo "  ROOTFS  $@"
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init
+
+$(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
+                                tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
+                                $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
+                                $(LINUX_VANE_CFGS) $(BUILD)/guests/vmlinux-debian.elf \
+                                $(LINUX_OUT)/domU-shell.cpio.gz
+	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
-	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c))) \
-	    $(BUILD)/guests/vmlinux-debian.elf:/boot/vmlinux $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU.cpio.gz
+	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
+	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+	    $(BUILD)/guests/vmlinux-debian.elf:/boot/vmlinux-debian.elf \
+	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
+	    $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \
+	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
-ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz $(LINUX_OUT)/dom0-vane.cpio.gz
+ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz \
+               $(LINUX_OUT)/dom0-vane.cpio.gz
 TEST_SUITES += tests/linux/qemu-linux.sh

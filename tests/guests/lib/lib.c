@@ -126,6 +126,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     return (int)(p - buf);
 }
 
+void (*pvtest_console_write)(const char *s, unsigned int n);
+
 void printk(const char *fmt, ...)
 {
     char buf[256];
@@ -135,7 +137,10 @@ void printk(const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    HYPERVISOR_console_io(CONSOLEIO_write, n, buf);
+    if (pvtest_console_write)
+        pvtest_console_write(buf, (unsigned int)n);
+    else
+        HYPERVISOR_console_io(CONSOLEIO_write, n, buf);
 }
 
 const char *cmdline_option(const char *name)

@@ -31,6 +31,8 @@ extern const char pvtest_kernel_name[];
 extern start_info_t *start_info;
 
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where printk's text goes when set (a kernel's own console); console_io if NULL. */
+extern void (*pvtest_console_write)(const char *s, unsigned int n);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
