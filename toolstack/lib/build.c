@@ -84,8 +84,8 @@ static int seed_grants(struct xc *xc, domid_t dom, domid_t backend, uint64_t con
     long rc;
 
     set_xen_guest_handle(st.frame_list, &frame);
-    rc = xc_hypercall(xc, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, (uintptr_t)&st, 1,
-                      0, 0);
+    rc = xc_hypercall(xc, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, (uintptr_t)&st, 1, 0,
+                      0);
     if (rc || st.status != GNTST_okay)
         return rc ? (int)rc : -EINVAL;
     gt = xc_map_foreign(xc, dom, (const uint64_t *)&frame, 1);

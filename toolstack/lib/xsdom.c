@@ -19,8 +19,7 @@
 #include <time.h>
 
 /* Write one key (printf-style value) under `base`. 0 or -1 (errno). */
-static int put(struct xsc *xs, uint32_t tx, const char *base, const char *key, const char *fmt,
-               ...)
+static int put(struct xsc *xs, uint32_t tx, const char *base, const char *key, const char *fmt, ...)
 {
     char path[256], val[128];
     va_list ap;
