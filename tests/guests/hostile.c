@@ -19,7 +19,7 @@
  * that fails one fatally).
  */
 #define __XEN_TOOLS__ 1 /* domctl.h is the toolstack's interface */
-#include "lib/pvtest.h"
+#include "lib/pvclock.h"
 #include <xen/domctl.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
@@ -73,30 +73,12 @@ static long map_va(void *va, unsigned long mfn, unsigned long flags)
 
 static uint64_t now_ns(void)
 {
-    const vcpu_time_info_t *t = &si->vcpu_info[0].time;
-    uint32_t v;
-    uint64_t ns;
-
-    do {
-        uint64_t delta;
-        uint32_t lo, hi;
-        v = __atomic_load_n(&t->version, __ATOMIC_ACQUIRE);
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        delta = (((uint64_t)hi << 32) | lo) - t->tsc_timestamp;
-        if (t->tsc_shift >= 0)
-            delta <<= t->tsc_shift;
-        else
-            delta >>= -t->tsc_shift;
-        ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    } while ((v & 1) || v != __atomic_load_n(&t->version, __ATOMIC_ACQUIRE));
-    return ns;
+    return pvclock_now(si);
 }
 
 static bool take_pending(evtchn_port_t p)
 {
-    return __atomic_fetch_and(&si->evtchn_pending[p / 64], ~(1UL << (p % 64)), __ATOMIC_SEQ_CST) &
-           (1UL << (p % 64));
+    return evtchn_take_pending(si, p);
 }
 
 static void poll_ports(evtchn_port_t *ports, unsigned int n, uint64_t timeout)

@@ -11,7 +11,7 @@ GUESTS := basic fpu crash fuzz console mm sched pair isolation ctl forger hostil
 
 define pv_guest
 $(GUEST_OUT)/pvtest-$(1).elf: tests/guests/$(1).c $(GUEST_LIB) tests/guests/lib/guest.lds \
-                              tests/guests/lib/pvtest.h tests/guests/lib/hypercall.h tests/guests/lib/pvmm.h \
+                              tests/guests/lib/pvtest.h tests/guests/lib/hypercall.h tests/guests/lib/pvmm.h tests/guests/lib/pvclock.h \
                               tests/guests/rules.mk | $(BUILD)/hyp/include/xen
 	@mkdir -p $$(@D)
 	@echo "  GUEST   $$@"
@@ -23,4 +23,4 @@ $(foreach g,$(GUESTS),$(eval $(call pv_guest,$(g))))
 
 TEST_SUITES += tests/guests/qemu-guests.sh
 LINT_SRCS += tests/guests/basic.c tests/guests/fpu.c tests/guests/crash.c tests/guests/fuzz.c tests/guests/console.c tests/guests/mm.c tests/guests/sched.c tests/guests/pair.c tests/guests/isolation.c tests/guests/ctl.c tests/guests/forger.c tests/guests/hostile.c tests/guests/xcons.c tests/guests/lib/lib.c tests/guests/lib/traps.c \
-             tests/guests/lib/pvtest.h tests/guests/lib/hypercall.h tests/guests/lib/pvmm.h
+             tests/guests/lib/pvtest.h tests/guests/lib/hypercall.h tests/guests/lib/pvmm.h tests/guests/lib/pvclock.h

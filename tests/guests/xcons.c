@@ -15,7 +15,7 @@
  * A ring nobody empties for 20 s is given up: printk goes back to
  * console_io, with a line saying so, and a check fails.
  */
-#include "lib/pvtest.h"
+#include "lib/pvclock.h"
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/io/console.h>
@@ -31,24 +31,7 @@ static bool ring_dead;
 
 static uint64_t now_ns(void)
 {
-    const vcpu_time_info_t *t = &si->vcpu_info[0].time;
-    uint32_t v;
-    uint64_t ns;
-
-    do {
-        uint64_t delta;
-        uint32_t lo, hi;
-        v = __atomic_load_n(&t->version, __ATOMIC_ACQUIRE);
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        delta = (((uint64_t)hi << 32) | lo) - t->tsc_timestamp;
-        if (t->tsc_shift >= 0)
-            delta <<= t->tsc_shift;
-        else
-            delta >>= -t->tsc_shift;
-        ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    } while ((v & 1) || v != __atomic_load_n(&t->version, __ATOMIC_ACQUIRE));
-    return ns;
+    return pvclock_now(si);
 }
 
 static void notify(void)
