@@ -3,10 +3,11 @@
 # QEMU's gdb stub with gdb attached (`make debug`).
 #
 # By default it boots Debian's stock kernel as dom0 (2 vCPUs, 512 MiB) on
-# the busybox initramfs from toolstack/rootfs, with a shell on the console,
-# and the same kernel as the demo domU (domain 1: 1 vCPU, 128 MiB, booted
-# quietly; its console lines are prefixed "(d1)", input stays with dom0;
-# dom0 runs xenstored and introduces it).
+# the busybox initramfs from toolstack/rootfs, with a shell on the console;
+# dom0's init runs xenstored and the console daemon and creates the demo
+# domU with `vane create /etc/vane/linux.cfg` (the same kernel, 1 vCPU,
+# 128 MiB, a shell on its hvc0): `vane console linux` reaches it, and
+# Ctrl-] twice detaches (QEMU's own escape is Ctrl-], so one is eaten).
 #
 # Environment: SMP (default 2), MEM in MiB (default 1024), HYP_ARGS (the
 # hypervisor command line), MODULES (comma-separated "file args" list, as
@@ -18,10 +19,10 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 elf=build/paravane.elf
 k=build/guests/vmlinux-debian.elf
-r=build/linux/dom0.cpio.gz
-default_modules="$k console=hvc0 paravane.xenstored=1,$r,$k console=hvc0 quiet,$r"
+r=build/linux/dom0-vane.cpio.gz
+default_modules="$k console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/linux.cfg,$r"
 args=(-smp "${SMP:-2}" -m "${MEM:-1024}" -kernel "$elf"
-    -append "${HYP_ARGS:-dom0_mem=512M dom0_max_vcpus=2 domain=2:128M:1:3 domu_xenstore=1}")
+    -append "${HYP_ARGS:-dom0_mem=512M dom0_max_vcpus=2}")
 [ -z "${NOMODULES:-}" ] && args+=(-initrd "${MODULES:-$default_modules}")
 
 case $mode in

@@ -289,7 +289,7 @@ int vane_console_attach(uint16_t dom, const struct console_opts *o)
     tty_restore();
     close(fd);
     if (interactive)
-        fputs("\n", stderr);
+        fprintf(stderr, "\nvane: detached from the console of domain %u\n", dom);
     if (m.text && !m.found) {
         fprintf(stderr, "vane: console: '%s' did not appear\n", m.text);
         status = 1;

@@ -87,4 +87,22 @@ qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1200 \
     --expect "linuxcheck dom0: 1 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
+# make run's machine (scripts/qemu-run.sh's modules): dom0's init creates
+# the demo domU with vane create from /etc/vane/linux.cfg; a user attaches
+# with vane console, types a line into the domU's shell and sees its
+# answer, detaches with Ctrl-], finds it in vane list, and powers off.
+qemu_test make-run-demo --smp 2 --mem 1024 --timeout 900 \
+    --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
+    --module "$K console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/linux.cfg" \
+    --module "$RV" \
+    --send "paravane: demo domain created=>vane console 1"$'\r' \
+    --send "${KLOG}Kernel command line: console=hvc0\$=>echo hello\$((6*7))"$'\r' \
+    --send "hello42=>"$'\x1d' \
+    --send "vane: detached from the console of domain 1=>vane list"$'\r' \
+    --send "linux +1 =>poweroff -f"$'\r' \
+    --expect "paravane: demo domain created from /etc/vane/linux.cfg" \
+    --expect "${KLOG}Kernel command line: console=hvc0\$" \
+    --expect "hello42" --expect "linux +1 +128 +1 " \
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+
 qemu_summary
