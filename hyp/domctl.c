@@ -347,7 +347,15 @@ static long getdomaininfo(domid_t from, struct xen_domctl_getdomaininfo *info)
     return best ? 0 : -XEN_ESRCH;
 }
 
-/* The id a new domain gets: the one asked for, or the lowest free from 1. */
+/*
+ * The id a new domain gets: the one asked for, or, as Xen's allocator
+ * does, the next free one after the last handed out (wrapping past the
+ * reserved ids to 1), so a domain built again (a restart) gets a new id.
+ * Creation is serialised by the control domain's toolstack; a race only
+ * makes domain_create() refuse an id in use.
+ */
+static domid_t domid_rover = 1;
+
 static int pick_domid(domid_t asked, domid_t *out)
 {
     if (asked && asked < DOMID_FIRST_RESERVED) {
@@ -359,8 +367,12 @@ static int pick_domid(domid_t asked, domid_t *out)
         *out = asked;
         return 0;
     }
-    for (domid_t id = 1; id < DOMID_FIRST_RESERVED; id++) {
-        struct domain *d = domain_get(id);
+    for (unsigned int n = 0; n < DOMID_FIRST_RESERVED; n++) {
+        domid_t id = domid_rover;
+        struct domain *d;
+
+        domid_rover = (unsigned int)id + 1 >= DOMID_FIRST_RESERVED ? 1 : (domid_t)(id + 1);
+        d = domain_get(id);
         if (!d) {
             *out = id;
             return 0;

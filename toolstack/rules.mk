@@ -28,7 +28,7 @@ LINT_SRCS += $(XLCFG_SRCS) $(XLCFG_HDRS)
 # hypercall-abi/'s loader and layout as the hypervisor's boot builder does),
 # xenstore-lite's client library and the xl.cfg parser, in one binary.
 VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack/cmd_list.c \
-             toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c \
+             toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c toolstack/cmd_shutdown.c \
              toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
              toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/privcmd.c \
              toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c \

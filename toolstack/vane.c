@@ -22,6 +22,10 @@ static const struct command {
      "-l, --long         Output all VM details (JSON)\n"
      "-v, --verbose      Prints out UUIDs and security context"},
     {"destroy", cmd_destroy, "Terminate a domain immediately", "<DomainId>", NULL},
+    {"shutdown", cmd_shutdown, "Issue a shutdown signal to a domain", "[options] <Domain>",
+     "-w                      Wait for guest shutdown"},
+    {"reboot", cmd_reboot, "Issue a reboot signal to a domain", "[options] <Domain>",
+     "-w                      Wait for guest reboot"},
     {"pause", cmd_pause, "Pause execution of a domain", "<Domain>", NULL},
     {"unpause", cmd_unpause, "Unpause a paused domain", "<Domain>", NULL},
     {"mem-max", cmd_mem_max, "Set the maximum amount reservation for a domain",

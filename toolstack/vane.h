@@ -16,6 +16,8 @@ int cmd_list(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_introduce(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
+int cmd_shutdown(int argc, char **argv);
+int cmd_reboot(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_domid(int argc, char **argv);
 int cmd_domname(int argc, char **argv);

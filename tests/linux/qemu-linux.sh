@@ -90,7 +90,10 @@ qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1200 \
 # make run's machine (scripts/qemu-run.sh's modules): dom0's init creates
 # the demo domU with vane create from /etc/vane/linux.cfg; a user attaches
 # with vane console, types a line into the domU's shell and sees its
-# answer, detaches with Ctrl-], finds it in vane list, and powers off.
+# answer, detaches with Ctrl-], finds it in vane list; vane reboot -w has
+# its Linux reboot and its keeper build it again under a new id
+# (on_reboot=restart, the default), and vane shutdown -w has that one
+# power itself off; then dom0 powers off.
 qemu_test make-run-demo --smp 2 --mem 1024 --timeout 900 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/linux.cfg" \
@@ -99,10 +102,16 @@ qemu_test make-run-demo --smp 2 --mem 1024 --timeout 900 \
     --send "${KLOG}Kernel command line: console=hvc0\$=>echo hello\$((6*7))"$'\r' \
     --send "hello42=>"$'\x1d' \
     --send "vane: detached from the console of domain 1=>vane list"$'\r' \
-    --send "linux +1 =>poweroff -f"$'\r' \
+    --send "linux +1 =>vane reboot -w linux"$'\r' \
+    --send "Domain 1 has been shut down=>until xenstore-read /local/domain/2/control/feature-poweroff >/dev/null 2>&1; do sleep 1; done; vane list; vane shutdown -w linux"$'\r' \
+    --send "Domain 2 has been shut down=>poweroff -f"$'\r' \
     --expect "paravane: demo domain created from /etc/vane/linux.cfg" \
     --expect "${KLOG}Kernel command line: console=hvc0\$" \
     --expect "hello42" --expect "linux +1 +128 +1 " \
+    --expect "paravane: domain 1 shut down \(reboot\)" \
+    --expect "Domain 1 has been shut down \(its keeper restarts it\)\." \
+    --expect "linux +2 +128 +1 " --expect "paravane: domain 2 shut down \(poweroff\)" \
+    --expect "Domain 2 has been shut down\.\$" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 qemu_summary
