@@ -522,6 +522,15 @@ static long hypercall_init_on(struct domain *d, void *arg)
     return rc ? -XEN_EINVAL : 0;
 }
 
+/*
+ * XEN_DOMCTL_max_vcpus: the vCPUs come with createdomain (as in Xen 4.17,
+ * whose libxl still asks): the same count is accepted, any other refused.
+ */
+static long max_vcpus_on(struct domain *d, void *arg)
+{
+    return *(uint32_t *)arg == d->max_vcpus ? 0 : -XEN_EINVAL;
+}
+
 static long destroy_on(struct domain *d, void *arg)
 {
     (void)arg;
@@ -566,6 +575,8 @@ long do_domctl(guest_ptr_t arg)
         if (rc)
             return rc;
         return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_max_vcpus:
+        return on_domain(op.domain, max_vcpus_on, &op.u.max_vcpus.max);
     case XEN_DOMCTL_hypercall_init:
         return on_domain(op.domain, hypercall_init_on, &op.u.hypercall_init.gmfn);
     case XEN_DOMCTL_max_mem:

@@ -252,6 +252,12 @@ PVTEST(create_describe_destroy)
     CHECK_EQ(op.u.getvcpuinfo.running, 0);
     op.u.getvcpuinfo.vcpu = 2;
     CHECK_EQ(domctl(&op, XEN_DOMCTL_getvcpuinfo, d), -XEN_ESRCH);
+    /* max_vcpus: what createdomain gave (libxl asks), nothing else. */
+    memset(&op, 0, sizeof(op));
+    op.u.max_vcpus.max = 2;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_max_vcpus, d), 0);
+    op.u.max_vcpus.max = 3;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_max_vcpus, d), -XEN_EINVAL);
     {
         static struct vcpu_guest_context ctx;
         memset(&op, 0, sizeof(op));

@@ -261,6 +261,26 @@ vane_cmds() {
     return 1
 }
 
+xl_figures() {
+    # Xen's own xl, unchanged, against Paravane: its info, list and
+    # vcpu-list show the figures vane shows.
+    [ -x /usr/sbin/xl ] || { echo "no xl in this rootfs"; return 1; }
+    xl info >/tmp/xi 2>/dev/null && /bin/vane info >/tmp/vi || return 1
+    cat /tmp/xi
+    for k in nr_cpus max_cpu_id nr_nodes total_memory xen_major xen_minor xen_extra; do
+        a=$(awk -v k="$k" '$1 == k {print $3}' /tmp/xi)
+        b=$(awk -v k="$k" '$1 == k {print $3}' /tmp/vi)
+        [ -n "$a" ] && [ "$a" = "$b" ] || { echo "$k: xl '$a', vane '$b'"; return 1; }
+    done
+    xl list 2>/dev/null | tee /tmp/xl | awk '{print $1, $2, $3, $4}' >/tmp/xl4
+    /bin/vane list | awk '{print $1, $2, $3, $4}' >/tmp/vl4
+    cmp /tmp/xl4 /tmp/vl4 || { cat /tmp/xl /tmp/vl4; return 1; }
+    grep -q "^Domain-0 *0 " /tmp/xl || return 1
+    xl vcpu-list 2>/dev/null | tee /tmp/xv | awk 'NR > 1 {print $1, $2, $3}' >/tmp/xv3
+    /bin/vane vcpu-list | awk 'NR > 1 {print $1, $2, $3}' >/tmp/vv3
+    cmp /tmp/xv3 /tmp/vv3 || { cat /tmp/xv /tmp/vv3; return 1; }
+}
+
 vane_linux() {
     # Debian's kernel created at run time: its xenbus reaches dom0's
     # xenstored through the ring vane granted and introduced, its checks
@@ -410,6 +430,7 @@ run parallel_workload
 if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vane_cmds
     run vane_linux
+    run xl_figures
     run vane_create
     run vane_refuse
     run vane_warn

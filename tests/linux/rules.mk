@@ -38,6 +38,12 @@ $(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init
 
+# Xen's own xl (Debian's xen-utils-4.17) with the libraries it loads, at
+# their paths, for dom0 to run against Paravane.
+XL_BIN := /usr/lib/xen-4.17/bin/xl
+LINUX_XL := $(if $(wildcard $(XL_BIN)),$(XL_BIN):/usr/sbin/xl $(foreach l,$(shell ldd $(XL_BIN) 2>/dev/null | \
+            awk '/=>/ {print $$3} /ld-linux/ {print $$1}'),$(l):$(l)))
+
 $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
@@ -49,7 +55,7 @@ $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/in
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
-	    $(BUILD)/guests/vmlinux-debian.elf:/boot/vmlinux-debian.elf \
+	    $(BUILD)/guests/vmlinux-debian.elf:/boot/vmlinux-debian.elf $(LINUX_XL) \
 	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
 	    $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
