@@ -193,19 +193,7 @@ PVTEST(connect)
         CHECK_EQ(st.status, GNTST_okay);
         CHECK_EQ(map_va(gt_page, f, LEAF), 0);
     }
-    for (int tries = 0; tries < 100000 && !port; tries++) {
-        for (evtchn_port_t p = 1; p < 8 && !port; p++) {
-            struct evtchn_status s = {.dom = 1, .port = p};
-            if (evtchn(EVTCHNOP_status, &s) == 0 && s.status == EVTCHNSTAT_unbound &&
-                s.u.unbound.dom == 0) {
-                struct evtchn_bind_interdomain b = {.remote_dom = 1, .remote_port = p};
-                CHECK_EQ(evtchn(EVTCHNOP_bind_interdomain, &b), 0);
-                port = b.local_port;
-            }
-        }
-        if (!port)
-            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-    }
+    port = evtchn_bind_offered(1);
     CHECK(port != 0);
     take_pending(port); /* binding raises it once */
     notify();

@@ -100,19 +100,7 @@ PVTEST(connect_event_channel)
         return;
     }
     /* Find domain 1's unbound port for us, then bind to it. */
-    for (int tries = 0; tries < 100000 && !port; tries++) {
-        for (evtchn_port_t p = 1; p < 8 && !port; p++) {
-            struct evtchn_status s = {.dom = 1, .port = p};
-            if (evtchn(EVTCHNOP_status, &s) == 0 && s.status == EVTCHNSTAT_unbound &&
-                s.u.unbound.dom == 0) {
-                struct evtchn_bind_interdomain b = {.remote_dom = 1, .remote_port = p};
-                CHECK_EQ(evtchn(EVTCHNOP_bind_interdomain, &b), 0);
-                port = b.local_port;
-            }
-        }
-        if (!port)
-            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-    }
+    port = evtchn_bind_offered(1);
     CHECK(port != 0);
     /* Binding raises the new port once, in case the far end sent before
      * (Xen does the same): that is not b talking yet. */

@@ -34,17 +34,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_val(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int lex_error(struct lexer *lx, const char *what)
 {
     diag_add(lx->diag, XLCFG_ERROR, "%s:%d: syntax error: %s", lx->file, lx->line, what);
@@ -72,9 +61,9 @@ static int lex_escape(struct lexer *lx, const char **pp, const char *close, char
         return 0;
     }
     if (*p == 'x') {
-        if (close - p < 3 || hex_val(p[1]) < 0 || hex_val(p[2]) < 0)
+        if (close - p < 3 || cfg_hex_digit(p[1]) < 0 || cfg_hex_digit(p[2]) < 0)
             return lex_error(lx, "\\x in a string needs two hex digits");
-        v = (unsigned int)(hex_val(p[1]) * 16 + hex_val(p[2]));
+        v = (unsigned int)(cfg_hex_digit(p[1]) * 16 + cfg_hex_digit(p[2]));
         p += 3;
     } else if (*p >= '0' && *p <= '7') {
         for (n = 0; n < 3 && p < close && *p >= '0' && *p <= '7'; n++, p++)

@@ -102,4 +102,16 @@ void cfg_value_free(struct cfg_value *v);
 int domain_config_from_settings(const struct cfg_settings *settings, const char *file,
                                 struct domain_config *out, struct xlcfg_diag *diag);
 
+/* The value of a hexadecimal digit, or -1 (string escapes, MAC addresses). */
+static inline int cfg_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 #endif /* TOOLSTACK_CFG_PRIVATE_H */

@@ -31,24 +31,13 @@ void xlcfg_vif_free(struct xlcfg_vif *vif)
     memset(vif, 0, sizeof(*vif));
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool parse_mac(const char *s, uint8_t mac[6])
 {
     int i, hi, lo;
 
     for (i = 0; i < 6; i++) {
-        hi = hex_digit(s[0]);
-        lo = hi < 0 ? -1 : hex_digit(s[1]);
+        hi = cfg_hex_digit(s[0]);
+        lo = hi < 0 ? -1 : cfg_hex_digit(s[1]);
         if (lo < 0)
             return false;
         mac[i] = (uint8_t)(hi * 16 + lo);

@@ -38,4 +38,27 @@ static inline bool evtchn_take_pending(struct shared_info *si, evtchn_port_t p)
            (1UL << (p % 64));
 }
 
+/*
+ * Bind to the first port of domain `dom` (among its first few) left
+ * unbound for us, retrying while it has not made one yet: our new local
+ * port, or 0 if none came.
+ */
+static inline evtchn_port_t evtchn_bind_offered(domid_t dom)
+{
+    for (int tries = 0; tries < 100000; tries++) {
+        for (evtchn_port_t p = 1; p < 8; p++) {
+            struct evtchn_status s = {.dom = dom, .port = p};
+            if (hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_status, &s) == 0 &&
+                s.status == EVTCHNSTAT_unbound && s.u.unbound.dom == 0) {
+                struct evtchn_bind_interdomain b = {.remote_dom = dom, .remote_port = p};
+                if (hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, &b))
+                    return 0;
+                return b.local_port;
+            }
+        }
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    return 0;
+}
+
 #endif
