@@ -138,10 +138,15 @@ static int fill_start_info(struct build_ctx *c, const struct pv_layout *l,
             si->store_evtchn = (uint32_t)port;
         }
         if (a->console_backend) {
+            /* Served here until dom0's console daemon takes it over,
+             * through this grant (as libxc makes it) and the port. */
             int port = console_ring_attach(d, si->console.domU.mfn);
+            int rc = port < 0
+                         ? port
+                         : grant_table_seed(d, GNTTAB_RESERVED_CONSOLE, 0, si->console.domU.mfn);
 
-            if (port < 0)
-                return port;
+            if (rc < 0)
+                return rc;
             si->console.domU.evtchn = (uint32_t)port;
         }
     }

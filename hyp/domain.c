@@ -241,6 +241,8 @@ void domain_page_freed(struct page_info *pg)
 {
     struct domain *d;
     unsigned long irq;
+    domid_t id;
+    bool last;
 
     if (!(pg->count_info & PGC_counted))
         return;
@@ -253,8 +255,14 @@ void domain_page_freed(struct page_info *pg)
     }
     irq = spin_lock_irqsave(&d->lock);
     list_del(&pg->list);
-    d->tot_pages--;
+    last = --d->tot_pages == 0 && d->relinquished;
+    id = d->domain_id;
+    /* Not a look at d after this: the reaper may free it once we unlock. */
     spin_unlock_irqrestore(&d->lock, irq);
+    if (last) {
+        pr_info("domain %u: the last of its frames in use elsewhere is back\n", id);
+        cpu_raise_softirq(0, DOMAIN_REAP_SOFTIRQ);
+    }
 }
 
 /* Domains taken off the list and not yet destroyed (domain_reap). */
@@ -373,30 +381,50 @@ int domain_unpause_by_controller(struct domain *d)
  * that mapping goes. What stays (the structure, its vCPUs, its scheduler
  * state) is for holders of a reference to read, until domain_free().
  */
+/*
+ * Give back everything the domain holds. A frame someone else still uses
+ * (a foreign or grant mapping in the control domain) stays d's, counted
+ * in tot_pages, until that use ends (domain_page_freed); meanwhile d stays
+ * on the list as dying, as a Xen domain does until its last page goes.
+ */
 static void domain_relinquish(struct domain *d)
 {
-    unsigned long freed = 0;
+    struct list_head held;
+    unsigned long had, freed;
 
     evtchn_destroy_domain(d);
     grant_release_mappings(d); /* its mappings of other domains' grants first */
     console_ring_detach(d);
     pv_mm_relinquish(d);
+    list_init(&held);
     spin_lock(&pv_mm_lock);
+    had = d->tot_pages;
     while (!list_empty(&d->page_list)) {
         struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
-        /* Off the list: a mapping that outlives d frees it uncounted. */
+        /* Parked on `held`; if this was its last reference, freeing it
+         * takes it off there and out of tot_pages. */
         list_del(&pg->list);
-        pg->count_info &= ~PGC_counted;
+        list_add_tail(&pg->list, &held);
         page_release(pg);
-        freed++;
     }
-    d->tot_pages = 0;
+    while (!list_empty(&held)) {
+        struct page_info *pg = list_first_entry(&held, struct page_info, list);
+        list_del(&pg->list);
+        list_add_tail(&pg->list, &d->page_list);
+    }
+    freed = had - d->tot_pages;
+    d->relinquished = true; /* from now on, its last frame's release finishes it */
     spin_unlock(&pv_mm_lock);
     grant_table_destroy(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (d->vcpu[i])
             guest_timers_stop(d->vcpu[i]);
-    pr_info("domain %u destroyed, %lu pages returned\n", d->domain_id, freed);
+    if (d->tot_pages)
+        pr_info("domain %u destroyed, %lu pages returned, %lu still in use elsewhere "
+                "(dying until they are released)\n",
+                d->domain_id, freed, d->tot_pages);
+    else
+        pr_info("domain %u destroyed, %lu pages returned\n", d->domain_id, freed);
 }
 
 /* The last reference is gone: nothing can reach d any more. */
@@ -432,8 +460,17 @@ static struct domain *next_to_reap(void)
     {
         struct domain *d = list_entry(p, struct domain, list);
         bool ended = (d->state == DOMAIN_SHUTDOWN && d->auto_reap) || d->state == DOMAIN_DYING;
+        /* Relinquished, and the frames it lent out are all back now (under
+         * d->lock: domain_page_freed is done with d once it lets go). */
+        bool drained = false;
 
-        if (ended && domain_quiescent(d)) {
+        if (d->state == DOMAIN_DEAD && d->relinquished) {
+            spin_lock(&d->lock);
+            drained = !d->tot_pages;
+            spin_unlock(&d->lock);
+        }
+
+        if (drained || (ended && domain_quiescent(d))) {
             d->state = DOMAIN_DEAD;
             __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_RELAXED);
             __atomic_fetch_add(&being_destroyed, 1, __ATOMIC_RELAXED);
@@ -477,7 +514,16 @@ static void domain_reap(void)
         domid_t id = d->domain_id;
         unsigned long irq;
 
-        domain_relinquish(d);
+        if (!d->relinquished)
+            domain_relinquish(d);
+        if (__atomic_load_n(&d->tot_pages, __ATOMIC_ACQUIRE)) {
+            /* Dying until its frames come back; domain_page_freed calls us.
+             * As Xen's domain_kill once the domain is dead: tell dom0. */
+            notify_dom_exc();
+            domain_put(d);
+            __atomic_fetch_sub(&being_destroyed, 1, __ATOMIC_RELEASE);
+            continue;
+        }
         irq = spin_lock_irqsave(&domlist_lock);
         list_del(&d->list);
         spin_unlock_irqrestore(&domlist_lock, irq);

@@ -539,7 +539,7 @@ static long destroy_on(struct domain *d, void *arg)
 
 static long pause_on(struct domain *d, void *arg)
 {
-    if (d == current->domain || d->state == DOMAIN_DYING)
+    if (d == current->domain || d->state == DOMAIN_DYING || d->state == DOMAIN_DEAD)
         return -XEN_EINVAL;
     return arg ? domain_pause_by_controller(d) : domain_unpause_by_controller(d);
 }

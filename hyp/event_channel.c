@@ -176,6 +176,10 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
         domain_put_by_id(rd);
         return -XEN_EINVAL;
     }
+    /* The control domain binding a boot-time domU's console port takes
+     * the console over from the hypervisor's back-end (vane consoled). */
+    if (ld->is_privileged && rd != ld)
+        console_ring_handover(rd, b->remote_port);
     lock_two(ld, rd, &fl, &fr);
     rc = &rd->evtchn[b->remote_port];
     if (rc->state != ECS_UNBOUND || rc->u.remote_domid != ld->domain_id) {
@@ -300,7 +304,8 @@ static long close_port(struct domain *d, evtchn_port_t port, bool with_xen)
         c->state = ECS_FREE;
         break;
     case ECS_VIRQ:
-        d->vcpu[c->notify_vcpu]->virq_to_port[c->u.virq] = 0;
+        /* A global VIRQ stays vCPU 0's, wherever bind_vcpu sends it. */
+        d->vcpu[virq_is_global(c->u.virq) ? 0 : c->notify_vcpu]->virq_to_port[c->u.virq] = 0;
         c->state = ECS_FREE;
         break;
     default:
@@ -363,6 +368,23 @@ int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_notify_t notify)
     }
     spin_unlock_irqrestore(&d->event_lock, irq);
     return port;
+}
+
+int evtchn_xen_port_release(struct domain *d, evtchn_port_t port, domid_t remote)
+{
+    unsigned long irq;
+    int rc = -XEN_EINVAL;
+
+    if (!port_valid(d, port))
+        return rc;
+    irq = spin_lock_irqsave(&d->event_lock);
+    if (d->evtchn[port].state == ECS_XEN) {
+        d->evtchn[port].state = ECS_UNBOUND;
+        d->evtchn[port].u.remote_domid = remote;
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&d->event_lock, irq);
+    return rc;
 }
 
 void evtchn_raise_xen_port(struct domain *d, evtchn_port_t port)
@@ -442,8 +464,8 @@ static long evtchn_bind_vcpu(evtchn_port_t port, unsigned int vcpu)
             ret = -XEN_EINVAL;
             break;
         }
-        d->vcpu[c->notify_vcpu]->virq_to_port[c->u.virq] = 0;
-        d->vcpu[vcpu]->virq_to_port[c->u.virq] = port;
+        /* As Xen: the binding stays vCPU 0's (send_guest_global_virq
+         * looks there), only the vCPU it is delivered to changes. */
         c->notify_vcpu = (uint16_t)vcpu;
         break;
     case ECS_UNBOUND:
@@ -501,10 +523,22 @@ void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq)
         evtchn_set_pending(v, port);
 }
 
+/*
+ * A global VIRQ is bound through vCPU 0 and raised on the vCPU its port
+ * was moved to (EVTCHNOP_bind_vcpu: Linux balances its interrupts so).
+ */
 void send_guest_global_virq(struct domain *d, unsigned int virq)
 {
-    if (d && d->vcpu[0])
-        send_guest_vcpu_virq(d->vcpu[0], virq);
+    evtchn_port_t port;
+    unsigned long irq;
+
+    if (!d || !d->vcpu[0])
+        return;
+    irq = spin_lock_irqsave(&d->event_lock);
+    port = d->vcpu[0]->virq_to_port[virq];
+    if (port && d->evtchn && d->evtchn[port].state == ECS_VIRQ)
+        evtchn_set_pending(d->vcpu[d->evtchn[port].notify_vcpu], port);
+    spin_unlock_irqrestore(&d->event_lock, irq);
 }
 
 void notify_dom_exc(void)

@@ -72,6 +72,13 @@ void domain_console_put(struct domain *d, const char *buf, size_t n);
  */
 int console_ring_attach(struct domain *d, unsigned long mfn);
 void console_ring_detach(struct domain *d);
+/*
+ * The control domain binds the console's port (its console daemon takes
+ * the domain over, as `vane introduce` asks): the back-end lets the ring
+ * and the port go, the port becomes unbound for the control domain.
+ * True if `port` was d's console and is handed over now.
+ */
+bool console_ring_handover(struct domain *d, uint32_t port);
 
 /*
  * XEN_SYSCTL_readconsole: copy up to `size` bytes of the console ring into

@@ -13,7 +13,8 @@
  *
  * Lifecycle: RUNNING -> SHUTDOWN (sched_op shutdown, or crashed: every vCPU
  * paused, reason logged) or DYING (destroydomain) -> DEAD (memory being
- * returned, off the list) -> freed at the last reference. A SHUTDOWN
+ * returned; still listed, as dying, while frames of it are in use
+ * elsewhere; then off the list) -> freed at the last reference. A SHUTDOWN
  * domain is reaped by itself only if it is a boot-time one (auto_reap):
  * one the control domain made stays until the control domain destroys it,
  * so its toolstack can read why it ended (as on Xen).
@@ -76,7 +77,7 @@ enum domain_state {
     DOMAIN_RUNNING,
     DOMAIN_SHUTDOWN, /* vCPUs paused; shutdown_code says why */
     DOMAIN_DYING,    /* destroydomain: vCPUs paused, waiting for the reaper */
-    DOMAIN_DEAD,     /* off the list, memory returned; freed at the last put */
+    DOMAIN_DEAD,     /* memory returned (but frames lent out); freed at the last put */
 };
 
 #define MAX_VCPUS XEN_LEGACY_MAX_VCPUS /* vcpu_info in shared_info only, for now */
@@ -86,6 +87,7 @@ struct domain {
     bool is_privileged;
     bool is_idle;
     bool auto_reap;                /* boot-time: reaped when it shuts down */
+    bool relinquished;             /* DEAD and its memory handed back (pv_mm_lock) */
     unsigned int refcnt;           /* domain_get()/domain_put(); the list holds one */
     xen_domain_handle_t handle;    /* the toolstack's UUID (setdomainhandle) */
     int64_t time_offset_seconds;   /* wallclock offset (settimeoffset) */

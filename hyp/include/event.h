@@ -63,6 +63,12 @@ void evtchn_destroy_domain(struct domain *d);
 int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_notify_t notify);
 /* A port of d left unbound for `remote` to bind (the builder's). */
 int evtchn_alloc_unbound_for(struct domain *d, domid_t remote);
+/*
+ * The back-end gives its port up: it becomes unbound for `remote`, and
+ * the back-end hears of the guest's sends no more. 0, or -XEN_EINVAL if
+ * the port is not a hypervisor back-end's.
+ */
+int evtchn_xen_port_release(struct domain *d, evtchn_port_t port, domid_t remote);
 /* The back-end signals the guest on such a port (ignored once closed). */
 void evtchn_raise_xen_port(struct domain *d, evtchn_port_t port);
 

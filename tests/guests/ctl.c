@@ -9,9 +9,11 @@
  * call is -EPERM.
  */
 #define __XEN_TOOLS__ 1 /* domctl.h and sysctl.h are the toolstack's interface */
-#include "lib/pvtest.h"
+#include "lib/pvclock.h"
+#include "lib/pvmm.h"
 #include <xen/domctl.h>
 #include <xen/errno.h>
+#include <xen/memory.h>
 #include <xen/sysctl.h>
 #include <xen/vcpu.h>
 
@@ -114,6 +116,68 @@ PVTEST(unprivileged_callers_refused)
     CHECK_EQ(sysctl(&s, XEN_SYSCTL_physinfo), -XEN_EPERM);
     CHECK_EQ(sysctl(&s, XEN_SYSCTL_readconsole), -XEN_EPERM);
     CHECK_EQ(sysctl(&s, XEN_SYSCTL_getdomaininfolist), -XEN_EPERM);
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+    return hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
+}
+
+static long port_status(domid_t dom, evtchn_port_t port, struct evtchn_status *st)
+{
+    st->dom = dom;
+    st->port = port;
+    return evtchn_op(EVTCHNOP_status, st);
+}
+
+/*
+ * A boot-time domU's console, served by the hypervisor, goes over to the
+ * control domain when it binds the console's port (dom0's console daemon
+ * takes it so): the domU sees its port become dom0's, and dom0 can let it
+ * go again. The domU waits here until that happened (or 20 s).
+ */
+PVTEST(a_boot_console_goes_to_the_control_domain)
+{
+    struct evtchn_status st;
+
+    if (!privileged()) {
+        evtchn_port_t mine = start_info->console.domU.evtchn;
+        bool moved = false;
+
+        CHECK_EQ(port_status(DOMID_SELF, mine, &st), 0);
+        for (int i = 0; i < 2000000 && !moved; i++) {
+            CHECK_EQ(port_status(DOMID_SELF, mine, &st), 0);
+            moved = st.status != EVTCHNSTAT_unbound || st.u.unbound.dom != DOMID_XEN;
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+        }
+        CHECK(moved);
+        return;
+    }
+    {
+        struct evtchn_bind_interdomain b = {.remote_dom = 1};
+        struct evtchn_close cl = {0};
+        evtchn_port_t p;
+
+        for (p = 1; p < 64; p++)
+            if (!port_status(1, p, &st) && st.status == EVTCHNSTAT_unbound &&
+                st.u.unbound.dom == DOMID_XEN)
+                break;
+        CHECK(p < 64); /* the hypervisor serves domain 1's console */
+        b.remote_port = p;
+        CHECK_EQ(evtchn_op(EVTCHNOP_bind_interdomain, &b), 0);
+        CHECK_EQ(port_status(1, p, &st), 0);
+        CHECK_EQ(st.status, EVTCHNSTAT_interdomain);
+        CHECK_EQ(st.u.interdomain.dom, 0);
+        CHECK_EQ(st.u.interdomain.port, b.local_port);
+        cl.port = b.local_port;
+        CHECK_EQ(evtchn_op(EVTCHNOP_close, &cl), 0); /* ours to let go */
+        CHECK_EQ(port_status(1, p, &st), 0);
+        CHECK_EQ(st.status, EVTCHNSTAT_unbound);
+        CHECK_EQ(st.u.unbound.dom, 0);
+        CHECK_EQ(evtchn_op(EVTCHNOP_bind_interdomain, &b), 0); /* and to take again */
+        cl.port = b.local_port;
+        CHECK_EQ(evtchn_op(EVTCHNOP_close, &cl), 0);
+    }
 }
 
 PVTEST(machine_description)
@@ -342,6 +406,90 @@ PVTEST(twenty_cycles_lose_nothing)
     }
     CHECK_EQ(ok, 20);
     CHECK_EQ(free_pages(), before);
+}
+
+/*
+ * A destroyed domain whose frame the control domain still maps: it stays,
+ * dying, with that frame counted, and calls naming it get an error and
+ * change nothing; the frame stays ours to read. Once the mapping goes it
+ * is gone, and every frame is back.
+ */
+static uint8_t window[4096] __attribute__((aligned(4096)));
+
+static long map_window(unsigned long mfn, domid_t owner)
+{
+    return hypercall4(__HYPERVISOR_update_va_mapping_otherdomain, window,
+                      (mfn << 12) | 0x67 /* P RW US A D */, UVMF_INVLPG, owner);
+}
+
+PVTEST(a_dying_domain_lingers_while_its_frame_is_mapped)
+{
+    struct xen_domctl op = {0};
+    struct xen_domctl_getdomaininfo info;
+    unsigned long own = mfn_of(window);
+    xen_pfn_t frames[2] = {0, 1};
+    struct xen_memory_reservation r = {.nr_extents = 2, .domid = 0};
+    uint64_t before;
+    domid_t d, e;
+    int i;
+    evtchn_port_t exc;
+    struct shared_info *si = pvtest_dom_exc(&exc); /* wait=1 bound it */
+
+    if (!privileged())
+        return;
+    CHECK(si != NULL);
+    if (!si)
+        return;
+    evtchn_take_pending(si, exc);
+    /* Delivered to another vCPU, as Linux moves it: still raised. */
+    {
+        struct evtchn_bind_vcpu to1 = {.port = exc, .vcpu = 1};
+        CHECK_EQ(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, &to1), 0);
+    }
+    before = free_pages();
+    CHECK_EQ(create(0, 1, 0, &d), 0);
+    op.u.max_mem.max_memkb = 64;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_max_mem, d), 0);
+    r.domid = d;
+    set_xen_guest_handle(r.extent_start, frames);
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), 2);
+    CHECK_EQ(map_window(frames[0], d), 0);
+    memset(window, 0x5c, sizeof(window));
+
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, d), 0);
+    for (i = 0; i < 100000; i++) {
+        if (dominfo(d, &info) || (info.flags & XEN_DOMINF_dying && info.tot_pages == 1))
+            break;
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    CHECK_EQ(dominfo(d, &info), 0); /* still there... */
+    CHECK(info.flags & XEN_DOMINF_dying);
+    CHECK_EQ(info.tot_pages, 1); /* ...holding the one frame we map */
+    CHECK(evtchn_take_pending(si, exc));
+    CHECK_EQ(simple(XEN_DOMCTL_pausedomain, d), -XEN_EINVAL);
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d), -XEN_EINVAL);
+    CHECK_EQ(create(d, 1, 0, &e), -XEN_EEXIST); /* its id is not free yet */
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_populate_physmap, &r), -XEN_ESRCH);
+    CHECK_EQ(map_window(frames[1], d), -XEN_ESRCH);
+    {
+        static struct vcpu_guest_context ctx;
+        memset(&op, 0, sizeof(op));
+        op.u.vcpucontext.ctxt.p = &ctx;
+        CHECK_EQ(domctl(&op, XEN_DOMCTL_setvcpucontext, d), -XEN_EINVAL);
+    }
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, d), 0); /* on its way already */
+    CHECK_EQ(window[4095], 0x5c);                     /* the frame was not freed under us */
+    CHECK_EQ(dominfo(d, &info), 0);
+    CHECK_EQ(info.tot_pages, 1);
+
+    CHECK_EQ(map_window(own, DOMID_SELF), 0); /* our mapping goes: the domain with it */
+    CHECK(wait_gone(d));
+    CHECK(evtchn_take_pending(si, exc));
+    CHECK_EQ(free_pages(), before);
+    {
+        struct evtchn_bind_vcpu to0 = {.port = exc, .vcpu = 0};
+        CHECK_EQ(hypercall2(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, &to0), 0);
+    }
 }
 
 PVTEST(misuse)

@@ -88,10 +88,10 @@ qemu_test guest-isolation-domU --smp 1 --cmdline "domain=1:32M:2" --unordered \
     --expect "\(d1\) $(verdict isolation)" --expect "${HYP}domain 1 destroyed, 8190 pages returned" \
     --expect "$(verdict basic)" --exit success
 
-# The control interface: domains created, described, paused and destroyed
+# The control interface (dom0 with two vCPUs): domains created, described, paused and destroyed
 # by dom0 (twenty cycles, every frame back), the machine described, the
 # log read; a domU trying the same gets -EPERM for each.
-qemu_test guest-ctl --smp 2 --cmdline "domain=1:32M:1" --unordered \
+qemu_test guest-ctl --smp 2 --cmdline "domain=1:32M:1 dom0_max_vcpus=2" --unordered \
     --module "$G/pvtest-ctl.elf pcpus=2 wait=1" --module "$G/pvtest-ctl.elf" \
     --expect "$(verdict ctl)" --expect "\(d1\) $(verdict ctl)" --exit success
 

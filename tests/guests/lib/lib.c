@@ -193,6 +193,12 @@ unsigned long parse_num(const char *s)
 static uint8_t si_page[4096] __attribute__((aligned(4096)));
 static evtchn_port_t dom_exc_port;
 
+struct shared_info *pvtest_dom_exc(evtchn_port_t *port)
+{
+    *port = dom_exc_port;
+    return dom_exc_port ? (struct shared_info *)si_page : NULL;
+}
+
 static void watch_domains(void)
 {
     struct evtchn_bind_virq bind = {.virq = VIRQ_DOM_EXC, .vcpu = 0};

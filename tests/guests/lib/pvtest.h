@@ -76,6 +76,8 @@ void pvtest_shutdown(unsigned int reason) __attribute__((noreturn));
 /* The verdict line, then the end (as after the last case): for a test
  * that cannot return to the case loop. */
 void pvtest_finish(void) __attribute__((noreturn));
+/* With wait=N: the shared info and the port VIRQ_DOM_EXC is bound to; else NULL. */
+struct shared_info *pvtest_dom_exc(evtchn_port_t *port);
 /* Failed checks so far. */
 unsigned int pvtest_failures(void);
 
