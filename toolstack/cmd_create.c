@@ -75,25 +75,33 @@ static void sleep_ms(unsigned int ms)
     nanosleep(&ts, NULL);
 }
 
-/* destroydomain, then wait until the hypervisor has taken it off its list. */
+/*
+ * destroydomain, then (as libxl) its xenstore entries and connection go at
+ * once: xenstored's mapping of its ring is one of the things that keep a
+ * dying domain's memory in use. Then wait until the hypervisor has taken
+ * it off its list; a domain whose frames dom0 still maps stays dying
+ * (as on Xen), which is said and is no failure of the destroy.
+ */
 int vane_destroy_domain(struct xc *xc, domid_t dom)
 {
     struct xen_domctl op = {0};
-    struct xen_domctl_getdomaininfo info;
+    struct xen_domctl_getdomaininfo info = {0};
     int rc;
 
     vane_console_forget(dom);
     rc = xc_domctl(xc, &op, XEN_DOMCTL_destroydomain, dom);
     if (rc)
         return rc;
+    vane_xs_forget(dom);
     for (int i = 0; i < 3000; i++) { /* 30 s */
-        if (xc_domain_info(xc, dom, &info) == -ESRCH) {
-            vane_xs_forget(dom);
+        if (xc_domain_info(xc, dom, &info) == -ESRCH)
             return 0;
-        }
         sleep_ms(10);
     }
-    return -ETIMEDOUT;
+    fprintf(stderr,
+            "vane: domain %u is dying, but %lu of its pages are still mapped elsewhere in dom0\n",
+            dom, (unsigned long)info.tot_pages);
+    return 0;
 }
 
 static int set_sched(struct xc *xc, domid_t dom, const struct domain_config *c)

@@ -1,7 +1,9 @@
 /*
  * vane consoled [-d] [-r KIB_PER_SEC]: the console daemon, as Xen's
  * xenconsoled. It serves the console ring of every domain `vane create`
- * announces: maps the ring page (the domain's frame, through privcmd),
+ * announces, and of the boot-time domUs `vane introduce` hands over: maps
+ * the ring page (the domain's frame through privcmd, or for a boot-time
+ * domain the grant its builder made, through gntdev),
  * binds the domain's event channel (/dev/xen/evtchn), copies what the
  * guest writes to `out` into /var/log/vane/console-DOMID.log and to the
  * attached `vane console` clients, and what the clients type into `in`.
@@ -26,6 +28,7 @@
 #define _GNU_SOURCE /* accept4 */
 #include "consoled_proto.h"
 #include "evtchn.h"
+#include "gntdev.h"
 #include "vane.h"
 #include "xc.h"
 #include <errno.h>
@@ -43,6 +46,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <xen/grant_table.h>
 #include <xen/io/console.h>
 
 #define LOG_DIR       "/var/log/vane"
@@ -60,9 +64,10 @@ struct dom {
     uint32_t remote_port, port;
     int evfd, log_fd;
     struct xencons_interface *intf;
-    bool masked;    /* an event was read and its port not yet unmasked */
-    bool throttled; /* over its allowance: not read until period_end */
-    bool broken;    /* its indices broke the protocol once (said once) */
+    struct gnt_page gnt; /* the ring, when mapped by grant (adopt) */
+    bool masked;         /* an event was read and its port not yet unmasked */
+    bool throttled;      /* over its allowance: not read until period_end */
+    bool broken;         /* its indices broke the protocol once (said once) */
     int64_t period_end;
     size_t period_bytes;
     uint64_t out_bytes, in_bytes, throttle_count;
@@ -88,6 +93,7 @@ struct client {
 };
 
 static struct xc xc;
+static int gntfd = -1; /* /dev/xen/gntdev, opened for the first adopt */
 static struct dom *doms;
 static struct client *clients;
 static size_t allowance; /* bytes per period */
@@ -254,6 +260,15 @@ static void client_close(struct client *c)
     c->fd = -1; /* reaped by the main loop */
 }
 
+static void unmap_ring(struct dom *d)
+{
+    if (d->gnt.addr)
+        gntdev_unmap(gntfd, &d->gnt);
+    else
+        xc_unmap(d->intf, 1);
+    d->intf = NULL;
+}
+
 /* Drain a going domain, disconnect its clients, give everything back. */
 static void dom_remove(struct dom *d, const char *why)
 {
@@ -265,7 +280,7 @@ static void dom_remove(struct dom *d, const char *why)
             c->state = C_CLOSING; /* flush what it has, then close */
     evtchn_unbind(d->evfd, d->port);
     evtchn_close(d->evfd);
-    xc_unmap(d->intf, 1);
+    unmap_ring(d);
     if (d->log_fd >= 0)
         close(d->log_fd);
     note("domain %u: %s; closed its console (%" PRIu64 " bytes out, %" PRIu64
@@ -277,7 +292,10 @@ static void dom_remove(struct dom *d, const char *why)
     free(d);
 }
 
-/* Serve a new domain's console: 0, or a message in err. */
+/*
+ * Serve a new domain's console: its ring in frame `mfn`, or (mfn 0) the
+ * one it granted at GNTTAB_RESERVED_CONSOLE; 0, or a message in err.
+ */
 static int dom_add(domid_t id, uint64_t mfn, uint32_t port, char *err, size_t errlen)
 {
     struct dom *d = find_dom(id);
@@ -301,7 +319,19 @@ static int dom_add(domid_t id, uint64_t mfn, uint32_t port, char *err, size_t er
     d->mfn = mfn;
     d->remote_port = port;
     d->log_fd = -1;
-    d->intf = xc_map_foreign(&xc, id, &mfn, 1);
+    if (mfn) {
+        d->intf = xc_map_foreign(&xc, id, &mfn, 1);
+    } else {
+        if (gntfd < 0)
+            gntfd = gntdev_open();
+        rc = gntfd < 0 ? gntfd : gntdev_map(gntfd, id, GNTTAB_RESERVED_CONSOLE, &d->gnt);
+        if (rc < 0) {
+            snprintf(err, errlen, "cannot map the console grant of domain %u: %s", id,
+                     strerror(-rc));
+            goto fail;
+        }
+        d->intf = d->gnt.addr;
+    }
     if (!d->intf) {
         snprintf(err, errlen, "cannot map frame %#" PRIx64 " of domain %u", mfn, id);
         goto fail;
@@ -332,7 +362,7 @@ static int dom_add(domid_t id, uint64_t mfn, uint32_t port, char *err, size_t er
     service(d, now_ms()); /* whatever it wrote before we came */
     return 0;
 fail:
-    xc_unmap(d->intf, 1);
+    unmap_ring(d);
     free(d);
     return -1;
 }
@@ -389,6 +419,20 @@ static void request(struct client *c, char *line)
             return;
         }
         client_reply(c, "ok\n");
+    } else if (argc == 3 && !strcmp(argv[0], "adopt")) {
+        char *e;
+        unsigned long port = strtoul(argv[2], &e, 0);
+
+        if (*e || !port) {
+            client_reply(c, "error bad port\n");
+            return;
+        }
+        if (dom_add(id, 0, (uint32_t)port, err, sizeof(err))) {
+            note("adopt %u: %s", id, err);
+            client_reply(c, "error %s\n", err);
+            return;
+        }
+        client_reply(c, "ok\n");
     } else if (argc == 2 && !strcmp(argv[0], "del")) {
         d = find_dom(id);
         if (!d) {
@@ -432,8 +476,10 @@ static void request(struct client *c, char *line)
                          d->throttle_count, n);
         }
     } else {
-        client_reply(c, "error unknown request (add DOMID MFN PORT, del DOMID, attach DOMID "
-                        "[noreplay], list, rate KIB)\n");
+        client_reply(
+            c,
+            "error unknown request (add DOMID MFN PORT, adopt DOMID PORT, del DOMID, attach DOMID "
+            "[noreplay], list, rate KIB)\n");
     }
 }
 

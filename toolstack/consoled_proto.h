@@ -7,6 +7,10 @@
  *
  *   add DOMID MFN PORT   serve this domain's console ring (its frame MFN,
  *                        its event channel PORT left unbound for dom0)
+ *   adopt DOMID PORT     serve a boot-time domain's console, which the
+ *                        hypervisor served until now: the ring through
+ *                        the grant its builder made (GNTTAB_RESERVED_CONSOLE),
+ *                        the port PORT (binding it takes the console over)
  *   del DOMID            stop serving it (before it is destroyed)
  *   attach DOMID [noreplay]
  *                        after "ok", the connection carries the console:

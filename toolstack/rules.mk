@@ -32,7 +32,7 @@ VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack
              toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
              toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/privcmd.c \
              toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c \
-             toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c
+             toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c toolstack/lib/gntdev.c
 VANE_XS_SRCS := xenstore-lite/client/xs_client.c
 VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack -Itoolstack/lib \
                -Ixenstore-lite/client -Ihypercall-abi/include

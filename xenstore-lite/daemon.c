@@ -152,6 +152,43 @@ void xs_daemon_domain_gone(struct xs_daemon *d, unsigned domid)
     rcu_read_unlock();
 }
 
+/*
+ * As Xen's xenstored on VIRQ_DOM_EXC: the hypervisor does not say which
+ * domain changed, so every introduced one is asked. A shut-down domain
+ * is reported once (its toolstack decides what happens next); a dying one
+ * is let go here, so a domain nobody RELEASEs (a boot-time domU, a
+ * toolstack that died) does not keep its ring mapped and its nodes alive.
+ */
+void xs_daemon_domains_changed(struct xs_daemon *d)
+{
+    const struct xs_ring_env *env = &d->ring_env;
+    unsigned domid;
+
+    if (!env->domain_state)
+        return;
+    for (domid = 1; domid < XS_DOMID_MAX; domid++) {
+        struct xs_domain *dom = d->domains[domid];
+
+        if (!dom || !dom->introduced)
+            continue;
+        switch (env->domain_state(env->ctx, domid)) {
+        case XS_DOMAIN_RUNNING:
+            break;
+        case XS_DOMAIN_SHUTDOWN:
+            if (!dom->shutdown_reported)
+                fprintf(stderr, "xenstored: domain %u shut down\n", domid);
+            xs_daemon_domain_gone(d, domid);
+            break;
+        case XS_DOMAIN_GONE:
+            rcu_read_lock();
+            xs_domain_release(d, domid);
+            rcu_read_unlock();
+            fprintf(stderr, "xenstored: domain %u is gone, released\n", domid);
+            break;
+        }
+    }
+}
+
 int xs_daemon_step(struct xs_daemon *d, int timeout_ms)
 {
     struct pollfd *pfd;
@@ -193,8 +230,8 @@ int xs_daemon_step(struct xs_daemon *d, int timeout_ms)
             while (xs_unix_accept(d, d->listen_fd))
                 ;
         } else if (!who[i]) {
-            if (d->ring_env.drain)
-                d->ring_env.drain(d->ring_env.ctx);
+            if (d->ring_env.drain && d->ring_env.drain(d->ring_env.ctx))
+                xs_daemon_domains_changed(d);
         } else {
             c = who[i];
             if (pfd[i].revents & POLLOUT)

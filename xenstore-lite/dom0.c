@@ -3,7 +3,10 @@
  * "--dom0" option): guest ring pages mapped through /dev/xen/gntdev (grant
  * GNTTAB_RESERVED_XENSTORE, which the domain builder fills), event
  * channels through /dev/xen/evtchn, and dom0's own ring and port from
- * /dev/xen/xenbus_backend, the way Xen's xenstored finds them.
+ * /dev/xen/xenbus_backend, the way Xen's xenstored finds them. The
+ * hypervisor's VIRQ_DOM_EXC, bound on the same event-channel device, says
+ * that some domain shut down or died; XEN_DOMCTL_getdomaininfo through
+ * privcmd (toolstack/lib/xc.c, vane's libxc) says which.
  *
  * Status: dom0's own ring runs in Debian's 6.1 dom0 on Paravane
  * (tests/linux/qemu-xenstore.sh): Linux started without a store event
@@ -16,63 +19,55 @@
  * each mapped ring is recorded until its connection unmaps it.
  * Locking: daemon thread only.
  */
-/* Xen's public types (domid_t, grant_ref_t) before Linux's UAPI headers. */
+/*
+ * Xen's public types (domid_t, grant_ref_t) before Linux's UAPI headers;
+ * xc.h first, as it asks for the tools' view of them (domctl).
+ */
+#include "xc.h"
 #include "private.h"
+#include "gntdev.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <xen/grant_table.h>
 #include <xen/evtchn.h>
-#include <xen/gntdev.h>
 #include <xen/sys/xenbus_dev.h>
 
-#define PAGE 4096
+#define PAGE 4096 /* dom0's own ring, from xenbus_backend */
 
 struct dom0_map {
     struct dom0_map *next;
-    void *page;
-    uint64_t index; /* gntdev offset, for the unmap ioctl */
+    struct gnt_page page;
 };
 
 struct dom0_env {
     int evtchn, gntdev, backend;
+    int dom_exc; /* local port of VIRQ_DOM_EXC, or -1 */
+    struct xc xc;
     struct dom0_map *maps;
 };
 
 static void *dom0_map_ring(void *ctx, unsigned domid, unsigned long gfn)
 {
     struct dom0_env *e = ctx;
-    struct ioctl_gntdev_map_grant_ref m = {.count = 1};
-    struct ioctl_gntdev_unmap_grant_ref u = {.count = 1};
     struct dom0_map *rec = malloc(sizeof(*rec));
-    void *p;
 
     (void)gfn; /* the reserved grant is preferred to a foreign gfn mapping */
     if (!rec)
         return NULL;
-    m.refs[0].domid = domid;
-    m.refs[0].ref = GNTTAB_RESERVED_XENSTORE;
-    if (ioctl(e->gntdev, IOCTL_GNTDEV_MAP_GRANT_REF, &m) < 0) {
+    if (gntdev_map(e->gntdev, domid, GNTTAB_RESERVED_XENSTORE, &rec->page) < 0) {
         free(rec);
         return NULL;
     }
-    p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, e->gntdev, (off_t)m.index);
-    if (p == MAP_FAILED) {
-        u.index = m.index;
-        ioctl(e->gntdev, IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
-        free(rec);
-        return NULL;
-    }
-    rec->page = p;
-    rec->index = m.index;
     rec->next = e->maps;
     e->maps = rec;
-    return p;
+    return rec->page.addr;
 }
 
 static void dom0_unmap_ring(void *ctx, unsigned domid, void *page)
@@ -82,11 +77,8 @@ static void dom0_unmap_ring(void *ctx, unsigned domid, void *page)
 
     (void)domid;
     for (pp = &e->maps; (m = *pp); pp = &m->next)
-        if (m->page == page) {
-            struct ioctl_gntdev_unmap_grant_ref u = {.index = m->index, .count = 1};
-
-            munmap(page, PAGE);
-            ioctl(e->gntdev, IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
+        if (m->page.addr == page) {
+            gntdev_unmap(e->gntdev, &m->page);
             *pp = m->next;
             free(m);
             return;
@@ -119,15 +111,47 @@ static void dom0_notify(void *ctx, int port)
 }
 
 /* Pending ports are read as uint32s; writing them back unmasks them. */
-static void dom0_drain(void *ctx)
+static bool dom0_drain(void *ctx)
 {
     struct dom0_env *e = ctx;
     uint32_t ports[64];
     ssize_t n = read(e->evtchn, ports, sizeof(ports));
+    bool dom_exc = false;
 
-    if (n > 0 && write(e->evtchn, ports, (size_t)n - (size_t)n % sizeof(ports[0])) < 0 &&
-        errno != EAGAIN)
+    if (n <= 0)
+        return false;
+    for (size_t i = 0; i < (size_t)n / sizeof(ports[0]); i++)
+        dom_exc |= e->dom_exc >= 0 && ports[i] == (uint32_t)e->dom_exc;
+    if (write(e->evtchn, ports, (size_t)n - (size_t)n % sizeof(ports[0])) < 0 && errno != EAGAIN)
         perror("xenstored: unmasking event channels");
+    return dom_exc;
+}
+
+static enum xs_domain_state dom0_domain_state(void *ctx, unsigned domid)
+{
+    struct dom0_env *e = ctx;
+    struct xen_domctl_getdomaininfo info;
+    int rc = xc_domain_info(&e->xc, (domid_t)domid, &info);
+
+    if (rc && rc != -ESRCH)
+        fprintf(stderr, "xenstored: cannot ask the hypervisor about domain %u: %s\n", domid,
+                strerror(-rc));
+    if (rc == -ESRCH || (rc == 0 && (info.flags & XEN_DOMINF_dying)))
+        return XS_DOMAIN_GONE;
+    if (rc == 0 && (info.flags & XEN_DOMINF_shutdown))
+        return XS_DOMAIN_SHUTDOWN;
+    return XS_DOMAIN_RUNNING; /* or unknown: never release on a guess */
+}
+
+/* VIRQ_DOM_EXC goes to one listener; -1 (said once) if it is taken. */
+static int dom0_bind_dom_exc(struct dom0_env *e)
+{
+    struct ioctl_evtchn_bind_virq b = {.virq = VIRQ_DOM_EXC};
+    int port = ioctl(e->evtchn, IOCTL_EVTCHN_BIND_VIRQ, &b);
+
+    if (port < 0)
+        perror("xenstored: VIRQ_DOM_EXC (domains' ends will not be noticed)");
+    return port;
 }
 
 static void dom0_fini(void *ctx)
@@ -137,6 +161,7 @@ static void dom0_fini(void *ctx)
     close(e->evtchn);
     close(e->gntdev);
     close(e->backend);
+    xc_close(&e->xc);
     free(e); /* rings were unmapped as their connections went */
 }
 
@@ -157,7 +182,7 @@ int xs_dom0_env_open(struct xs_ring_env *env, const char *devdir)
     e->gntdev = open(path, O_RDWR | O_CLOEXEC);
     snprintf(path, sizeof(path), "%s/xenbus_backend", devdir);
     e->backend = open(path, O_RDWR | O_CLOEXEC);
-    if (e->evtchn < 0 || e->gntdev < 0 || e->backend < 0) {
+    if (e->evtchn < 0 || e->gntdev < 0 || e->backend < 0 || xc_open(&e->xc) < 0) {
         int err = errno;
 
         if (e->evtchn >= 0)
@@ -170,6 +195,7 @@ int xs_dom0_env_open(struct xs_ring_env *env, const char *devdir)
         errno = err;
         return -1;
     }
+    e->dom_exc = dom0_bind_dom_exc(e);
     *env = (struct xs_ring_env){
         .ctx = e,
         .map = dom0_map_ring,
@@ -179,6 +205,7 @@ int xs_dom0_env_open(struct xs_ring_env *env, const char *devdir)
         .notify = dom0_notify,
         .fd = e->evtchn,
         .drain = dom0_drain,
+        .domain_state = dom0_domain_state,
         .fini = dom0_fini,
     };
     return 0;

@@ -12,18 +12,26 @@ XS_TDIR  := tests/xenstore-lite
 XS_TOUT  := $(BUILD)/tests/xenstore-lite
 XS_URCU  := $(shell pkg-config --cflags liburcu-cds 2>/dev/null)
 XS_LIBS  := $(shell pkg-config --libs liburcu-cds liburcu 2>/dev/null || echo -lurcu-cds -lurcu-common -lurcu) -lpthread
-XS_CFLAGS := $(HOST_CFLAGS) $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client
+# The daemon asks the hypervisor about domains through vane's small libxc
+# (toolstack/lib/xc.c) and maps rings with its gntdev wrapper
+# (toolstack/lib/gntdev.c), built here as its own sources.
+XS_XC_DIR := toolstack/lib
+XS_CFLAGS := $(HOST_CFLAGS) $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client -I$(XS_XC_DIR)
 
 # The daemon core: everything but main(), shared by the daemon, the unit
 # tests and the fuzz target.
 XS_CORE := wire tree perms view transaction watch ops handlers control conn unix ring domain daemon \
-           dom0 filering
+           dom0 filering xc gntdev
 XS_CORE_OBJS := $(XS_CORE:%=$(XS_OUT)/obj/%.o)
 XS_CLIENT_OBJS := $(XS_OUT)/obj/client/xs_client.o
 XS_TOOLS := xenstore-read xenstore-write xenstore-ls xenstore-list xenstore-rm xenstore-watch \
             xenstore-chmod xenstore-exists
 
 $(XS_OUT)/obj/%.o: $(XS_SRC)/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XS_CFLAGS) -c $< -o $@
+
+$(XS_OUT)/obj/%.o: $(XS_XC_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XS_CFLAGS) -c $< -o $@
 
@@ -49,10 +57,15 @@ ALL_TARGETS += $(XS_OUT)/xenstored $(XS_OUT)/xs $(XS_TOOLS:%=$(XS_OUT)/%) \
 # --- optimised builds: dom0's static daemon, and the bench ----------------
 # dom0 runs the daemon as a static binary (plain C + libc + liburcu); the
 # bench measures the same optimised code, not the sanitizer build.
-XS_OPT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client
+XS_OPT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP $(XS_URCU) -I$(XS_SRC) -I$(XS_SRC)/client \
+                 -I$(XS_XC_DIR)
 XS_OPT_OBJS   := $(XS_CORE:%=$(XS_OUT)/opt/%.o)
 
 $(XS_OUT)/opt/%.o: $(XS_SRC)/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XS_OPT_CFLAGS) -c $< -o $@
+
+$(XS_OUT)/opt/%.o: $(XS_XC_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XS_OPT_CFLAGS) -c $< -o $@
 
@@ -138,10 +151,14 @@ TEST_SUITES += tests/linux/qemu-xenstore.sh
 XS_FUZZ_CC     := clang
 XS_FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -MMD -MP -fno-omit-frame-pointer \
                   -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-                  $(XS_URCU) -I$(XS_SRC)
+                  $(XS_URCU) -I$(XS_SRC) -I$(XS_XC_DIR)
 XS_FUZZ_OBJS   := $(XS_CORE:%=$(XS_TOUT)/fuzz/%.o) $(XS_TOUT)/fuzz/fuzz_request.o
 
 $(XS_TOUT)/fuzz/%.o: $(XS_SRC)/%.c
+	@mkdir -p $(dir $@)
+	$(XS_FUZZ_CC) $(XS_FUZZ_CFLAGS) -c $< -o $@
+
+$(XS_TOUT)/fuzz/%.o: $(XS_XC_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(XS_FUZZ_CC) $(XS_FUZZ_CFLAGS) -c $< -o $@
 

@@ -38,6 +38,13 @@ struct xs_quota {
 unsigned *xs_quota_field(struct xs_quota *q, const char *name);
 
 /*
+ * What the hypervisor says of a domain, asked when it reports that some
+ * domain changed (VIRQ_DOM_EXC): running (or paused), shut down but still
+ * there, or dying or gone.
+ */
+enum xs_domain_state { XS_DOMAIN_RUNNING, XS_DOMAIN_SHUTDOWN, XS_DOMAIN_GONE };
+
+/*
  * How the daemon reaches guest rings and event channels. On the host the
  * tests map rings in their own memory; in dom0 this wraps
  * /dev/xen/xenbus_backend, gntdev/privcmd and /dev/xen/evtchn.
@@ -54,8 +61,13 @@ struct xs_ring_env {
     void (*notify)(void *ctx, int local_port);
     /* Pollable fd that becomes readable when a port fires, or -1. */
     int fd;
-    /* Drain pending notifications (called when fd is readable). */
-    void (*drain)(void *ctx);
+    /*
+     * Drain pending notifications (called when fd is readable). True if
+     * among them the hypervisor said a domain changed state.
+     */
+    bool (*drain)(void *ctx);
+    /* The hypervisor's word on one domain; NULL: never asked. */
+    enum xs_domain_state (*domain_state)(void *ctx, unsigned domid);
     /* Release ctx when the daemon goes (optional). */
     void (*fini)(void *ctx);
 };
@@ -76,6 +88,12 @@ struct xs_conn *xs_daemon_adopt_fd(struct xs_daemon *d, int fd);
 void xs_daemon_kick(struct xs_daemon *d);
 /* The hypervisor reported a domain shut down or dying: @releaseDomain. */
 void xs_daemon_domain_gone(struct xs_daemon *d, unsigned domid);
+/*
+ * Some domain changed state (VIRQ_DOM_EXC): ask about each introduced
+ * one; a shut-down domain is reported (@releaseDomain, once), a dying or
+ * vanished one is released as by XS_RELEASE.
+ */
+void xs_daemon_domains_changed(struct xs_daemon *d);
 /*
  * Serve a ring whose page is already mapped and whose event channel is
  * bound to local_port (dom0's own ring); marks domid introduced.

@@ -43,6 +43,9 @@
 # first group is \2. --forbid patterns stay unanchored: forbidding more is
 # never a false pass.
 #
+# QEMU_ONLY="NAME NAME..." runs only the cases named (the others are not
+# run and not counted): one case of a suite while working on it.
+#
 # Serial output goes to build/test-logs/qemu/NAME.log. Every case prints one
 # verdict line (PASS, FAIL or SKIP); qemu_summary prints "N passed, N
 # failed" (", N skipped" when some were) and returns non-zero when anything
@@ -100,6 +103,7 @@ qemu_match_all() {
 qemu_test() {
     local name=$1
     shift
+    [ -z "${QEMU_ONLY:-}" ] || [[ " $QEMU_ONLY " == *" $name "* ]] || return 0
     local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0 unordered=0
     local -a modules=() expects=() forbids=() sends=() ready=()
     while [ $# -gt 0 ]; do

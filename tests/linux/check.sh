@@ -19,6 +19,8 @@ check() {
     else
         fail=$((fail + 1))
         echo "linuxcheck FAIL $name: $(head -c 300 /tmp/check.out)"
+        # the rest of what it said, for the log
+        tail -n 40 /tmp/check.out | sed 's/^/linuxcheck  | /'
     fi
 }
 role=$(arg role)
@@ -98,6 +100,32 @@ domu_in_xenstore() {
         sleep 0.5
     done
     xs ls /local/domain/$d
+}
+
+boot_console() {
+    # The boot-time domU's console went over to vane consoled when dom0
+    # came up (vane introduce): what its checks printed since is in the
+    # daemon's log (shown here), not on the hypervisor's serial line.
+    log=/var/log/vane/console-$1.log
+    grep -a "linuxcheck" "$log" | sed "s/^/console-$1| /" >/dev/console
+    grep -aq "linuxcheck domU: [0-9]* passed, 0 failed" "$log"
+}
+
+# Wait up to 30 s for xenstored to log MESSAGE (its log is shown if not).
+xenstored_said() {
+    n=0
+    until grep -q "xenstored: $1" /tmp/xenstored.log; do
+        n=$((n + 1))
+        [ $n -gt 60 ] && { cat /tmp/xenstored.log >/dev/console; return 1; }
+        sleep 0.5
+    done
+}
+
+released_by_xenstored() {
+    # dom0's xenstored heard VIRQ_DOM_EXC and let the boot-time domU go by
+    # itself (no toolstack sent RELEASE): the nodes its kernel owned are gone.
+    xenstored_said "domain $1 is gone, released" &&
+        ! xs read /local/domain/$1/control/feature-poweroff 2>/dev/null
 }
 
 # Run-time domains through vane (dom0): /etc/vane holds the configurations.
@@ -261,6 +289,23 @@ vane_cmds() {
     return 1
 }
 
+xs_dom_exc() {
+    # xenstored binds VIRQ_DOM_EXC: a domain that powers off and is kept
+    # (on_poweroff=preserve) is reported on @releaseDomain while it still
+    # exists; once destroyed it is released.
+    xs watch -n 2 @releaseDomain >/tmp/rel 2>&1 &
+    w=$!
+    /bin/vane create /etc/vane/pvtest.cfg 'on_poweroff="preserve"' >/tmp/p 2>&1 || { cat /tmp/p; return 1; }
+    d=$(domid_of /tmp/p)
+    xenstored_said "domain $d shut down" || { kill $w; return 1; }
+    kill $w 2>/dev/null
+    wait $w 2>/dev/null
+    # the first event is the watch's own; the second, the shutdown
+    [ "$(grep -c "^@releaseDomain" /tmp/rel)" = 2 ] || { cat /tmp/rel; return 1; }
+    /bin/vane list | awk '$1 == "pvtest" {print $5}' | grep -q '^...s' || { /bin/vane list; return 1; }
+    /bin/vane destroy "$d" && /bin/vane wait "$d" 60 && xenstored_said "domain $d is gone, released"
+}
+
 xl_figures() {
     # Xen's own xl, unchanged, against Paravane: its info, list and
     # vcpu-list show the figures vane shows.
@@ -281,7 +326,17 @@ xl_figures() {
     cmp /tmp/xv3 /tmp/vv3 || { cat /tmp/xv /tmp/vv3; return 1; }
 }
 
+# A domain's CPU time in ns (vane list -l: getdomaininfo's cpu_time).
+cpu_ns() { /bin/vane list -l "$1" | sed -n 's/.*"cpu_time": *\([0-9]*\).*/\1/p' | head -n 1; }
+
 vane_linux() {
+    vane_linux_steps && return 0
+    echo "domain ${d:-?}'s console, last lines:" >/dev/console
+    tail -n 40 "/var/log/vane/console-${d:-x}.log" >/dev/console 2>&1
+    return 1
+}
+
+vane_linux_steps() {
     # Debian's kernel created at run time: its xenbus reaches dom0's
     # xenstored through the ring vane granted and introduced, its checks
     # run, it powers off, its keeper destroys it and forgets its entries.
@@ -293,18 +348,35 @@ vane_linux() {
     n=0
     until [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ]; do
         n=$((n + 1))
-        if [ $n -gt 1200 ]; then
-            echo "domain $d's kernel never wrote control/feature-poweroff; its console:"
-            tail -n 40 /var/log/vane/console-$d.log
+        st=$(/bin/vane list | awk -v d="$d" '$2 == d {print $5}')
+        if [ $n -gt 1200 ] || [ -z "$st" ] || [ "${st#*c}" != "$st" ]; then
+            echo "domain $d's kernel never wrote control/feature-poweroff (state '$st')"
             return 1
         fi
         sleep 0.5
     done
     xs ls /local/domain/$d
     [ "$(xs read /local/domain/$d/name)" = linux ] &&
-        [ "$(xs read /local/domain/$d/memory/target)" = 131072 ] &&
+        [ "$(xs read /local/domain/$d/memory/target)" = 262144 ] &&
         [ "$(xs read /local/domain/$d/cpu/1/availability)" = online ] &&
         [ "$(xs read "$(xs read /local/domain/$d/vm)/name")" = linux ] || return 1
+    /bin/vane list | grep -E "^linux +$d +256 +2 " || { /bin/vane list; return 1; }
+    # Its checks done, it keeps both vCPUs busy: its CPU time grows, stops
+    # while it is paused, grows again once unpaused.
+    t1=$(cpu_ns "$d") && sleep 2 && t2=$(cpu_ns "$d") && [ "$t2" -gt "$t1" ] ||
+        { echo "not running: $t1 $t2"; return 1; }
+    /bin/vane pause "$d" && sleep 1 && t3=$(cpu_ns "$d") && sleep 2 && t4=$(cpu_ns "$d") || return 1
+    /bin/vane list | awk -v d="$d" '$2 == d {print $5}' | grep -q '^..p' || { /bin/vane list; return 1; }
+    [ "$t4" = "$t3" ] || { echo "paused, but its CPU time went from $t3 to $t4"; return 1; }
+    /bin/vane unpause "$d" && sleep 2 && t5=$(cpu_ns "$d") && [ "$t5" -gt "$t4" ] ||
+        { echo "unpaused, but its CPU time stayed at $t4"; return 1; }
+    echo "cpu time (ns): $t1 $t2, paused $t3 $t4, unpaused $t5"
+    # A Credit weight reads back.
+    /bin/vane sched-credit -d "$d" -w 384 &&
+        /bin/vane sched-credit -d "$d" | awk 'NR == 2 {print $3}' | grep -qx 384 ||
+        { /bin/vane sched-credit -d "$d"; return 1; }
+    # shutdown -w: its Linux powers itself off; on_poweroff=destroy.
+    /bin/vane shutdown -w "$d" || return 1
     /bin/vane wait "$d" 900 || return 1
     sleep 1 # the keeper forgets the entries once the domain is gone
     if xs read /local/domain/$d/name >/dev/null 2>&1; then
@@ -431,6 +503,7 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vane_cmds
     run vane_linux
     run xl_figures
+    run xs_dom_exc
     run vane_create
     run vane_refuse
     run vane_warn
@@ -446,9 +519,19 @@ if [ "$role" = dom0 ] && [ -n "$wait_for" ]; then
     if /bin/vane wait "$wait_for" 1200; then
         echo "linuxcheck dom0: domain $wait_for is gone, dom0 carries on"
         /bin/vane list
+        if [ "$(arg xenstored)" = 1 ]; then
+            check released_by_xenstored released_by_xenstored "$wait_for"
+            check boot_console boot_console "$wait_for"
+        fi
     else
         fail=$((fail + 1))
         echo "linuxcheck FAIL domain $wait_for still there"
     fi
 fi
 echo "linuxcheck $role: $pass passed, $fail failed"
+# paravane.hold=1 (a domU): stay, with every vCPU busy, until dom0 shuts
+# the domain down (Linux powers off on control/shutdown by itself).
+if [ "$role" = domU ] && [ "$(arg hold)" = 1 ]; then
+    for i in $(seq "$(nproc)"); do (while :; do :; done) & done
+    while :; do sleep 60; done
+fi

@@ -195,6 +195,44 @@ START_TEST(special_watches)
 }
 END_TEST
 
+/*
+ * VIRQ_DOM_EXC: the daemon asks about every introduced domain. A shut-down
+ * one is reported once; a dying one is released by the daemon itself
+ * (its ring dropped, its nodes removed, @releaseDomain), with no RELEASE
+ * from a toolstack; a running one is left alone.
+ */
+START_TEST(hypervisor_reports_domains)
+{
+    struct th_client *g = th_guest(t, 9), *h = th_guest(t, 10);
+
+    ck_assert_str_eq(th_do(a, XS_WRITE, 0, "/local/domain/9/data|"), "OK|");
+    ck_assert_str_eq(th_do(a, XS_SET_PERMS, 0, "/local/domain/9/data|n9|"), "OK|");
+    ck_assert_str_eq(th_do(g, XS_WRITE, 0, "data/x|1"), "OK|");
+    ck_assert_str_eq(th_do(a, XS_WATCH, 0, "@releaseDomain|out|"), "OK|");
+    ck_assert_str_eq(th_event(a), "@releaseDomain|out|");
+    xs_daemon_domains_changed(t->d); /* all running: nothing to say */
+    ck_assert_ptr_null(th_event(a));
+    t->doms[0].state = XS_DOMAIN_SHUTDOWN;
+    xs_daemon_domains_changed(t->d);
+    ck_assert_str_eq(th_event(a), "@releaseDomain|out|");
+    xs_daemon_domains_changed(t->d); /* once per shutdown */
+    ck_assert_ptr_null(th_event(a));
+    ck_assert_str_eq(th_do(a, XS_READ, 0, "/local/domain/9/data/x|"), "1");
+    t->doms[0].state = XS_DOMAIN_GONE;
+    xs_daemon_domains_changed(t->d);
+    ck_assert_str_eq(th_event(a), "@releaseDomain|out|");
+    ck_assert_ptr_null(th_event(a));
+    ck_assert_str_eq(th_do(a, XS_READ, 0, "/local/domain/9/data/x|"), "ERR:ENOENT");
+    ck_assert_str_eq(th_do(a, XS_IS_DOMAIN_INTRODUCED, 0, "9|"), "F|");
+    ck_assert_str_eq(th_do(a, XS_IS_DOMAIN_INTRODUCED, 0, "10|"), "T|");
+    ck_assert_str_eq(th_do(h, XS_GET_DOMAIN_PATH, 0, "10|"),
+                     "/local/domain/10|");                         /* still served */
+    ck_assert_str_eq(th_do(a, XS_RELEASE, 0, "9|"), "ERR:ENOENT"); /* already */
+    th_client_free(g);
+    th_client_free(h);
+}
+END_TEST
+
 Suite *suite_watch(void)
 {
     Suite *s = suite_create("watches");
@@ -209,6 +247,7 @@ Suite *suite_watch(void)
     tcase_add_test(tc, unwatch_and_duplicates);
     tcase_add_test(tc, relative_watch_and_permissions);
     tcase_add_test(tc, special_watches);
+    tcase_add_test(tc, hypervisor_reports_domains);
     suite_add_tcase(s, tc);
     return s;
 }

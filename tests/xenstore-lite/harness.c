@@ -62,14 +62,29 @@ static void env_notify(void *ctx, int port)
     t->notifies++;
 }
 
+static enum xs_domain_state env_domain_state(void *ctx, unsigned domid)
+{
+    struct th *t = ctx;
+    unsigned i;
+
+    for (i = 0; i < t->ndoms; i++)
+        if (t->doms[i].domid == domid)
+            return t->doms[i].state;
+    return XS_DOMAIN_GONE;
+}
+
 struct th *th_new_quota(const struct xs_quota *q)
 {
     struct th *t = calloc(1, sizeof(*t));
     struct xs_daemon_opts o = {NULL, *q, NULL};
 
     ck_assert_ptr_nonnull(t);
-    t->env = (struct xs_ring_env){
-        .ctx = t, .map = env_map, .bind = env_bind, .notify = env_notify, .fd = -1};
+    t->env = (struct xs_ring_env){.ctx = t,
+                                  .map = env_map,
+                                  .bind = env_bind,
+                                  .notify = env_notify,
+                                  .fd = -1,
+                                  .domain_state = env_domain_state};
     o.ring_env = &t->env;
     t->d = xs_daemon_create(&o);
     ck_assert_ptr_nonnull(t->d);

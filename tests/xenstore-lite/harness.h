@@ -31,6 +31,7 @@ struct th {
     struct {
         unsigned domid;
         struct xenstore_domain_interface *page;
+        enum xs_domain_state state; /* what the "hypervisor" says of it */
     } doms[TH_MAX_DOMS];
     unsigned ndoms;
     unsigned notifies;

@@ -3,6 +3,7 @@
  * result back as -1 with errno set to the positive Xen errno; here it
  * becomes a negative errno again.
  */
+#define _GNU_SOURCE /* program_invocation_short_name: vane or xenstored */
 #include "xc.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,7 @@ int xc_open(struct xc *xc)
     xc->fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
     if (xc->fd < 0) {
         int e = errno;
-        fprintf(stderr, "vane: /dev/xen/privcmd: %s\n", strerror(e));
+        fprintf(stderr, "%s: /dev/xen/privcmd: %s\n", program_invocation_short_name, strerror(e));
         return -e;
     }
     return 0;

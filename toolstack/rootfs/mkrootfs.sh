@@ -18,6 +18,11 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $(/bin/busybox --list); do
     [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
 done
+# Where the kernel looks for them: Linux runs /sbin/poweroff or
+# /sbin/reboot when the toolstack asks (control/shutdown).
+for app in poweroff reboot halt; do
+    ln -sf ../bin/busybox "$root/sbin/$app"
+done
 # The Xen drivers dom0 needs (blkback/netback for back-ends later). A kernel
 # with them built in names a release that has no /lib/modules directory.
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback; do
