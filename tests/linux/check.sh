@@ -324,7 +324,8 @@ vane_linux() {
 lmem() { /bin/vane list | awk -v n="$1" '$1 == n {print $3}'; }
 # vCPU $2 of domain $1: its state column in vcpu-list.
 vstate() { /bin/vane vcpu-list "$1" | awk -v v="$2" 'NR > 1 && $3 == v {print $5}'; }
-# Until command "$2..." succeeds, at most $1 seconds.
+# Until command "$2..." succeeds, at most $1 seconds (its arguments are
+# expanded once: put what must be read again in a function).
 within() {
     t=$1
     shift
@@ -337,6 +338,10 @@ within() {
 }
 # Domain $1's memory in vane list, compared ($2: le or ge) with $3 MiB.
 lmem_is() { m=$(lmem "$1"); [ -n "$m" ] && [ "$m" -"$2" "$3" ]; }
+# Store key $1 reads $2 (for within: read again each time).
+xs_is() { [ "$(xs read "$1" 2>/dev/null)" = "$2" ]; }
+# vCPU $2 of domain $1 is ($3 = is) or is not ($3 = not) in state $4.
+vstate_is() { if [ "$3" = is ]; then [ "$(vstate "$1" "$2")" = "$4" ]; else [ "$(vstate "$1" "$2")" != "$4" ]; fi; }
 # Into domain $1's shell: the line $2.
 type_in() { echo "$2" | /bin/vane console -n -w 3 "$1" >/dev/null 2>&1; }
 # vane top -b's output $4: column $2 (3: CPU(sec)) of domain $1 in frame $3.
@@ -353,7 +358,7 @@ vlive_run() {
     fails 1 'Domain with name "live" already exists' create -p /etc/vane/pvtest.cfg 'name="live"' &&
         [ "$($v list | awk 'NR > 1' | wc -l)" = 2 ] || bad="$bad dup-name"
     # Its kernel is up (xenbus, control) and its shell is on the console.
-    within 900 [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ] &&
+    within 900 xs_is /local/domain/$d/control/feature-poweroff 1 &&
         within 120 grep -q "shell on the console" "$CONLOG/console-$d.log" ||
         { bad="$bad boot"; tail -n 20 "$CONLOG/console-$d.log"; return; }
     vv list
@@ -384,11 +389,15 @@ vlive_run() {
         fails 1 "invalid memory size: 12q" mem-set live 12q &&
         [ "$(xs read /local/domain/$d/memory/target)" = 262144 ] || bad="$bad mem-set-refuse"
     # vcpu-set: vCPU 1 goes offline in the guest (VCPUOP_down), then back.
-    $v vcpu-set live 1 && within 60 [ "$(vstate live 1)" = "--p" ] &&
+    $v vcpu-set live 1 && within 60 vstate_is live 1 is "--p" &&
         [ "$(xs read /local/domain/$d/cpu/1/availability)" = offline ] &&
         [ "$($v list | awk '$1 == "live" {print $4}')" = 1 ] || bad="$bad vcpu-set-1"
     vv vcpu-list live
-    $v vcpu-set live 2 && within 60 [ "$(vstate live 1)" != "--p" ] &&
+    # Back: Linux makes the vCPU present again, and onlines it when asked (a
+    # Xen guest's udev rule does it; this one's shell, here).
+    $v vcpu-set live 2 && [ "$(xs read /local/domain/$d/cpu/1/availability)" = online ] &&
+        type_in "$d" 'until echo 1 >/sys/devices/system/cpu/cpu1/online; do sleep 1; done' &&
+        within 60 vstate_is live 1 not "--p" &&
         [ "$($v list | awk '$1 == "live" {print $4}')" = 2 ] || bad="$bad vcpu-set-2"
     vv vcpu-list live
     fails 1 "Requested 3 VCPUs, however maxcpus is 2" vcpu-set -i live 3 &&
@@ -421,7 +430,12 @@ vlive() {
     vlive_run >/tmp/vlive.log 2>&1
     [ -z "$bad" ] && return 0
     echo "failed:$bad"
-    cat /tmp/vlive.log >/dev/console
+    {
+        cat /tmp/vlive.log
+        echo "the domU's console:"
+        tail -n 60 "$CONLOG/console-$d.log"
+    } >/dev/console
+    /bin/vane destroy "$d" >/dev/null 2>&1
     return 1
 }
 
