@@ -25,6 +25,14 @@ for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-ne
     f=$(find "/lib/modules/$krel/kernel" -name "$m.ko*" | head -n 1)
     [ -n "$f" ] && cp "$f" "$root/lib/modules/"
 done
+# The kernel runs /sbin/poweroff and /sbin/reboot when its toolstack asks
+# (Xen's control/shutdown: orderly_poweroff, orderly_reboot); without them
+# a running guest ignores "poweroff". This init is no service manager, so
+# they act at once, as `poweroff -f` does.
+for cmd in poweroff reboot; do
+    printf '#!/bin/sh\nsync\nexec /bin/busybox %s -f\n' "$cmd" >"$root/sbin/$cmd"
+    chmod +x "$root/sbin/$cmd"
+done
 cp "$init" "$root/init"
 chmod +x "$root/init"
 for pair in "$@"; do
