@@ -23,6 +23,11 @@ static bool test_and_set(xen_ulong_t *word, unsigned int bit)
     return __atomic_fetch_or(word, 1UL << bit, __ATOMIC_SEQ_CST) & (1UL << bit);
 }
 
+static void clear(xen_ulong_t *word, unsigned int bit)
+{
+    __atomic_fetch_and(word, ~(1UL << bit), __ATOMIC_SEQ_CST);
+}
+
 static bool test(const xen_ulong_t *word, unsigned int bit)
 {
     return __atomic_load_n(word, __ATOMIC_SEQ_CST) & (1UL << bit);
@@ -312,6 +317,14 @@ static long close_port(struct domain *d, evtchn_port_t port, bool with_xen)
         c->state = ECS_FREE;
         break;
     }
+    /*
+     * As Xen's evtchn_free: a freed port is not left pending, or the next
+     * bind that reuses its number would deliver a stale event (Linux then
+     * hits the BUG() in the spinlock kicker's handler when a vCPU it
+     * hot-unplugged comes back online).
+     */
+    if (!ret && d->shared_info)
+        clear(&d->shared_info->evtchn_pending[port / BITS_PER_WORD], port % BITS_PER_WORD);
     unlock_two(d, rd ? rd : d, fl, fr);
     return ret;
 }

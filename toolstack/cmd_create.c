@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <paravane/sched_sedf.h>
 #include <xen/sched.h>
 
 /* A whole file in memory (NUL-terminated too). NULL with errno on failure. */
@@ -104,21 +105,74 @@ int vane_destroy_domain(struct xc *xc, domid_t dom)
     return 0;
 }
 
+/*
+ * The configuration's parameters for the scheduler the hypervisor runs,
+ * as libxl applies the running scheduler's: Credit's weight and cap, or
+ * Paravane's SEDF block (only when a sedf_ key was given; a new domain
+ * otherwise keeps SEDF's best-effort default). The other scheduler's keys
+ * are left aside, with a word when they were sedf_ keys.
+ */
 static int set_sched(struct xc *xc, domid_t dom, const struct domain_config *c)
 {
+    struct paravane_domctl_scheduler_op p = {0};
     struct xen_domctl op = {0};
     struct xen_sysctl s = {0};
     int rc = xc_sysctl(xc, &s, XEN_SYSCTL_sched_id);
 
     if (rc)
         return rc;
-    if (s.u.sched_id.sched_id != XEN_SCHEDULER_CREDIT)
-        return 0; /* SEDF parameters: set by vane sched-sedf (not in this step) */
-    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
-    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
-    op.u.scheduler_op.u.credit.weight = (uint16_t)c->cpu_weight;
-    op.u.scheduler_op.u.credit.cap = (uint16_t)c->cap;
+    if (s.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT) {
+        if (c->sedf_set)
+            fprintf(stderr,
+                    "vane: %s: sedf_ keys left aside: the hypervisor runs the credit "
+                    "scheduler\n",
+                    c->name);
+        p.sched_id = XEN_SCHEDULER_CREDIT;
+        p.u.credit.weight = (uint16_t)c->cpu_weight;
+        p.u.credit.cap = (uint16_t)c->cap;
+    } else if (s.u.sched_id.sched_id == XEN_SCHEDULER_SEDF && c->sedf_set) {
+        p.sched_id = XEN_SCHEDULER_SEDF;
+        if (c->sedf_time_driven) {
+            p.u.sedf.period_ns = c->sedf_period_ns;
+            p.u.sedf.slice_ns = c->sedf_slice_ns;
+        } else {
+            p.u.sedf.weight = (uint16_t)c->cpu_weight;
+        }
+        p.u.sedf.latency_ns = c->sedf_latency_ns;
+        p.u.sedf.extratime = c->sedf_extratime ? PARAVANE_SEDF_EXTRATIME : 0;
+    } else {
+        return 0;
+    }
+    p.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    memcpy(&op.u.scheduler_op, &p, sizeof(p));
     return xc_domctl(xc, &op, XEN_DOMCTL_scheduler_op, dom);
+}
+
+/* cpus=: each vCPU's hard affinity (setvcpuaffinity), as libxl pins at create. */
+static int set_affinity(struct xc *xc, domid_t dom, const struct domain_config *c)
+{
+    if (!c->cpus_set)
+        return 0;
+    for (unsigned int v = 0; v < c->max_vcpus; v++) {
+        struct xen_domctl op = {0};
+        uint8_t hard[8], soft[8];
+        int rc;
+
+        for (int i = 0; i < 8; i++) {
+            hard[i] = (uint8_t)(c->cpu_affinity[v] >> (8 * i));
+            soft[i] = 0xff;
+        }
+        op.u.vcpuaffinity.vcpu = v;
+        op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+        set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, hard);
+        op.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
+        set_xen_guest_handle(op.u.vcpuaffinity.cpumap_soft.bitmap, soft);
+        op.u.vcpuaffinity.cpumap_soft.nr_bits = 64;
+        rc = xc_domctl(xc, &op, XEN_DOMCTL_setvcpuaffinity, dom);
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
 static const char *shutdown_name(unsigned int reason)
@@ -229,6 +283,8 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
         snprintf(err, sizeof(err), "max_mem: %s", strerror(-rc));
     if (!rc && (rc = set_sched(xc, *domid, c)))
         snprintf(err, sizeof(err), "scheduler parameters: %s", strerror(-rc));
+    if (!rc && (rc = set_affinity(xc, *domid, c)))
+        snprintf(err, sizeof(err), "cpus= affinity: %s", strerror(-rc));
     if (!rc)
         rc = vane_build_pv(xc, *domid, &bp, &br, err, sizeof(err));
     if (!rc) /* before it runs: none of its output is missed */
@@ -269,9 +325,10 @@ static int start(struct xc *xc, domid_t dom)
  * rename-restart) destroy it and build it again from the same
  * configuration, under a new id, as xl's keeper does.
  */
-static void keep(struct xc *xc, domid_t dom, const struct domain_config *c, bool quiet)
+static void keep(struct xc *xc, domid_t dom, struct domain_config *c, bool quiet)
 {
     struct xen_domctl_getdomaininfo info;
+    char name[VANE_NAME_MAX];
 
     for (;;) {
         int rc = xc_domain_info(xc, dom, &info);
@@ -295,6 +352,15 @@ static void keep(struct xc *xc, domid_t dom, const struct domain_config *c, bool
         fflush(stdout);
         if (act == XLCFG_ACTION_PRESERVE)
             return;
+        /* A restart keeps the name it has now (vane rename may have changed it). */
+        if (vane_name_get(dom, name, sizeof(name)) == 0 && strcmp(name, c->name)) {
+            char *copy = strdup(name);
+
+            if (copy) {
+                free(c->name);
+                c->name = copy;
+            }
+        }
         vane_destroy_domain(xc, dom);
         vane_name_clear(dom);
         if (act != XLCFG_ACTION_RESTART && act != XLCFG_ACTION_RENAME_RESTART &&
@@ -352,6 +418,17 @@ int cmd_create(int argc, char **argv)
         domain_config_free(&c);
         return 1;
     }
+    /* Names are unique, as libxl makes them: refused before any hypercall that changes anything. */
+    rc = vane_name_in_use(&xc, c.name, &dom);
+    if (rc) {
+        if (rc > 0)
+            fprintf(stderr, "Domain with name \"%s\" already exists.\n", c.name);
+        else
+            fprintf(stderr, "vane: getdomaininfo: %s\n", strerror(-rc));
+        xc_close(&xc);
+        domain_config_free(&c);
+        return 1;
+    }
     rc = create(&xc, &c, &dom);
     /* The name, for every command to show and find it by (names.h). */
     if (!rc && (rc = vane_name_set(dom, c.name)) != 0) {
@@ -386,29 +463,36 @@ int cmd_create(int argc, char **argv)
 
 int cmd_destroy(int argc, char **argv)
 {
+    static const struct option opts[] = {{"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    bool force = false;
     struct xc xc;
-    char *end;
-    unsigned long dom;
-    int rc;
+    uint16_t dom;
+    int opt, rc;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: vane destroy DOMID\n");
-        return 2;
-    }
-    dom = strtoul(argv[1], &end, 10);
-    if (*end || dom >= DOMID_FIRST_RESERVED) {
-        fprintf(stderr, "vane: '%s' is not a domain id\n", argv[1]);
-        return 2;
-    }
+    while ((opt = vane_getopt(argc, argv, "f", opts, "destroy", 1)) != -1)
+        force = opt == 'f';
+    if (argc - optind != 1)
+        return vane_usage("destroy");
     if (xc_open(&xc))
         return 1;
-    rc = vane_destroy_domain(&xc, (domid_t)dom);
-    xc_close(&xc);
-    if (!rc)
-        vane_name_clear((domid_t)dom);
-    if (rc) {
-        fprintf(stderr, "vane: destroy %lu: %s\n", dom, strerror(-rc));
+    if (vane_find_domain(&xc, argv[optind], &dom)) {
+        xc_close(&xc);
         return 1;
     }
+    if (dom == 0 && !force) {
+        fprintf(stderr, "Not destroying domain 0; use -f to force.\n"
+                        "This can only be done when using a disaggregated hardware domain and "
+                        "toolstack.\n\n");
+        xc_close(&xc);
+        return 1;
+    }
+    rc = vane_destroy_domain(&xc, dom);
+    xc_close(&xc);
+    if (rc) {
+        fprintf(stderr, "vane: destroy %u: %s\n", dom, strerror(-rc));
+        fprintf(stderr, "destroy failed (rc=%d)\n", rc);
+        return 1;
+    }
+    vane_name_clear(dom);
     return 0;
 }

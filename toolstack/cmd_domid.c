@@ -1,11 +1,13 @@
 /*
  * vane domid NAME / vane domname ID: a domain's id from its name and back,
- * with xl's messages when there is no such domain.
+ * with xl's messages when there is no such domain; vane rename DOM NAME.
  */
 #include "names.h"
 #include "vane.h"
 #include "xc.h"
+#include "xsdom.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,5 +79,70 @@ int cmd_domname(int argc, char **argv)
     }
     vane_domain_name((uint16_t)id, name, sizeof(name));
     printf("%s\n", name);
+    return 0;
+}
+
+/*
+ * vane rename DOM NEWNAME, as libxl_domain_rename: a name another domain
+ * goes by is refused; the new name goes to vane's record (names.h, the
+ * start time kept) and to /local/domain/N/name and /vm/UUID/name. If the
+ * store cannot take it, the record is put back as it was.
+ */
+int cmd_rename(int argc, char **argv)
+{
+    char old[VANE_NAME_MAX];
+    const char *arg, *name;
+    bool had_record;
+    struct xc xc;
+    uint16_t dom, other;
+    int rc;
+
+    while (vane_getopt(argc, argv, "", NULL, "rename", 2) != -1)
+        ;
+    if (argc - optind != 2)
+        return vane_usage("rename");
+    arg = argv[optind];
+    name = argv[optind + 1];
+    if (!*name || strlen(name) >= VANE_NAME_MAX || strchr(name, '\n')) {
+        fprintf(stderr, "vane: '%s': a name is 1 to %d characters, on one line\n", name,
+                VANE_NAME_MAX - 1);
+        fprintf(stderr, "Can't rename domain '%s'.\n", arg);
+        return 1;
+    }
+    if (xc_open(&xc))
+        return 1;
+    if (vane_find_domain(&xc, arg, &dom)) {
+        xc_close(&xc);
+        return 1;
+    }
+    rc = vane_name_in_use(&xc, name, &other);
+    xc_close(&xc);
+    if (rc < 0) {
+        fprintf(stderr, "vane: getdomaininfo: %s\n", strerror(-rc));
+        return 1;
+    }
+    if (rc && other != dom) {
+        fprintf(stderr, "Domain with name \"%s\" already exists.\n", name);
+        fprintf(stderr, "Can't rename domain '%s'.\n", arg);
+        return 1;
+    }
+    had_record = vane_name_get(dom, old, sizeof(old)) == 0;
+    rc = vane_name_rename(dom, name);
+    if (rc) {
+        fprintf(stderr, "vane: recording the name of domain %u: %s\n", dom, strerror(-rc));
+        fprintf(stderr, "Can't rename domain '%s'.\n", arg);
+        return 1;
+    }
+    rc = vane_xs_rename(dom, name);
+    if (rc && rc != -ENOENT) {
+        fprintf(stderr, "vane: writing the name of domain %u to xenstore: %s\n", dom,
+                strerror(-rc));
+        fprintf(stderr, "Can't rename domain '%s'.\n", arg);
+        if (had_record)
+            vane_name_rename(dom, old);
+        else
+            vane_name_clear(dom);
+        return 1;
+    }
     return 0;
 }

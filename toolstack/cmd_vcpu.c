@@ -9,6 +9,7 @@
 #include "names.h"
 #include "vane.h"
 #include "xc.h"
+#include "xsdom.h"
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -246,4 +247,78 @@ int cmd_vcpu_pin(int argc, char **argv)
     }
     xc_close(&xc);
     return rc ? 1 : 0;
+}
+
+/*
+ * vane vcpu-set [-i] DOM N: vCPUs 0..N-1 online, the rest offline, as
+ * libxl_set_vcpuonline asks a PV guest: cpu/I/availability for every vCPU
+ * the domain has, in one transaction; its kernel hot-plugs them (Linux
+ * downs a vCPU with VCPUOP_down, and vcpu-list then shows it "--p").
+ * Without -i, more vCPUs than the host's CPUs is refused, as xl does.
+ */
+int cmd_vcpu_set(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"ignore-host", 0, 0, 'i'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+    struct xen_domctl_getdomaininfo info;
+    const char *paths[XLCFG_MAX_VCPUS], *vals[XLCFG_MAX_VCPUS];
+    char keys[XLCFG_MAX_VCPUS][64];
+    bool check_host = true;
+    unsigned long n;
+    unsigned int nr_cpus, max;
+    struct xc xc;
+    uint16_t dom;
+    char *end;
+    int opt, rc;
+
+    while ((opt = vane_getopt(argc, argv, "i", opts, "vcpu-set", 2)) != -1)
+        if (opt == 'i')
+            check_host = false;
+    if (argc - optind != 2)
+        return vane_usage("vcpu-set");
+    n = strtoul(argv[optind + 1], &end, 10);
+    if (end == argv[optind + 1] || *end || argv[optind + 1][0] == '-' || n > INT32_MAX) {
+        fprintf(stderr, "Error: Invalid argument.\n");
+        return 1;
+    }
+    if (xc_open(&xc))
+        return 1;
+    nr_cpus = host_cpus(&xc);
+    if (!nr_cpus || vane_find_domain(&xc, argv[optind], &dom) || xc_domain_info(&xc, dom, &info)) {
+        xc_close(&xc);
+        return 1;
+    }
+    xc_close(&xc);
+    if (check_host && n > info.nr_online_vcpus && n > nr_cpus) {
+        fprintf(stderr,
+                "You are overcommmitting! You have %u physical CPUs and want %lu vCPUs! "
+                "Aborting, use --ignore-host to continue\n",
+                nr_cpus, n);
+        return 1;
+    }
+    max = info.max_vcpu_id + 1;
+    if (n == 0 || n > max || max > XLCFG_MAX_VCPUS) {
+        if (n == 0)
+            fprintf(stderr, "Requested 0 VCPUs!\n");
+        else
+            fprintf(stderr, "Requested %lu VCPUs, however maxcpus is %u!\n", n, max);
+        fprintf(stderr, "libxl_set_vcpuonline failed domid=%u max_vcpus=%lu, rc: -3\n", dom, n);
+        return 1;
+    }
+    for (unsigned int v = 0; v < max; v++) {
+        snprintf(keys[v], sizeof(keys[v]), "/local/domain/%u/cpu/%u/availability", dom, v);
+        paths[v] = keys[v];
+        vals[v] = v < n ? "online" : "offline";
+    }
+    rc = vane_xs_write_all(paths, vals, max);
+    if (rc) {
+        if (rc == -ENOENT)
+            fprintf(stderr, "vane: no xenstored: cannot ask domain %u to change its vCPUs\n", dom);
+        else
+            fprintf(stderr, "vane: writing cpu/*/availability of domain %u: %s\n", dom,
+                    strerror(-rc));
+        fprintf(stderr, "libxl_set_vcpuonline failed domid=%u max_vcpus=%lu, rc: -3\n", dom, n);
+        return 1;
+    }
+    return 0;
 }

@@ -96,6 +96,26 @@ int vane_find_domain(struct xc *xc, const char *arg, uint16_t *dom)
     return -1;
 }
 
+int vane_name_in_use(struct xc *xc, const char *name, uint16_t *dom)
+{
+    struct xen_domctl_getdomaininfo *all;
+    int n = vane_list_domains(xc, &all), rc = 0;
+
+    if (n < 0)
+        return n;
+    for (int i = 0; i < n && !rc; i++) {
+        char have[VANE_NAME_MAX];
+
+        vane_domain_name(all[i].domain, have, sizeof(have));
+        if (!strcmp(have, name)) {
+            *dom = all[i].domain;
+            rc = 1;
+        }
+    }
+    free(all);
+    return rc;
+}
+
 void vane_state_string(uint32_t flags, char out[7])
 {
     static const char reason_letters[] = "-rscwS"; /* SHUTDOWN_poweroff ... soft_reset */

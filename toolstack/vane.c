@@ -15,21 +15,37 @@ static const struct command {
     const char *options; /* NULL, or one line per option */
 } commands[] = {
     {"create", cmd_create, "Create a domain from config file <ConfigFile>",
-     "[-p] [-q] <ConfigFile> [KEY=VALUE ...]",
+     "[-p] [-q] [-c] <ConfigFile> [KEY=VALUE ...]",
      "-p                 Leave the domain paused after it is created\n"
-     "-q                 Quiet"},
+     "-q                 Quiet\n"
+     "-c                 Connect to the console after the domain is created"},
     {"list", cmd_list, "List information about all/some domains", "[options] [Domain]",
      "-l, --long         Output all VM details (JSON)\n"
      "-v, --verbose      Prints out UUIDs and security context"},
-    {"destroy", cmd_destroy, "Terminate a domain immediately", "<DomainId>", NULL},
-    {"shutdown", cmd_shutdown, "Issue a shutdown signal to a domain", "[options] <Domain>",
-     "-w                      Wait for guest shutdown"},
-    {"reboot", cmd_reboot, "Issue a reboot signal to a domain", "[options] <Domain>",
-     "-w                      Wait for guest reboot"},
+    {"destroy", cmd_destroy, "Terminate a domain immediately", "[options] <Domain>",
+     "-f                      Permit destroying domain 0"},
+    {"shutdown", cmd_shutdown, "Issue a shutdown signal to a domain", "[options] <-a|Domain>",
+     "-a, --all               Shutdown all guest domains.\n"
+     "-w, --wait              Wait for guest(s) shutdown"},
+    {"reboot", cmd_reboot, "Issue a reboot signal to a domain", "[options] <-a|Domain>",
+     "-a, --all               Reboot all guest domains.\n"
+     "-w, --wait              Wait for guest(s) reboot"},
     {"pause", cmd_pause, "Pause execution of a domain", "<Domain>", NULL},
     {"unpause", cmd_unpause, "Unpause a paused domain", "<Domain>", NULL},
     {"mem-max", cmd_mem_max, "Set the maximum amount reservation for a domain",
      "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", NULL},
+    {"mem-set", cmd_mem_set, "Set the current memory usage for a domain",
+     "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", NULL},
+    {"rename", cmd_rename, "Rename a domain", "<Domain> <NewDomainName>", NULL},
+    {"vcpu-set", cmd_vcpu_set, "Set the number of active VCPUs allowed for the domain",
+     "[option] <Domain> <vCPUs>",
+     "-i, --ignore-host  Don't limit the vCPU based on the host CPU count"},
+    {"top", cmd_top, "Monitor a host and the domains in real time", "[options]",
+     "-b, --batch          Output in batch mode, no user input accepted\n"
+     "-d, --delay=SECONDS  Seconds between updates (default 3)\n"
+     "-i, --iterations=N   Number of iterations before exiting\n"
+     "-f, --full-name      Output the full domain name (not truncated)\n"
+     "-z, --dom0-first     Display dom0 first (ignore sorting)"},
     {"vcpu-list", cmd_vcpu_list, "List the VCPUs for all/some domains", "[Domain, ...]", NULL},
     {"vcpu-pin", cmd_vcpu_pin, "Set which CPUs a VCPU can use",
      "<Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]", NULL},

@@ -28,6 +28,10 @@ int cmd_vcpu_pin(int argc, char **argv);
 int cmd_sched_credit(int argc, char **argv);
 int cmd_sched_sedf(int argc, char **argv);
 int cmd_mem_max(int argc, char **argv);
+int cmd_mem_set(int argc, char **argv);
+int cmd_vcpu_set(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_consoled(int argc, char **argv);
@@ -56,6 +60,11 @@ void vane_domain_name(uint16_t dom, char *buf, size_t len);
  * 0, or -1 after saying why on stderr (as xl's find_domain).
  */
 int vane_find_domain(struct xc *xc, const char *arg, uint16_t *dom);
+/*
+ * Whether a domain that exists now goes by `name` (as vane_domain_name
+ * shows it): 1 with its id in *dom, 0 if none, or -errno.
+ */
+int vane_name_in_use(struct xc *xc, const char *name, uint16_t *dom);
 /* Every domain, by id (malloc'd array into *list): the count, or -errno. */
 int vane_list_domains(struct xc *xc, struct xen_domctl_getdomaininfo **list);
 /* xl's six state letters: running, blocked, paused, shutdown, its reason (-rscwS), dying. */

@@ -388,6 +388,160 @@ vane_linux_steps() {
     [ "$before" = "$after" ]
 }
 
+# A run-time Linux domU that stays (linux-xs.cfg's 2 vCPUs and 256 MiB on
+# the shell initramfs) under vane's run-time commands: a second domain of
+# its name refused, top's figures, mem-set followed by its balloon driver,
+# vcpu-set by its CPU hotplug, rename, destroy by name, shutdown -a.
+# Each sub-check that fails is named.
+lmem() { /bin/vane list | awk -v n="$1" '$1 == n {print $3}'; }
+# vCPU $2 of domain $1: its state column in vcpu-list.
+vstate() { /bin/vane vcpu-list "$1" | awk -v v="$2" 'NR > 1 && $3 == v {print $5}'; }
+# Until command "$2..." succeeds, at most $1 seconds (its arguments are
+# expanded once: put what must be read again in a function).
+within() {
+    t=$1
+    shift
+    n=0
+    until "$@"; do
+        [ $n -ge "$t" ] && return 1
+        sleep 1
+        n=$((n + 1))
+    done
+}
+# Domain $1's memory in vane list, compared ($2: le or ge) with $3 MiB.
+lmem_is() { m=$(lmem "$1"); [ -n "$m" ] && [ "$m" -"$2" "$3" ]; }
+# Store key $1 reads $2 (for within: read again each time).
+xs_is() { [ "$(xs read "$1" 2>/dev/null)" = "$2" ]; }
+# vCPU $2 of domain $1 is ($3 = is) or is not ($3 = not) in state $4.
+vstate_is() { if [ "$3" = is ]; then [ "$(vstate "$1" "$2")" = "$4" ]; else [ "$(vstate "$1" "$2")" != "$4" ]; fi; }
+# Into domain $1's shell: the line $2.
+type_in() { echo "$2" | /bin/vane console -n -w 3 "$1" >/dev/null 2>&1; }
+# vane top -b's output $4: column $2 (3: CPU(sec)) of domain $1 in frame $3.
+topcol() { awk -v n="$1" -v c="$2" -v f="$3" '$1 == "NAME" {k++} k == f && $1 == n {print $c}' "$4"; }
+vlive_run() {
+    v=/bin/vane
+    bad=""
+    before=$(free_mib)
+    $v create /etc/vane/linux-xs.cfg 'name="live"' 'ramdisk="/boot/domU.cpio.gz"' >/tmp/c 2>&1
+    cat /tmp/c
+    d=$(domid_of /tmp/c)
+    [ -n "$d" ] || { bad=" create"; return; }
+    # A second domain of the same name is refused before anything is made.
+    fails 1 'Domain with name "live" already exists' create -p /etc/vane/pvtest.cfg 'name="live"' &&
+        [ "$($v list | awk 'NR > 1' | wc -l)" = 2 ] || bad="$bad dup-name"
+    # Its kernel is up (xenbus, control) and its shell is on the console.
+    within 900 xs_is /local/domain/$d/control/feature-poweroff 1 &&
+        within 120 grep -q "shell on the console" "$CONLOG/console-$d.log" ||
+        { bad="$bad boot"; tail -n 20 "$CONLOG/console-$d.log"; return; }
+    vv list
+    grep -Eq "^live +$d +25[0-9] +2 " /tmp/vv || bad="$bad list"
+    # top: a busy loop in the domU; its CPU(sec) grows and its CPU(%) shows it.
+    type_in "$d" 'while :; do :; done &'
+    sleep 2
+    $v top -b -i 2 -d 2 >/tmp/top 2>&1
+    cat /tmp/top
+    c1=$(topcol live 3 1 /tmp/top) c2=$(topcol live 3 2 /tmp/top) p2=$(topcol live 4 2 /tmp/top)
+    m2=$(topcol live 5 2 /tmp/top)
+    sleep 3
+    $v top -b -i 1 >/tmp/top2 2>&1
+    c3=$(topcol live 3 1 /tmp/top2)
+    echo "top: live CPU(sec) $c1 $c2 then $c3, CPU(%) $p2, MEM(k) $m2, list $(lmem live) MiB"
+    [ "$(grep -c '^ *NAME  *STATE  *CPU(sec) CPU(%)  *MEM(k) MEM(%)  *MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS  *VBD_OO  *VBD_RD  *VBD_WR  *VBD_RSECT  *VBD_WSECT SSID$' /tmp/top)" = 2 ] &&
+        [ -n "$(topcol Domain-0 3 2 /tmp/top)" ] && [ -n "$c3" ] && grew "$c1" "$c3" &&
+        grew 20 "$p2" && [ "$((m2 / 1024))" = "$(lmem live)" ] || bad="$bad top"
+    type_in "$d" 'kill %1'
+    # mem-set: the balloon driver gives memory back, then takes it again.
+    $v mem-set live 128m && [ "$(xs read /local/domain/$d/memory/target)" = 131072 ] &&
+        [ "$(xs read "$(xs read /local/domain/$d/vm)/memory")" = 128 ] &&
+        within 120 lmem_is live le 129 || bad="$bad mem-set-down"
+    say "vlive: after mem-set 128m, live has $(lmem live) MiB"
+    $v mem-set "$d" 256m && within 120 lmem_is live ge 255 || bad="$bad mem-set-up"
+    say "vlive: after mem-set 256m, live has $(lmem live) MiB"
+    fails 1 "memory_dynamic_max must be less than or equal to memory_static_max" mem-set live 300m &&
+        fails 1 "invalid memory size: 12q" mem-set live 12q &&
+        [ "$(xs read /local/domain/$d/memory/target)" = 262144 ] || bad="$bad mem-set-refuse"
+    # vcpu-set: vCPU 1 goes offline in the guest (VCPUOP_down), then back.
+    $v vcpu-set live 1 && within 60 vstate_is live 1 is "--p" &&
+        [ "$(xs read /local/domain/$d/cpu/1/availability)" = offline ] &&
+        [ "$($v list | awk '$1 == "live" {print $4}')" = 1 ] || bad="$bad vcpu-set-1"
+    vv vcpu-list live
+    # Back: Linux makes the vCPU present again, and onlines it when asked (a
+    # Xen guest's udev rule does it; this one's shell, here).
+    $v vcpu-set live 2 && [ "$(xs read /local/domain/$d/cpu/1/availability)" = online ] &&
+        type_in "$d" 'until echo 1 >/sys/devices/system/cpu/cpu1/online; do sleep 1; done' &&
+        within 60 vstate_is live 1 not "--p" &&
+        [ "$($v list | awk '$1 == "live" {print $4}')" = 2 ] || bad="$bad vcpu-set-2"
+    vv vcpu-list live
+    fails 1 "Requested 3 VCPUs, however maxcpus is 2" vcpu-set -i live 3 &&
+        fails 1 "Requested 0 VCPUs" vcpu-set live 0 && fails 1 "Invalid argument" vcpu-set live x ||
+        bad="$bad vcpu-set-refuse"
+    # rename: vane's names and the store follow; a name in use is refused.
+    $v rename live renamed && [ "$($v domid renamed)" = "$d" ] &&
+        [ "$(xs read /local/domain/$d/name)" = renamed ] &&
+        [ "$(xs read "$(xs read /local/domain/$d/vm)/name")" = renamed ] &&
+        fails 1 'Domain with name "Domain-0" already exists' rename renamed Domain-0 &&
+        [ "$(xs read /local/domain/$d/name)" = renamed ] &&
+        fails 1 "Can't get domid of domain name 'live'" domid live || bad="$bad rename"
+    # destroy takes a name; never dom0 without -f.
+    $v create -q -p /etc/vane/pvtest.cfg 'name="scratch"' && $v destroy scratch &&
+        fails 1 "Not destroying domain 0" destroy Domain-0 && fails 1 "Not destroying domain 0" destroy 0 &&
+        fails 1 "nosuch is an invalid domain identifier" destroy nosuch || bad="$bad destroy"
+    # shutdown -a asks every domU; -w waits until all are gone.
+    $v create -q -p /etc/vane/pvtest.cfg 'name="nopv"'
+    $v shutdown -a -w >/tmp/sa 2>&1
+    cat /tmp/sa
+    grep -q "Shutting down domain $d" /tmp/sa && grep -q "Domain $d has been shut down" /tmp/sa &&
+        grep -q "PV control interface not available" /tmp/sa || bad="$bad shutdown-a"
+    $v destroy nopv
+    fails 1 "You must specify -a or a domain id" shutdown || bad="$bad shutdown-usage"
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0 || bad="$bad memory"
+}
+vlive() {
+    vlive_run >/tmp/vlive.log 2>&1
+    [ -z "$bad" ] && return 0
+    echo "failed:$bad"
+    {
+        cat /tmp/vlive.log
+        echo "the domU's console:"
+        tail -n 60 "$CONLOG/console-$d.log"
+    } >/dev/console
+    /bin/vane destroy "$d" >/dev/null 2>&1
+    return 1
+}
+
+# cpus= at create (pinned as vcpu-pin pins) and sedf_ keys left aside, with
+# a word, under the credit scheduler; destroy by name.
+vpin() {
+    /bin/vane create -p /etc/vane/unknown-key.cfg 'name="pin"' vcpus=2 'cpus="1"' sedf_latency=5 \
+        >/tmp/p 2>&1
+    cat /tmp/p
+    d=$(domid_of /tmp/p)
+    [ -n "$d" ] && grep -q "sedf_ keys left aside: the hypervisor runs the credit scheduler" /tmp/p ||
+        return 1
+    vv vcpu-list pin
+    [ "$(grep -Ec "^pin +$d +[01] .* 1 / all$" /tmp/vv)" = 2 ] || return 1
+    # A CPU list naming no CPU of this host: refused, nothing left behind.
+    fails 1 "cpus= affinity" create -p /etc/vane/unknown-key.cfg 'name="pin2"' 'cpus="5"' &&
+        /bin/vane destroy pin && only_dom0
+}
+
+# SEDF parameters of the configuration applied at create (sched=sedf boot).
+vsedf() {
+    v=/bin/vane
+    $v create -p /etc/vane/unknown-key.cfg 'name="tdriven"' sedf_period=100 sedf_slice=20 \
+        sedf_latency=5 sedf_extratime=1 >/tmp/s 2>&1 || { cat /tmp/s; return 1; }
+    $v create -p /etc/vane/unknown-key.cfg 'name="wdriven"' cpu_weight=300 sedf_extratime=0 \
+        >/tmp/s 2>&1 || { cat /tmp/s; return 1; }
+    $v create -p /etc/vane/unknown-key.cfg 'name="plain"' >/tmp/s 2>&1 || { cat /tmp/s; return 1; }
+    vv sched-sedf
+    grep -Eq "^tdriven +[0-9]+ +100 +20 +5 +1 +0$" /tmp/vv &&
+        grep -Eq "^wdriven +[0-9]+ +[0-9.]+ +[0-9.]+ +0 +0 +300$" /tmp/vv &&
+        grep -Eq "^plain +[0-9]+ +100 +0 +0 +1 +" /tmp/vv || return 1
+    $v destroy tdriven && $v destroy wdriven && $v destroy plain && only_dom0
+}
+
 # The console daemon (vane consoled, started by /init) and vane console,
 # with tests/guests/xcons.c, whose console is only its ring.
 CONLOG=/var/log/vane
@@ -504,6 +658,9 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vane_linux
     run xl_figures
     run xs_dom_exc
+    run vlive
+    run vpin
+    run vsedf
     run vane_create
     run vane_refuse
     run vane_warn

@@ -66,8 +66,8 @@ qemu_test linux-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
 # (this boot's dom0 carries that kernel and a domU initramfs).
 VANE_CHECKS=vane_create,vane_refuse,vane_warn
 VANE_CHECKS=$VANE_CHECKS,vane_three,vane_cycles,vane_cmds
-VANE_CHECKS=$VANE_CHECKS,vcons,vconsc,vflood,vlinux
-qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 900 --unordered \
+VANE_CHECKS=$VANE_CHECKS,vcons,vconsc,vflood,vlinux,vpin
+qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 1200 --unordered \
     --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
     --module "$D0 paravane.checks=$VANE_CHECKS" --module "$RV" \
     --expect "\(d1\) pvtest basic: [0-9]+ passed, 0 failed" \
@@ -76,23 +76,45 @@ qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 900 --unordered \
     --expect "linuxcheck ok   vane_cmds" \
     --expect "linuxcheck ok   vcons" --expect "linuxcheck ok   vconsc" \
     --expect "linuxcheck ok   vflood" --expect "linuxcheck ok   vlinux" \
-    --expect "linuxcheck dom0: 10 passed, 0 failed" \
+    --expect "linuxcheck ok   vpin" \
+    --expect "linuxcheck dom0: 11 passed, 0 failed" \
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+
+# SEDF parameters from the configuration (sedf_period, sedf_slice,
+# sedf_latency, sedf_extratime) applied by vane create when the hypervisor
+# runs SEDF: a time-driven, a weight-driven and a default domain, as
+# vane sched-sedf reads them back.
+qemu_test linux-vane-sedf --smp 2 --mem 1024 --timeout 600 \
+    --cmdline "sched=sedf dom0_mem=256M" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.checks=vsedf" \
+    --module "$R" \
+    --expect "${HYP}sched: sedf scheduler" \
+    --expect "linuxcheck ok   vsedf" \
+    --expect "linuxcheck dom0: 1 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # Then Xen's own xl (xen-utils-4.17, copied with its libraries) runs
 # info, list and vcpu-list on Paravane with the same figures as vane.
 # A run-time Linux domain with xenstore: dom0 (running xenstored) creates
 # Debian's kernel from an xl.cfg; the domU's kernel finds its store through
-# the ring vane granted and introduced (its checks write and read there),
-# it powers off, and its keeper destroys it and removes its entries.
-qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1200 \
+# the ring vane granted and introduced (its checks write and read there);
+# then, its vCPUs busy, its CPU time stops while it is paused and runs
+# again, a Credit weight reads back, and destroy takes it and its entries
+# (vane_linux). xenstored hears of a preserved domain's shutdown and a
+# destroyed one's end by itself (xs_dom_exc). Then
+# the same domU (2 vCPUs, 256 MiB) on a shell stays up for vlive: a second
+# domain of its name refused, vane top, mem-set followed by its balloon
+# driver both ways, vcpu-set by its CPU hotplug, rename, destroy by name,
+# and shutdown -a -w.
+qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
-    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures,xs_dom_exc" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures,xs_dom_exc,vlive" \
     --module "$RV" \
     --expect "${HYP}d1: created by the control domain, 2 vCPUs" \
     --expect "linuxcheck ok   vane_linux" \
     --expect "linuxcheck ok   xl_figures" --expect "linuxcheck ok   xs_dom_exc" \
-    --expect "linuxcheck dom0: 3 passed, 0 failed" \
+    --expect "linuxcheck ok   vlive" \
+    --expect "linuxcheck dom0: 4 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # make run's machine (scripts/qemu-run.sh's modules): dom0's init creates

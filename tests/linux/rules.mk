@@ -48,7 +48,7 @@ $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/in
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
                                 $(LINUX_VANE_CFGS) $(BUILD)/guests/vmlinux-debian.elf \
-                                $(LINUX_OUT)/domU-shell.cpio.gz
+                                $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \

@@ -76,5 +76,6 @@ Suite *suite_good(void);
 Suite *suite_syntax(void);
 Suite *suite_keys(void);
 Suite *suite_devices(void);
+Suite *suite_units(void);
 
 #endif

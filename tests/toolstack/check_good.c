@@ -59,6 +59,7 @@ START_TEST(demo_every_field)
     ck_assert_uint_eq(dc.cpu_affinity[4], 0);
     ck_assert_uint_eq(dc.cpu_weight, 512);
     ck_assert_uint_eq(dc.cap, 150);
+    ck_assert(dc.sedf_set);
     ck_assert(dc.sedf_time_driven);
     ck_assert_uint_eq(dc.sedf_period_ns, 100000000ULL);
     ck_assert_uint_eq(dc.sedf_slice_ns, 10000000ULL);
@@ -142,6 +143,7 @@ START_TEST(minimal_gets_xl_defaults)
     ck_assert_int_eq(dc.on_crash, XLCFG_ACTION_DESTROY);
     ck_assert_uint_eq(dc.cpu_weight, 256);
     ck_assert_uint_eq(dc.cap, 0);
+    ck_assert(!dc.sedf_set);
     ck_assert(!dc.sedf_time_driven);
     ck_assert(!dc.sedf_extratime);
     ck_assert_uint_eq(dc.n_disks, 0);
@@ -464,8 +466,13 @@ START_TEST(sedf_and_credit_bounds)
     domain_config_free(&dc);
     /* Latency and extratime alone: a weight-driven domain. */
     ck_assert_int_eq(parse(MINIMAL "sedf_latency = 2\nsedf_extratime = 7\n", &dc, &diag), 0);
+    ck_assert(dc.sedf_set);
     ck_assert(!dc.sedf_time_driven);
     ck_assert(dc.sedf_extratime);
+    domain_config_free(&dc);
+    /* Any one sedf_ key counts as given, even at SEDF's own default. */
+    ck_assert_int_eq(parse(MINIMAL "sedf_extratime = 0\n", &dc, &diag), 0);
+    ck_assert(dc.sedf_set);
     domain_config_free(&dc);
 }
 END_TEST

@@ -13,6 +13,7 @@ int main(void)
     srunner_add_suite(sr, suite_syntax());
     srunner_add_suite(sr, suite_keys());
     srunner_add_suite(sr, suite_devices());
+    srunner_add_suite(sr, suite_units());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

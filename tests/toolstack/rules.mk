@@ -6,7 +6,7 @@ XLCFG_TOUT := $(BUILD)/tests/toolstack
 XLCFG_UNDER_TEST := $(wildcard toolstack/cfg/*.c)
 XLCFG_UNDER_TEST_HDRS := $(wildcard toolstack/cfg/*.h)
 XLCFG_TEST_SRCS := $(addprefix tests/toolstack/,check_main.c check_good.c check_syntax.c \
-                   check_keys.c check_devices.c)
+                   check_keys.c check_devices.c check_units.c)
 
 $(XLCFG_TOUT)/check_xlcfg: $(XLCFG_TEST_SRCS) $(XLCFG_UNDER_TEST) tests/toolstack/cfg_test.h \
                            $(XLCFG_UNDER_TEST_HDRS) toolstack/examples/demo.cfg \

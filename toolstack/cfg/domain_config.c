@@ -729,6 +729,8 @@ int domain_config_from_settings(const struct cfg_settings *settings, const char 
     out->cap = m.set[K_CAP] ? (unsigned int)m.num[K_CAP] : 0;
     out->sedf_latency_ns = (uint64_t)m.num[K_SEDF_LATENCY] * 1000000ULL;
     out->sedf_extratime = m.num[K_SEDF_EXTRATIME] != 0;
+    out->sedf_set = m.set[K_SEDF_PERIOD] || m.set[K_SEDF_SLICE] || m.set[K_SEDF_LATENCY] ||
+                    m.set[K_SEDF_EXTRATIME];
 
     /* xl insists on a name; a PV guest without a bootloader (Paravane has
      * none) needs a kernel. memory= may be left out: libxl's 32 MiB. */

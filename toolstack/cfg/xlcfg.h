@@ -165,7 +165,9 @@ struct domain_config {
     unsigned int cpu_weight; /* Credit weight 1..65535, default 256 */
     unsigned int cap;        /* percent of one CPU, 0 = none; <= 100 * vcpus */
 
-    /* SEDF (Paravane extension), already in the domctl's nanoseconds. */
+    /* SEDF (Paravane extension), already in the domctl's nanoseconds.
+     * sedf_set: at least one sedf_ key was given (else SEDF's defaults). */
+    bool sedf_set;
     bool sedf_time_driven; /* sedf_period and sedf_slice were given */
     uint64_t sedf_period_ns;
     uint64_t sedf_slice_ns;
@@ -214,6 +216,12 @@ int xlcfg_parse_disk(const char *spec, struct xlcfg_disk *disk, char *err, size_
 void xlcfg_disk_free(struct xlcfg_disk *disk);
 int xlcfg_parse_vif(const char *spec, struct xlcfg_vif *vif, char *err, size_t errlen);
 void xlcfg_vif_free(struct xlcfg_vif *vif);
+/*
+ * A size as xl's mem-set and mem-max take it: a whole number, MiB by
+ * default, or with one suffix b, k, m, g or t (either case). In KiB
+ * (bytes rounded down), or -1 if it is not one or does not fit.
+ */
+int64_t xlcfg_parse_mem_size_kb(const char *s);
 /* "0-3,^2", "all", "all,^7": a set of host CPUs, never empty. */
 int xlcfg_parse_cpulist(const char *s, uint64_t *mask, char *err, size_t errlen);
 

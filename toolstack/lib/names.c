@@ -44,7 +44,10 @@ static int make_dirs(const char *dir)
     }
 }
 
-int vane_name_set(uint16_t dom, const char *name)
+static int read_record(uint16_t dom, char *name, size_t len, time_t *when);
+
+/* Write dom's record: its name and start time (none if `when` < 0). */
+static int write_record(uint16_t dom, const char *name, time_t when)
 {
     char path[256], tmp[272];
     FILE *f;
@@ -60,7 +63,10 @@ int vane_name_set(uint16_t dom, const char *name)
     f = fopen(tmp, "w");
     if (!f)
         return -errno;
-    fprintf(f, "%s\n%lld\n", name, (long long)time(NULL));
+    if (when >= 0)
+        fprintf(f, "%s\n%lld\n", name, (long long)when);
+    else
+        fprintf(f, "%s\n\n", name);
     if (fclose(f))
         rc = -errno;
     if (!rc && rename(tmp, path))
@@ -70,7 +76,21 @@ int vane_name_set(uint16_t dom, const char *name)
     return rc;
 }
 
-/* Both lines of dom's record: 0 or -ENOENT. */
+int vane_name_set(uint16_t dom, const char *name)
+{
+    return write_record(dom, name, time(NULL));
+}
+
+int vane_name_rename(uint16_t dom, const char *name)
+{
+    time_t when;
+
+    if (read_record(dom, NULL, 0, &when))
+        when = -1; /* a domain built at boot: no start time to keep */
+    return write_record(dom, name, when);
+}
+
+/* Both lines of dom's record (*when -1 without a start time): 0 or -ENOENT. */
 static int read_record(uint16_t dom, char *name, size_t len, time_t *when)
 {
     char path[256], line[VANE_NAME_MAX + 2], stamp[32] = "";
@@ -94,8 +114,12 @@ static int read_record(uint16_t dom, char *name, size_t len, time_t *when)
         return -ENOENT;
     if (name)
         snprintf(name, len, "%s", line);
-    if (when)
-        *when = (time_t)strtoll(stamp, NULL, 10);
+    if (when) {
+        char *end;
+        long long t = strtoll(stamp, &end, 10);
+
+        *when = end == stamp ? -1 : (time_t)t;
+    }
     return 0;
 }
 
@@ -106,7 +130,9 @@ int vane_name_get(uint16_t dom, char *buf, size_t len)
 
 int vane_name_start_time(uint16_t dom, time_t *when)
 {
-    return read_record(dom, NULL, 0, when);
+    int rc = read_record(dom, NULL, 0, when);
+
+    return rc ? rc : *when < 0 ? -ENOENT : 0;
 }
 
 int vane_name_find(const char *name)

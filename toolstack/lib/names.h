@@ -15,9 +15,11 @@
 
 /* Record dom's name, and now as its start time: 0 or -errno. */
 int vane_name_set(uint16_t dom, const char *name);
+/* Rename dom, keeping the start time its record has (none if it had none): 0 or -errno. */
+int vane_name_rename(uint16_t dom, const char *name);
 /* dom's recorded name into buf (NUL-terminated): 0, or -ENOENT if none. */
 int vane_name_get(uint16_t dom, char *buf, size_t len);
-/* When dom's name was recorded (its creation): 0 or -ENOENT. */
+/* When dom's name was first recorded (its creation): 0 or -ENOENT. */
 int vane_name_start_time(uint16_t dom, time_t *when);
 /* The lowest domain id recorded under `name`, or -ENOENT. */
 int vane_name_find(const char *name);

@@ -120,6 +120,104 @@ int vane_xs_introduce(const struct domain_config *c, domid_t dom, const struct b
     return rc;
 }
 
+int vane_xs_write_all(const char *const *paths, const char *const *values, size_t n)
+{
+    struct xsc *xs = xsc_open(NULL);
+    int rc = -EIO;
+
+    if (!xs)
+        return -ENOENT;
+    for (int tries = 0; tries < 10; tries++) {
+        uint32_t tx;
+
+        if (xsc_transaction_start(xs, &tx) < 0) {
+            rc = -errno;
+            break;
+        }
+        rc = 0;
+        for (size_t i = 0; i < n && !rc; i++)
+            if (xsc_write(xs, tx, paths[i], values[i], strlen(values[i])) < 0)
+                rc = -errno;
+        if (rc) {
+            xsc_transaction_end(xs, tx, false);
+            break;
+        }
+        if (xsc_transaction_end(xs, tx, true) == 0)
+            break;
+        rc = -errno;
+        if (rc != -EAGAIN)
+            break;
+    }
+    xsc_close(xs);
+    return rc;
+}
+
+char *vane_xs_read(const char *path, int *err)
+{
+    struct xsc *xs = xsc_open(NULL);
+    char *v;
+
+    if (!xs) {
+        *err = -ENOTCONN;
+        return NULL;
+    }
+    v = xsc_read(xs, 0, path, NULL);
+    *err = v ? 0 : errno ? -errno : -EIO;
+    xsc_close(xs);
+    return v;
+}
+
+int vane_xs_rename(domid_t dom, const char *name)
+{
+    struct xsc *xs = xsc_open(NULL);
+    char home[64], path[96];
+    int rc = -EIO;
+
+    if (!xs)
+        return -ENOENT;
+    snprintf(home, sizeof(home), "/local/domain/%u", dom);
+    for (int tries = 0; tries < 10; tries++) {
+        uint32_t tx;
+        char *vm, *old;
+
+        if (xsc_transaction_start(xs, &tx) < 0) {
+            rc = -errno;
+            break;
+        }
+        snprintf(path, sizeof(path), "%s/name", home);
+        old = xsc_read(xs, tx, path, NULL);
+        snprintf(path, sizeof(path), "%s/vm", home);
+        vm = xsc_read(xs, tx, path, NULL);
+        rc = 0;
+        if (!old) { /* never introduced: nothing of it in the store */
+            xsc_transaction_end(xs, tx, false);
+            free(vm);
+            break;
+        }
+        snprintf(path, sizeof(path), "%s/name", home);
+        if (xsc_write(xs, tx, path, name, strlen(name)) < 0)
+            rc = -errno;
+        if (!rc && vm && !strncmp(vm, "/vm/", 4)) {
+            snprintf(path, sizeof(path), "%.80s/name", vm);
+            if (xsc_write(xs, tx, path, name, strlen(name)) < 0)
+                rc = -errno;
+        }
+        free(vm);
+        free(old);
+        if (rc) {
+            xsc_transaction_end(xs, tx, false);
+            break;
+        }
+        if (xsc_transaction_end(xs, tx, true) == 0)
+            break;
+        rc = -errno;
+        if (rc != -EAGAIN)
+            break;
+    }
+    xsc_close(xs);
+    return rc;
+}
+
 void vane_xs_forget(domid_t dom)
 {
     struct xsc *xs = xsc_open(NULL);

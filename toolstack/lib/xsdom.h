@@ -16,6 +16,25 @@
 int vane_xs_introduce(const struct domain_config *c, domid_t dom, const struct build_result *br,
                       const uint8_t uuid[16]);
 
+/*
+ * Write n keys (absolute paths) in one transaction, retried while
+ * xenstored says EAGAIN: 0, -ENOENT when no xenstored runs, or -errno.
+ */
+int vane_xs_write_all(const char *const *paths, const char *const *values, size_t n);
+/*
+ * One key's value (malloc'd, NUL-terminated), or NULL with *err
+ * -ENOTCONN when no xenstored runs, or the read's -errno (-ENOENT: no
+ * such key).
+ */
+char *vane_xs_read(const char *path, int *err);
+
+/*
+ * A new name in /local/domain/N/name and /vm/UUID/name, in one
+ * transaction (nothing if the domain has no entries): 0, -ENOENT when no
+ * xenstored runs, or another -errno.
+ */
+int vane_xs_rename(domid_t dom, const char *name);
+
 /* Release the domain in xenstored and remove its entries (if any). */
 void vane_xs_forget(domid_t dom);
 

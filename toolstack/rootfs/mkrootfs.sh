@@ -18,17 +18,20 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $(/bin/busybox --list); do
     [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
 done
-# Where the kernel looks for them: Linux runs /sbin/poweroff or
-# /sbin/reboot when the toolstack asks (control/shutdown).
-for app in poweroff reboot halt; do
-    ln -sf ../bin/busybox "$root/sbin/$app"
-done
 # The Xen drivers dom0 needs (blkback/netback for back-ends later). A kernel
 # with them built in names a release that has no /lib/modules directory.
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback; do
     [ -d "/lib/modules/$krel/kernel" ] || break
     f=$(find "/lib/modules/$krel/kernel" -name "$m.ko*" | head -n 1)
     [ -n "$f" ] && cp "$f" "$root/lib/modules/"
+done
+# The kernel runs /sbin/poweroff and /sbin/reboot when its toolstack asks
+# (Xen's control/shutdown: orderly_poweroff, orderly_reboot); without them
+# a running guest ignores "poweroff". This init is no service manager, so
+# they act at once, as `poweroff -f` does.
+for cmd in poweroff reboot; do
+    printf '#!/bin/sh\nsync\nexec /bin/busybox %s -f\n' "$cmd" >"$root/sbin/$cmd"
+    chmod +x "$root/sbin/$cmd"
 done
 cp "$init" "$root/init"
 chmod +x "$root/init"
