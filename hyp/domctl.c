@@ -10,6 +10,7 @@
  */
 #include "asm/page.h"
 #include "console.h"
+#include "cpu_policy.h"
 #include "domain.h"
 #include "guest_access.h"
 #include "hypercall.h"
@@ -23,6 +24,7 @@
 #include "schedule.h"
 #include "smp.h"
 #include "time.h"
+#include "tsc_mode.h"
 #include <xen/errno.h>
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
@@ -407,6 +409,8 @@ static long createdomain(domid_t *domid, struct xen_domctl_createdomain *c)
     if (!d)
         return -XEN_ENOMEM;
     d->auto_reap = false;
+    d->cpu_policy.settable = true; /* until it first runs */
+    d->tsc_incarnation = 1;        /* Xen sets the default mode at creation */
     memcpy(d->handle, c->handle, sizeof(d->handle));
     domain_pause_by_controller(d);
     *domid = id;
@@ -541,7 +545,76 @@ static long pause_on(struct domain *d, void *arg)
 {
     if (d == current->domain || d->state == DOMAIN_DYING)
         return -XEN_EINVAL;
-    return arg ? domain_pause_by_controller(d) : domain_unpause_by_controller(d);
+    if (arg)
+        return domain_pause_by_controller(d);
+    d->cpu_policy.settable = false; /* it may run now: its CPUID stays as it is */
+    return domain_unpause_by_controller(d);
+}
+
+/*
+ * XEN_DOMCTL_{set,get}nodeaffinity. One NUMA node here: a map must name
+ * node 0 to be in force (Xen refuses a map with no online node), and the
+ * affinity in force is always {0}.
+ */
+static long nodeaffinity_on(struct domain *d, void *arg)
+{
+    struct xen_domctl_nodeaffinity *n = arg;
+    uint64_t nodes;
+    long rc;
+
+    (void)d;
+    rc = bitmap_from_guest(&n->nodemap, &nodes);
+    if (rc)
+        return rc;
+    return nodes & 1 ? 0 : -XEN_EINVAL;
+}
+
+static long getnodeaffinity_on(struct domain *d, void *arg)
+{
+    (void)d;
+    return bitmap_to_guest(arg, 1);
+}
+
+static long tsc_on(struct domain *d, void *arg)
+{
+    struct xen_domctl *op = arg;
+
+    if (d == current->domain)
+        return -XEN_EINVAL;
+    if (op->cmd == XEN_DOMCTL_settscinfo)
+        return tsc_mode_set(d, &op->u.tsc_info);
+    tsc_mode_get(d, &op->u.tsc_info);
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_{set,get}_address_size: every PV domain here is 64-bit; a
+ * 32-bit (compat) guest is not supported (Xen built without PV32 answers
+ * the same), any other size is invalid.
+ */
+static long address_size_on(struct domain *d, void *arg)
+{
+    struct xen_domctl *op = arg;
+
+    (void)d;
+    if (op->cmd == XEN_DOMCTL_get_address_size) {
+        op->u.address_size.size = 64;
+        return 0;
+    }
+    if (op->u.address_size.size == 64)
+        return 0;
+    return op->u.address_size.size == 32 ? -XEN_EOPNOTSUPP : -XEN_EINVAL;
+}
+
+static long cpu_policy_on(struct domain *d, void *arg)
+{
+    struct xen_domctl *op = arg;
+
+    if (op->cmd == XEN_DOMCTL_get_cpu_policy)
+        return cpu_policy_get_domain(d, &op->u.cpu_policy);
+    if (d == current->domain)
+        return -XEN_EINVAL;
+    return cpu_policy_set_domain(d, &op->u.cpu_policy);
 }
 
 long do_domctl(guest_ptr_t arg)
@@ -605,6 +678,31 @@ long do_domctl(guest_ptr_t arg)
     case XEN_DOMCTL_setvcpuaffinity:
     case XEN_DOMCTL_getvcpuaffinity:
         return vcpu_affinity(op.domain, &op.u.vcpuaffinity, op.cmd == XEN_DOMCTL_setvcpuaffinity);
+    case XEN_DOMCTL_setnodeaffinity:
+        return on_domain(op.domain, nodeaffinity_on, &op.u.nodeaffinity);
+    case XEN_DOMCTL_getnodeaffinity:
+        return on_domain(op.domain, getnodeaffinity_on, &op.u.nodeaffinity.nodemap);
+    case XEN_DOMCTL_settscinfo:
+        return on_domain(op.domain, tsc_on, &op);
+    case XEN_DOMCTL_set_address_size:
+        return on_domain(op.domain, address_size_on, &op);
+    case XEN_DOMCTL_get_address_size:
+        rc = on_domain(op.domain, address_size_on, &op);
+        if (rc)
+            return rc;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_gettscinfo:
+    case XEN_DOMCTL_get_cpu_policy:
+        rc = on_domain(op.domain, op.cmd == XEN_DOMCTL_gettscinfo ? tsc_on : cpu_policy_on, &op);
+        if (rc)
+            return rc;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_set_cpu_policy:
+        rc = on_domain(op.domain, cpu_policy_on, &op);
+        /* The err_leaf, err_subleaf and err_msr of a refusal. */
+        if (rc && rc != -XEN_ESRCH && copy_to_guest(arg, &op, sizeof(op)))
+            return -XEN_EFAULT;
+        return rc;
     default:
         log_unimplemented_once("domctl", op.cmd);
         return -XEN_ENOSYS;

@@ -24,6 +24,7 @@
 #define PARAVANE_DOMAIN_H
 
 #include "asm/pv.h"
+#include "cpu_policy.h"
 #include "list.h"
 #include "spinlock.h"
 #include "timer.h"
@@ -90,6 +91,9 @@ struct domain {
     xen_domain_handle_t handle;    /* the toolstack's UUID (setdomainhandle) */
     int64_t time_offset_seconds;   /* wallclock offset (settimeoffset) */
     unsigned int ctrl_pause_count; /* pausedomain nesting, under d->lock */
+    struct domain_cpu_policy cpu_policy; /* set_cpu_policy, until it first runs */
+    uint32_t tsc_mode;                   /* settscinfo: XEN_DOMCTL tsc_mode */
+    uint32_t tsc_incarnation;            /* settscinfo's, plus one (as Xen) */
 
     spinlock_t lock; /* guards the fields below up to vcpu[] */
     enum domain_state state;
