@@ -34,9 +34,9 @@
     (NR_BASIC + NR_FEAT - 1 + NR_CACHE - 1 + NR_TOPO - 1 + NR_XSTATE - 1 + NR_EXTD + 2)
 #define MAX_SERIALISED_MSRS 2
 
-#define NA             XEN_CPUID_NO_SUBLEAF
-#define HV_BASE        0x40000000u
-#define HV_MAX_LEAVES  5u /* XEN_CPUID_MAX_NUM_LEAVES in 4.17 */
+#define NA                XEN_CPUID_NO_SUBLEAF
+#define HV_BASE           0x40000000u
+#define HV_MAX_LEAVES     5u /* XEN_CPUID_MAX_NUM_LEAVES in 4.17 */
 #define MSR_PLATFORM_INFO 0xceu
 #define MSR_ARCH_CAPS     0x10au
 
@@ -48,12 +48,24 @@ static const struct fs_word {
     uint8_t reg;
     bool msr; /* words 16 and 17: MSR_ARCH_CAPABILITIES, not CPUID */
 } fs_words[] = {
-    {1, NA, EDX, false},          {1, NA, ECX, false},          {0x80000001, NA, EDX, false},
-    {0x80000001, NA, ECX, false}, {0xd, 1, EAX, false},         {7, 0, EBX, false},
-    {7, 0, ECX, false},           {0x80000007, NA, EDX, false}, {0x80000008, NA, EBX, false},
-    {7, 0, EDX, false},           {7, 1, EAX, false},           {0x80000021, NA, EAX, false},
-    {7, 1, EBX, false},           {7, 2, EDX, false},           {7, 1, ECX, false},
-    {7, 1, EDX, false},           {MSR_ARCH_CAPS, 0, EAX, true}, {MSR_ARCH_CAPS, 0, EDX, true},
+    {1, NA, EDX, false},
+    {1, NA, ECX, false},
+    {0x80000001, NA, EDX, false},
+    {0x80000001, NA, ECX, false},
+    {0xd, 1, EAX, false},
+    {7, 0, EBX, false},
+    {7, 0, ECX, false},
+    {0x80000007, NA, EDX, false},
+    {0x80000008, NA, EBX, false},
+    {7, 0, EDX, false},
+    {7, 1, EAX, false},
+    {0x80000021, NA, EAX, false},
+    {7, 1, EBX, false},
+    {7, 2, EDX, false},
+    {7, 1, ECX, false},
+    {7, 1, EDX, false},
+    {MSR_ARCH_CAPS, 0, EAX, true},
+    {MSR_ARCH_CAPS, 0, EDX, true},
     {0x80000021, NA, ECX, false},
 };
 _Static_assert(ARRAY_SIZE(fs_words) >= CPU_POLICY_FS_WORDS, "a place for every featureset word");
@@ -284,8 +296,8 @@ struct out_buf {
 static int put_leaf(void *ctx, uint32_t leaf, uint32_t sub, const uint32_t r[4])
 {
     struct out_buf *o = ctx;
-    xen_cpuid_leaf_t l = {.leaf = leaf, .subleaf = sub, .a = r[EAX], .b = r[EBX], .c = r[ECX],
-                          .d = r[EDX]};
+    xen_cpuid_leaf_t l = {
+        .leaf = leaf, .subleaf = sub, .a = r[EAX], .b = r[EBX], .c = r[ECX], .d = r[EDX]};
 
     if (o->used == o->room)
         return -XEN_ENOBUFS;
@@ -338,8 +350,8 @@ static long serialise(const struct source *s, unsigned long leaves, uint32_t *nr
     return 0;
 }
 
-void cpu_policy_apply(const struct domain *d, uint32_t leaf, uint32_t sub, uint32_t *a,
-                      uint32_t *b, uint32_t *c, uint32_t *dx)
+void cpu_policy_apply(const struct domain *d, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+                      uint32_t *c, uint32_t *dx)
 {
     uint32_t r[4] = {*a, *b, *c, *dx};
 
@@ -386,6 +398,16 @@ long cpu_featureset_get(struct xen_sysctl_cpu_featureset *f)
         return -XEN_EFAULT;
     f->nr_features = nr;
     return nr < CPU_POLICY_FS_WORDS ? -XEN_ENOBUFS : 0;
+}
+
+void cpu_policy_host_featureset(uint32_t *fs, unsigned int nr)
+{
+    static const struct source raw = {.raw = true};
+    uint32_t all[CPU_POLICY_FS_WORDS];
+
+    featureset_of(&raw, all);
+    for (unsigned int w = 0; w < nr; w++)
+        fs[w] = w < CPU_POLICY_FS_WORDS ? all[w] : 0;
 }
 
 long cpu_policy_get_domain(struct domain *d, struct xen_domctl_cpu_policy *p)

@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "percpu.h"
 #include "dom_build.h"
+#include "grant_table.h"
 #include "mm/page_alloc.h"
 #include "mm/page_type.h"
 #include "mm/pv_mm.h"
@@ -385,6 +386,38 @@ static int pick_domid(domid_t asked, domid_t *out)
 }
 
 /*
+ * What Xen's sanitise_domain_config() and the x86 and grant-table set-up
+ * refuse, for what Paravane has: PV only (no HVM, HAP, nested
+ * virtualisation), no IOMMU, vPMU or vmtrace, no emulated devices (a PV
+ * domU's emulation_flags are 0), grant tables version 1, sizes within the
+ * grant table's. s3_integrity and oos_off mean nothing for a PV domain
+ * without tboot or shadow paging and are taken, as Xen takes them.
+ * max_evtchn_port bounds the ports it may bind (0: none but the reserved
+ * port 0, as on Xen; libxl asks for 1023).
+ */
+static int check_create_config(const struct xen_domctl_createdomain *c)
+{
+    const uint32_t taken = XEN_DOMCTL_CDF_s3_integrity | XEN_DOMCTL_CDF_oos_off;
+
+    if (c->flags & ~taken)
+        return -XEN_EINVAL;
+    if (c->iommu_opts || c->vmtrace_size)
+        return -XEN_EINVAL;
+    if (c->max_vcpus == 0 || c->max_vcpus > MAX_VCPUS)
+        return -XEN_EINVAL;
+    if (c->grant_opts & ~XEN_DOMCTL_GRANT_version_mask ||
+        XEN_DOMCTL_GRANT_version(c->grant_opts) != 1)
+        return -XEN_EINVAL;
+    if (c->arch.emulation_flags)
+        return -XEN_EOPNOTSUPP;
+    if (c->arch.misc_flags & ~XEN_X86_MSR_RELAXED)
+        return -XEN_EINVAL;
+    if (c->cpupool_id != 0 && c->cpupool_id != (uint32_t)-1)
+        return -XEN_ENOENT;
+    return grant_table_set_limits(NULL, c->max_grant_frames, c->max_maptrack_frames);
+}
+
+/*
  * XEN_DOMCTL_createdomain: a PV domain with its vCPUs (all down), paused
  * by the controller as on Xen (unpausedomain starts it), no memory yet
  * (max_mem 0: populate_physmap after max_mem). It stays when it shuts
@@ -396,18 +429,17 @@ static long createdomain(domid_t *domid, struct xen_domctl_createdomain *c)
     domid_t id;
     int rc;
 
-    if (c->flags & ~XEN_DOMCTL_CDF_iommu)
-        return -XEN_EINVAL; /* HVM, HAP, nested...: PV only here */
-    if (c->max_vcpus == 0 || c->max_vcpus > MAX_VCPUS)
-        return -XEN_EINVAL;
-    if (c->cpupool_id != 0 && c->cpupool_id != (uint32_t)-1)
-        return -XEN_ENOENT;
+    rc = check_create_config(c);
+    if (rc)
+        return rc;
     rc = pick_domid(*domid, &id);
     if (rc)
         return rc;
     d = domain_create(id, false, c->max_vcpus);
     if (!d)
         return -XEN_ENOMEM;
+    grant_table_set_limits(d, c->max_grant_frames, c->max_maptrack_frames);
+    d->max_evtchn_port = MIN(c->max_evtchn_port, d->max_evtchn_port);
     d->auto_reap = false;
     d->cpu_policy.settable = true; /* until it first runs */
     d->tsc_incarnation = 1;        /* Xen sets the default mode at creation */

@@ -52,6 +52,7 @@ static void physinfo(struct xen_sysctl_physinfo *p)
     p->total_pages = h.heap_pages;
     p->free_pages = h.free_pages;
     p->max_mfn = max_mfn - 1;
+    cpu_policy_host_featureset(p->hw_cap, ARRAY_SIZE(p->hw_cap));
 }
 
 /* XEN_SYSCTL_getdomaininfolist: up to max_domains, ids from first_domain up. */

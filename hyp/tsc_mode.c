@@ -18,9 +18,9 @@
 #include "time.h"
 #include <xen/errno.h>
 
-#define TSC_MODE_DEFAULT         0
-#define TSC_MODE_ALWAYS_EMULATE  1
-#define TSC_MODE_NEVER_EMULATE   2
+#define TSC_MODE_DEFAULT        0
+#define TSC_MODE_ALWAYS_EMULATE 1
+#define TSC_MODE_NEVER_EMULATE  2
 
 int tsc_mode_set(struct domain *d, const struct xen_domctl_tsc_info *t)
 {

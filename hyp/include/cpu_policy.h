@@ -42,8 +42,8 @@ struct domain_cpu_policy {
 
 struct domain;
 /* Narrow a CPUID answer computed by guest_cpuid() to d's policy. */
-void cpu_policy_apply(const struct domain *d, uint32_t leaf, uint32_t sub, uint32_t *a,
-                      uint32_t *b, uint32_t *c, uint32_t *dx);
+void cpu_policy_apply(const struct domain *d, uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b,
+                      uint32_t *c, uint32_t *dx);
 
 struct xen_domctl_cpu_policy;
 struct xen_sysctl_cpu_policy;
@@ -52,5 +52,7 @@ long cpu_policy_get_domain(struct domain *d, struct xen_domctl_cpu_policy *p);
 long cpu_policy_set_domain(struct domain *d, struct xen_domctl_cpu_policy *p);
 long cpu_policy_get_system(struct xen_sysctl_cpu_policy *p);
 long cpu_featureset_get(struct xen_sysctl_cpu_featureset *f);
+/* The host's featureset, its first `nr` words (physinfo's hw_cap). */
+void cpu_policy_host_featureset(uint32_t *fs, unsigned int nr);
 
 #endif

@@ -91,9 +91,12 @@ struct domain {
     xen_domain_handle_t handle;    /* the toolstack's UUID (setdomainhandle) */
     int64_t time_offset_seconds;   /* wallclock offset (settimeoffset) */
     unsigned int ctrl_pause_count; /* pausedomain nesting, under d->lock */
-    struct domain_cpu_policy cpu_policy; /* set_cpu_policy, until it first runs */
-    uint32_t tsc_mode;                   /* settscinfo: XEN_DOMCTL tsc_mode */
-    uint32_t tsc_incarnation;            /* settscinfo's, plus one (as Xen) */
+
+    /* What the toolstack set before it ran (cpu_policy.c, tsc_mode.c). */
+    struct domain_cpu_policy cpu_policy;
+    uint32_t tsc_mode;            /* XEN_DOMCTL_settscinfo's */
+    uint32_t tsc_incarnation;     /* settscinfo's, plus one (as Xen) */
+    unsigned int max_evtchn_port; /* the highest port it may bind */
 
     spinlock_t lock; /* guards the fields below up to vcpu[] */
     enum domain_state state;

@@ -5,7 +5,9 @@
  * that identify us as Xen ("XenVMMXenVMM").
  *
  * Guests reach it through the forced-emulation prefix, ud2 + "xen" +
- * cpuid, which raises #UD; a plain CPUID runs natively, unfiltered.
+ * cpuid, which raises #UD; a plain CPUID runs natively, unfiltered. What
+ * a domain's toolstack narrowed (its CPU policy, cpu_policy.c) applies
+ * on top.
  */
 #include "asm/processor.h"
 #include "asm/pv_traps.h"
