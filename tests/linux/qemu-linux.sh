@@ -75,19 +75,23 @@ qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 900 --unordered \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # Then Xen's own xl (xen-utils-4.17, copied with its libraries) runs
-# info, list and vcpu-list on Paravane with the same figures as vane.
+# info, list and vcpu-list on Paravane with the same figures as vane, and
+# xl create (with Xen's xenconsoled) makes PV test kernels and Debian's
+# kernel: pause, unpause, sched-credit, vcpu-pin, destroy, shutdown, a
+# narrowed CPU policy the domU's kernel sees, free memory back after.
 # A run-time Linux domain with xenstore: dom0 (running xenstored) creates
 # Debian's kernel from an xl.cfg; the domU's kernel finds its store through
 # the ring vane granted and introduced (its checks write and read there),
 # it powers off, and its keeper destroys it and removes its entries.
-qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1200 \
+qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
-    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures,xl_create" \
     --module "$RV" \
     --expect "${HYP}d1: created by the control domain, 2 vCPUs" \
     --expect "linuxcheck ok   vane_linux" \
     --expect "linuxcheck ok   xl_figures" \
-    --expect "linuxcheck dom0: 2 passed, 0 failed" \
+    --expect "linuxcheck ok   xl_create" \
+    --expect "linuxcheck dom0: 3 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # make run's machine (scripts/qemu-run.sh's modules): dom0's init creates
