@@ -91,12 +91,8 @@ xenstore_home() {
 domu_in_xenstore() {
     # dom0: what the domU's kernel wrote arrives in dom0's store.
     d=$(arg wait)
-    n=0
-    until [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ]; do
-        n=$((n + 1))
-        [ $n -gt 600 ] && echo "domain $d's kernel never wrote control/feature-poweroff" && return 1
-        sleep 0.5
-    done
+    until_for 1500 xs_is /local/domain/$d/control/feature-poweroff 1 ||
+        { echo "no control/feature-poweroff"; tail -n 30 /var/log/xen/console/guest-xllinux.log; return 1; }
     xs ls /local/domain/$d
 }
 
@@ -283,31 +279,34 @@ xl_figures() {
 
 # Xen's own xl create, with Xen's own console daemon (xl waits for it to
 # give the new domain's console a tty), on configurations without devices.
-xl_gone() { # NAME SECONDS: wait until no domain has that name
-    n=0
-    while xl domid "$1" >/dev/null 2>&1; do
-        [ $n -ge $(($2 * 2)) ] && { echo "domain $1 still there after $2 s"; xl list; return 1; }
+# SECONDS COMMAND...: run COMMAND every half second until it succeeds
+# (wall-clock time: a loaded machine slows the guests, not the limit).
+until_for() {
+    t=$(($(date +%s) + $1))
+    shift
+    until "$@"; do
+        [ "$(date +%s)" -ge "$t" ] && return 1
         sleep 0.5
-        n=$((n + 1))
     done
 }
+no_domain() { ! xl domid "$1" >/dev/null 2>&1; }
+xs_is() { [ "$(xs read "$1" 2>/dev/null)" = "$2" ]; }
 xl_field() { xl "$@" 2>/dev/null | awk 'NR == 2'; } # the first row under the header
+has_ended() { no_domain "$1" || xl_field list "$1" | awk '{print $5}' | grep -q s; }
+xl_gone() { # NAME SECONDS: wait until no domain has that name
+    until_for "$2" no_domain "$1" || { echo "domain $1 still there after $2 s"; xl list; return 1; }
+}
 # NAME SECONDS: wait until the domain has ended (gone, or shut down), then
 # until it is gone: xl's own child destroys it once xenstored tells it
 # (@releaseDomain); where xenstored does not tell, destroy it here.
 xl_ended() {
-    n=0
-    while xl domid "$1" >/dev/null 2>&1 && ! xl_field list "$1" | awk '{print $5}' | grep -q s; do
-        [ $n -ge $(($2 * 2)) ] && { echo "domain $1 still running after $2 s"; xl list; return 1; }
-        sleep 0.5
-        n=$((n + 1))
-    done
+    until_for "$2" has_ended "$1" || { echo "domain $1 still running after $2 s"; xl list; return 1; }
     sleep 2
     if xl domid "$1" >/dev/null 2>&1; then
         say "xl_create: domain $1 shut down, xl's child did not destroy it: destroying it"
         xl destroy "$1" 2>/dev/null
     fi
-    xl_gone "$1" 10
+    xl_gone "$1" 30
 }
 xl_create() {
     mkdir -p /var/lock /var/lib/xen /var/run/xen /var/log/xen/console /etc/xen
@@ -340,12 +339,7 @@ xl_create_run() {
     xl create /etc/vane/xl-xcons.cfg || return 1
     d=$(xl domid xlcons) && [ -n "$d" ] || return 1
     log=/var/log/xen/console/guest-xlcons.log
-    n=0
-    until grep -q "pvtest xcons: type a line" $log 2>/dev/null; do
-        [ $n -ge 120 ] && { echo "no prompt in 60 s"; cat $log; return 1; }
-        sleep 0.5
-        n=$((n + 1))
-    done
+    until_for 300 grep -q "pvtest xcons: type a line" $log || { echo "no prompt"; cat $log; return 1; }
     state() { xl_field list xlcons | awk '{print $5}'; }
     xl pause xlcons && [ "$(state)" = --p--- ] || { xl list; return 1; }
     xl unpause xlcons && [ "$(state)" != --p--- ] || { xl list; return 1; }
@@ -354,43 +348,29 @@ xl_create_run() {
     xl vcpu-pin xlcons 0 1 && [ "$(xl_field vcpu-list xlcons | awk '{print $7}')" = 1 ] ||
         { xl vcpu-list; return 1; }
     echo hello >"$(xs read /local/domain/$d/console/tty)" || return 1
-    xl_ended xlcons 60 || return 1
+    xl_ended xlcons 300 || return 1
     grep "pvtest xcons: echo 'hello'" $log && grep -q "pvtest xcons: [0-9]* passed, 0 failed" $log ||
         { cat $log; return 1; }
     # xl destroy ends one at once.
-    xl create /etc/vane/xl-xcons.cfg && xl destroy xlcons && xl_gone xlcons 5 || return 1
+    xl create /etc/vane/xl-xcons.cfg && xl destroy xlcons && xl_gone xlcons 30 || return 1
     # Debian's kernel, a shell on its console: xl shutdown powers it
     # off through its xenstore control node.
     xl create /etc/vane/xl-linux.cfg || return 1
     d=$(xl domid xllinux) && [ -n "$d" ] || return 1
-    n=0
-    until [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ]; do
-        [ $n -ge 1200 ] && { echo "no control/feature-poweroff in 600 s"; tail -n 30 /var/log/xen/console/guest-xllinux.log; return 1; }
-        sleep 0.5
-        n=$((n + 1))
-    done
+    until_for 1500 xs_is /local/domain/$d/control/feature-poweroff 1 ||
+        { echo "no control/feature-poweroff"; tail -n 30 /var/log/xen/console/guest-xllinux.log; return 1; }
     # Its CPU policy lacks HTT (cpuid= in its configuration), and so does
     # the CPUID its kernel sees (asked through its console's shell).
     xen-cpuid -p "$d" | grep -q '^  00000001:ffffffff -> [0-9a-f]*:[0-9a-f]*:[0-9a-f]*:[02468ace][0-9a-f]\{7\}$' ||
         { xen-cpuid -p "$d"; return 1; }
     log=/var/log/xen/console/guest-xllinux.log
-    n=0
-    until grep -q "paravane: shell on the console" $log; do
-        [ $n -ge 120 ] && { echo "no shell in 60 s"; tail -n 20 $log; return 1; }
-        sleep 0.5
-        n=$((n + 1))
-    done
+    until_for 300 grep -q "paravane: shell on the console" $log || { echo "no shell"; tail -n 20 $log; return 1; }
     echo 'echo "ht-flags: $(grep -cw ht /proc/cpuinfo)"' >"$(xs read /local/domain/$d/console/tty)"
-    n=0
-    until grep -q "^ht-flags: [0-9]" $log; do
-        [ $n -ge 60 ] && { echo "no answer from its shell"; tail -n 20 $log; return 1; }
-        sleep 0.5
-        n=$((n + 1))
-    done
+    until_for 300 grep -q "^ht-flags: [0-9]" $log || { echo "no answer from its shell"; tail -n 20 $log; return 1; }
     # (dom0, on the default policy, has it.)
     grep -qw ht /proc/cpuinfo && grep "^ht-flags: 0" $log || { grep "ht-flags" $log; return 1; }
     xl shutdown xllinux || return 1
-    xl_ended xllinux 300 || return 1
+    xl_ended xllinux 600 || return 1
     sleep 1 # the domains' entries go once they are released
     after=$(free_mib)
     echo "free memory before $before MiB, after $after MiB"

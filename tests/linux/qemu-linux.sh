@@ -83,7 +83,7 @@ qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 900 --unordered \
 # Debian's kernel from an xl.cfg; the domU's kernel finds its store through
 # the ring vane granted and introduced (its checks write and read there),
 # it powers off, and its keeper destroys it and removes its entries.
-qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
+qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 2700 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures,xl_create" \
     --module "$RV" \
