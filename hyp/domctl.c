@@ -10,12 +10,14 @@
  */
 #include "asm/page.h"
 #include "console.h"
+#include "cpu_policy.h"
 #include "domain.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
 #include "dom_build.h"
+#include "grant_table.h"
 #include "mm/page_alloc.h"
 #include "mm/page_type.h"
 #include "mm/pv_mm.h"
@@ -23,6 +25,7 @@
 #include "schedule.h"
 #include "smp.h"
 #include "time.h"
+#include "tsc_mode.h"
 #include <xen/errno.h>
 #include <xen/domctl.h>
 #include <xen/sysctl.h>
@@ -383,6 +386,38 @@ static int pick_domid(domid_t asked, domid_t *out)
 }
 
 /*
+ * What Xen's sanitise_domain_config() and the x86 and grant-table set-up
+ * refuse, for what Paravane has: PV only (no HVM, HAP, nested
+ * virtualisation), no IOMMU, vPMU or vmtrace, no emulated devices (a PV
+ * domU's emulation_flags are 0), grant tables version 1, sizes within the
+ * grant table's. s3_integrity and oos_off mean nothing for a PV domain
+ * without tboot or shadow paging and are taken, as Xen takes them.
+ * max_evtchn_port bounds the ports it may bind (0: none but the reserved
+ * port 0, as on Xen; libxl asks for 1023).
+ */
+static int check_create_config(const struct xen_domctl_createdomain *c)
+{
+    const uint32_t taken = XEN_DOMCTL_CDF_s3_integrity | XEN_DOMCTL_CDF_oos_off;
+
+    if (c->flags & ~taken)
+        return -XEN_EINVAL;
+    if (c->iommu_opts || c->vmtrace_size)
+        return -XEN_EINVAL;
+    if (c->max_vcpus == 0 || c->max_vcpus > MAX_VCPUS)
+        return -XEN_EINVAL;
+    if (c->grant_opts & ~XEN_DOMCTL_GRANT_version_mask ||
+        XEN_DOMCTL_GRANT_version(c->grant_opts) != 1)
+        return -XEN_EINVAL;
+    if (c->arch.emulation_flags)
+        return -XEN_EOPNOTSUPP;
+    if (c->arch.misc_flags & ~XEN_X86_MSR_RELAXED)
+        return -XEN_EINVAL;
+    if (c->cpupool_id != 0 && c->cpupool_id != (uint32_t)-1)
+        return -XEN_ENOENT;
+    return grant_table_set_limits(NULL, c->max_grant_frames, c->max_maptrack_frames);
+}
+
+/*
  * XEN_DOMCTL_createdomain: a PV domain with its vCPUs (all down), paused
  * by the controller as on Xen (unpausedomain starts it), no memory yet
  * (max_mem 0: populate_physmap after max_mem). It stays when it shuts
@@ -394,19 +429,20 @@ static long createdomain(domid_t *domid, struct xen_domctl_createdomain *c)
     domid_t id;
     int rc;
 
-    if (c->flags & ~XEN_DOMCTL_CDF_iommu)
-        return -XEN_EINVAL; /* HVM, HAP, nested...: PV only here */
-    if (c->max_vcpus == 0 || c->max_vcpus > MAX_VCPUS)
-        return -XEN_EINVAL;
-    if (c->cpupool_id != 0 && c->cpupool_id != (uint32_t)-1)
-        return -XEN_ENOENT;
+    rc = check_create_config(c);
+    if (rc)
+        return rc;
     rc = pick_domid(*domid, &id);
     if (rc)
         return rc;
     d = domain_create(id, false, c->max_vcpus);
     if (!d)
         return -XEN_ENOMEM;
+    grant_table_set_limits(d, c->max_grant_frames, c->max_maptrack_frames);
+    d->max_evtchn_port = MIN(c->max_evtchn_port, d->max_evtchn_port);
     d->auto_reap = false;
+    d->cpu_policy.settable = true; /* until it first runs */
+    d->tsc_incarnation = 1;        /* Xen sets the default mode at creation */
     memcpy(d->handle, c->handle, sizeof(d->handle));
     domain_pause_by_controller(d);
     *domid = id;
@@ -541,7 +577,76 @@ static long pause_on(struct domain *d, void *arg)
 {
     if (d == current->domain || d->state == DOMAIN_DYING || d->state == DOMAIN_DEAD)
         return -XEN_EINVAL;
-    return arg ? domain_pause_by_controller(d) : domain_unpause_by_controller(d);
+    if (arg)
+        return domain_pause_by_controller(d);
+    d->cpu_policy.settable = false; /* it may run now: its CPUID stays as it is */
+    return domain_unpause_by_controller(d);
+}
+
+/*
+ * XEN_DOMCTL_{set,get}nodeaffinity. One NUMA node here: a map must name
+ * node 0 to be in force (Xen refuses a map with no online node), and the
+ * affinity in force is always {0}.
+ */
+static long nodeaffinity_on(struct domain *d, void *arg)
+{
+    struct xen_domctl_nodeaffinity *n = arg;
+    uint64_t nodes;
+    long rc;
+
+    (void)d;
+    rc = bitmap_from_guest(&n->nodemap, &nodes);
+    if (rc)
+        return rc;
+    return nodes & 1 ? 0 : -XEN_EINVAL;
+}
+
+static long getnodeaffinity_on(struct domain *d, void *arg)
+{
+    (void)d;
+    return bitmap_to_guest(arg, 1);
+}
+
+static long tsc_on(struct domain *d, void *arg)
+{
+    struct xen_domctl *op = arg;
+
+    if (d == current->domain)
+        return -XEN_EINVAL;
+    if (op->cmd == XEN_DOMCTL_settscinfo)
+        return tsc_mode_set(d, &op->u.tsc_info);
+    tsc_mode_get(d, &op->u.tsc_info);
+    return 0;
+}
+
+/*
+ * XEN_DOMCTL_{set,get}_address_size: every PV domain here is 64-bit; a
+ * 32-bit (compat) guest is not supported (Xen built without PV32 answers
+ * the same), any other size is invalid.
+ */
+static long address_size_on(struct domain *d, void *arg)
+{
+    struct xen_domctl *op = arg;
+
+    (void)d;
+    if (op->cmd == XEN_DOMCTL_get_address_size) {
+        op->u.address_size.size = 64;
+        return 0;
+    }
+    if (op->u.address_size.size == 64)
+        return 0;
+    return op->u.address_size.size == 32 ? -XEN_EOPNOTSUPP : -XEN_EINVAL;
+}
+
+static long cpu_policy_on(struct domain *d, void *arg)
+{
+    struct xen_domctl *op = arg;
+
+    if (op->cmd == XEN_DOMCTL_get_cpu_policy)
+        return cpu_policy_get_domain(d, &op->u.cpu_policy);
+    if (d == current->domain)
+        return -XEN_EINVAL;
+    return cpu_policy_set_domain(d, &op->u.cpu_policy);
 }
 
 long do_domctl(guest_ptr_t arg)
@@ -605,6 +710,31 @@ long do_domctl(guest_ptr_t arg)
     case XEN_DOMCTL_setvcpuaffinity:
     case XEN_DOMCTL_getvcpuaffinity:
         return vcpu_affinity(op.domain, &op.u.vcpuaffinity, op.cmd == XEN_DOMCTL_setvcpuaffinity);
+    case XEN_DOMCTL_setnodeaffinity:
+        return on_domain(op.domain, nodeaffinity_on, &op.u.nodeaffinity);
+    case XEN_DOMCTL_getnodeaffinity:
+        return on_domain(op.domain, getnodeaffinity_on, &op.u.nodeaffinity.nodemap);
+    case XEN_DOMCTL_settscinfo:
+        return on_domain(op.domain, tsc_on, &op);
+    case XEN_DOMCTL_set_address_size:
+        return on_domain(op.domain, address_size_on, &op);
+    case XEN_DOMCTL_get_address_size:
+        rc = on_domain(op.domain, address_size_on, &op);
+        if (rc)
+            return rc;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_gettscinfo:
+    case XEN_DOMCTL_get_cpu_policy:
+        rc = on_domain(op.domain, op.cmd == XEN_DOMCTL_gettscinfo ? tsc_on : cpu_policy_on, &op);
+        if (rc)
+            return rc;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case XEN_DOMCTL_set_cpu_policy:
+        rc = on_domain(op.domain, cpu_policy_on, &op);
+        /* The err_leaf, err_subleaf and err_msr of a refusal. */
+        if (rc && rc != -XEN_ESRCH && copy_to_guest(arg, &op, sizeof(op)))
+            return -XEN_EFAULT;
+        return rc;
     default:
         log_unimplemented_once("domctl", op.cmd);
         return -XEN_ENOSYS;

@@ -85,13 +85,16 @@ int evtchn_init_domain(struct domain *d)
         return -XEN_ENOMEM;
     spin_lock_init(&d->event_lock);
     d->evtchn[0].state = ECS_RESERVED; /* port 0 is never handed out */
+
+    /* Every port; createdomain may lower it. */
+    d->max_evtchn_port = NR_EVTCHN_PORTS - 1;
     return 0;
 }
 
 /* A free port of d. event_lock held. */
 static int get_free_port(struct domain *d)
 {
-    for (evtchn_port_t p = 1; p < NR_EVTCHN_PORTS; p++)
+    for (evtchn_port_t p = 1; p <= d->max_evtchn_port && p < NR_EVTCHN_PORTS; p++)
         if (d->evtchn[p].state == ECS_FREE)
             return (int)p;
     return -XEN_ENOSPC;

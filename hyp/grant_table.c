@@ -62,6 +62,8 @@ struct maptrack {
 struct grant_table {
     spinlock_t lock;
     unsigned int nr_frames;
+    unsigned int max_frames;   /* GNT_MAX_FRAMES unless its creator asked fewer */
+    unsigned int max_maptrack; /* MAPTRACK_MAX, likewise */
     grant_entry_v1_t *shared[GNT_MAX_FRAMES];
     struct grant_active *active[GNT_MAX_FRAMES];
     struct maptrack *maptrack; /* MAPTRACK_MAX, allocated on first map */
@@ -93,6 +95,27 @@ int grant_table_init(struct domain *d)
     if (!d->grant)
         return -XEN_ENOMEM;
     spin_lock_init(&d->grant->lock);
+    d->grant->max_frames = GNT_MAX_FRAMES;
+    d->grant->max_maptrack = MAPTRACK_MAX;
+    return 0;
+}
+
+/* A maptrack frame's worth of handles, as Xen counts them (16-byte entries). */
+#define MAPTRACK_PER_FRAME ((int)(PAGE_SIZE / 16))
+
+int grant_table_set_limits(struct domain *d, int32_t frames, int32_t maptrack_frames)
+{
+    if (frames < 0)
+        frames = GNT_MAX_FRAMES;
+    if (maptrack_frames < 0)
+        maptrack_frames = MAPTRACK_MAX / MAPTRACK_PER_FRAME;
+    if (frames < 1 || frames > GNT_MAX_FRAMES ||
+        maptrack_frames > MAPTRACK_MAX / MAPTRACK_PER_FRAME)
+        return -XEN_EINVAL;
+    if (!d)
+        return 0;
+    d->grant->max_frames = (unsigned int)frames;
+    d->grant->max_maptrack = (unsigned int)maptrack_frames * MAPTRACK_PER_FRAME;
     return 0;
 }
 
@@ -159,7 +182,7 @@ static long setup_table(guest_ptr_t arg)
     op.status = GNTST_okay;
     if (!d || (d != current->domain && !current->domain->is_privileged))
         op.status = GNTST_bad_domain;
-    else if (op.nr_frames > GNT_MAX_FRAMES)
+    else if (op.nr_frames > d->grant->max_frames)
         op.status = GNTST_general_error;
     if (op.status == GNTST_okay) {
         irq = spin_lock_irqsave(&d->grant->lock);
@@ -286,7 +309,7 @@ static int alloc_handle(struct domain *d, const struct maptrack *m)
 
     if (!gt->maptrack)
         gt->maptrack = xzalloc_array(struct maptrack, MAPTRACK_MAX);
-    for (int i = 0; gt->maptrack && i < MAPTRACK_MAX; i++) {
+    for (int i = 0; gt->maptrack && i < (int)gt->max_maptrack; i++) {
         if (!gt->maptrack[i].in_use) {
             gt->maptrack[i] = *m;
             gt->maptrack[i].in_use = true;
@@ -570,7 +593,7 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
         else
             q.status = GNTST_okay;
         q.nr_frames = q.status == GNTST_okay ? d->grant->nr_frames : 0;
-        q.max_nr_frames = q.status == GNTST_okay ? GNT_MAX_FRAMES : 0;
+        q.max_nr_frames = q.status == GNTST_okay ? d->grant->max_frames : 0;
         domain_put_by_id(d);
         return copy_to_guest(uop, &q, sizeof(q)) ? -XEN_EFAULT : 0;
     }

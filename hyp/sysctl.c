@@ -9,6 +9,7 @@
  */
 #include "asm/page.h"
 #include "console.h"
+#include "cpu_policy.h"
 #include "domain.h"
 #include "guest_access.h"
 #include "hypercall.h"
@@ -51,6 +52,7 @@ static void physinfo(struct xen_sysctl_physinfo *p)
     p->total_pages = h.heap_pages;
     p->free_pages = h.free_pages;
     p->max_mfn = max_mfn - 1;
+    cpu_policy_host_featureset(p->hw_cap, ARRAY_SIZE(p->hw_cap));
 }
 
 /* XEN_SYSCTL_getdomaininfolist: up to max_domains, ids from first_domain up. */
@@ -250,6 +252,19 @@ long do_sysctl(guest_ptr_t arg)
         break;
     case XEN_SYSCTL_getcpuinfo:
         rc = getcpuinfo(&op.u.getcpuinfo);
+        break;
+    case XEN_SYSCTL_get_cpu_levelling_caps:
+        op.u.cpu_levelling_caps.caps = 0; /* no masking MSRs, no CPUID faulting */
+        rc = 0;
+        break;
+    case XEN_SYSCTL_get_cpu_featureset:
+        rc = cpu_featureset_get(&op.u.cpu_featureset);
+        /* "Buffer too small" still says how much was written, as Xen. */
+        if (rc == -XEN_ENOBUFS && copy_to_guest(arg, &op, sizeof(op)))
+            return -XEN_EFAULT;
+        break;
+    case XEN_SYSCTL_get_cpu_policy:
+        rc = cpu_policy_get_system(&op.u.cpu_policy);
         break;
     default:
         log_unimplemented_once("sysctl", op.cmd);

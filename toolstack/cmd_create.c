@@ -265,6 +265,8 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
     op.u.createdomain.max_vcpus = c->max_vcpus;
     op.u.createdomain.max_grant_frames = -1;
     op.u.createdomain.max_maptrack_frames = -1;
+    op.u.createdomain.max_evtchn_port = 1023; /* libxl's default */
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
     if (c->has_uuid)
         memcpy(uuid, c->uuid, sizeof(uuid));
     else

@@ -25,6 +25,7 @@
 #define PARAVANE_DOMAIN_H
 
 #include "asm/pv.h"
+#include "cpu_policy.h"
 #include "list.h"
 #include "spinlock.h"
 #include "timer.h"
@@ -92,6 +93,12 @@ struct domain {
     xen_domain_handle_t handle;    /* the toolstack's UUID (setdomainhandle) */
     int64_t time_offset_seconds;   /* wallclock offset (settimeoffset) */
     unsigned int ctrl_pause_count; /* pausedomain nesting, under d->lock */
+
+    /* What the toolstack set before it ran (cpu_policy.c, tsc_mode.c). */
+    struct domain_cpu_policy cpu_policy;
+    uint32_t tsc_mode;            /* XEN_DOMCTL_settscinfo's */
+    uint32_t tsc_incarnation;     /* settscinfo's, plus one (as Xen) */
+    unsigned int max_evtchn_port; /* the highest port it may bind */
 
     spinlock_t lock; /* guards the fields below up to vcpu[] */
     enum domain_state state;

@@ -10,6 +10,12 @@
 
 int grant_table_init(struct domain *d);
 /*
+ * createdomain's max_grant_frames and max_maptrack_frames (negative: the
+ * most there is), checked as Xen checks them: -XEN_EINVAL beyond. With d
+ * NULL, only the check.
+ */
+int grant_table_set_limits(struct domain *d, int32_t frames, int32_t maptrack_frames);
+/*
  * The builder's grant: entry `ref` (a reserved one, in the first frame)
  * lets `grantee` map d's `frame`, as Xen's toolstack fills
  * GNTTAB_RESERVED_XENSTORE for xenstored. 0 or a negative Xen errno.

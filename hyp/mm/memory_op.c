@@ -257,6 +257,11 @@ long do_memory_op(int op, guest_ptr_t arg)
         return memory_map(arg, false);
     case XENMEM_machine_memory_map:
         return memory_map(arg, true);
+    case XENMEM_acquire_resource:
+        /* No resource can be mapped this way here: Xen's answer for a
+         * type it lacks, on which libxc maps a grant table the older way
+         * (setup_table, then the frame by number). */
+        return -XEN_EOPNOTSUPP;
     default:
         return -XEN_ENOSYS;
     }

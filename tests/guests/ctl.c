@@ -67,6 +67,8 @@ static long create(domid_t asked, uint32_t vcpus, uint32_t flags, domid_t *got)
     op.u.createdomain.flags = flags;
     op.u.createdomain.max_grant_frames = -1;
     op.u.createdomain.max_maptrack_frames = -1;
+    op.u.createdomain.max_evtchn_port = 1023; /* libxl's default */
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
     op.u.createdomain.handle[0] = 0xab;
     rc = domctl(&op, XEN_DOMCTL_createdomain, asked);
     *got = op.domain;
@@ -116,6 +118,12 @@ PVTEST(unprivileged_callers_refused)
     CHECK_EQ(sysctl(&s, XEN_SYSCTL_physinfo), -XEN_EPERM);
     CHECK_EQ(sysctl(&s, XEN_SYSCTL_readconsole), -XEN_EPERM);
     CHECK_EQ(sysctl(&s, XEN_SYSCTL_getdomaininfolist), -XEN_EPERM);
+    CHECK_EQ(domctl(&d, XEN_DOMCTL_set_cpu_policy, 0), -XEN_EPERM);
+    CHECK_EQ(domctl(&d, XEN_DOMCTL_settscinfo, 0), -XEN_EPERM);
+    CHECK_EQ(domctl(&d, XEN_DOMCTL_setnodeaffinity, 0), -XEN_EPERM);
+    CHECK_EQ(domctl(&d, XEN_DOMCTL_set_address_size, 0), -XEN_EPERM);
+    CHECK_EQ(sysctl(&s, XEN_SYSCTL_get_cpu_policy), -XEN_EPERM);
+    CHECK_EQ(sysctl(&s, XEN_SYSCTL_get_cpu_featureset), -XEN_EPERM);
 }
 
 static long evtchn_op(unsigned int cmd, void *arg)
@@ -382,6 +390,132 @@ PVTEST(create_describe_destroy)
 }
 
 /* After the first domain (which grew the hypervisor's allocator pools). */
+/* The index of (leaf, subleaf) in a serialised CPU policy, or -1. */
+static int find_leaf(const xen_cpuid_leaf_t *l, unsigned int n, uint32_t leaf, uint32_t sub)
+{
+    for (unsigned int i = 0; i < n; i++)
+        if (l[i].leaf == leaf && l[i].subleaf == sub)
+            return (int)i;
+    return -1;
+}
+
+static xen_cpuid_leaf_t policy[120], sent[120];
+
+/* set_cpu_policy of `n` leaves on d; err_leaf/err_subleaf into *err. */
+static long set_policy(domid_t d, xen_cpuid_leaf_t *l, unsigned int n, uint32_t err[2])
+{
+    struct xen_domctl op = {0};
+    long rc;
+
+    op.u.cpu_policy.nr_leaves = n;
+    op.u.cpu_policy.leaves.p = l;
+    rc = domctl(&op, XEN_DOMCTL_set_cpu_policy, d);
+    err[0] = op.u.cpu_policy.err_leaf;
+    err[1] = op.u.cpu_policy.err_subleaf;
+    return rc;
+}
+
+/*
+ * What libxl asks of a new domain before building it, with Xen's answers:
+ * its CPU policy (read, narrowed, refused when widened or changed, fixed
+ * once it has run), TSC mode, NUMA node affinity, address size.
+ */
+PVTEST(new_domain_settings)
+{
+    struct xen_domctl op = {0};
+    uint32_t err[2], nodes = 0;
+    unsigned int n;
+    int one, zero;
+    domid_t d;
+
+    if (!privileged())
+        return;
+    CHECK_EQ(create(0, 1, 0, &d), 0);
+    /* The policy: sizes, then the leaves; the domain's is the PV default. */
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_get_cpu_policy, d), 0);
+    CHECK_EQ(op.u.cpu_policy.nr_leaves, 120);
+    CHECK_EQ(op.u.cpu_policy.nr_msrs, 2);
+    op.u.cpu_policy.nr_leaves = 2;
+    op.u.cpu_policy.nr_msrs = 0;
+    op.u.cpu_policy.leaves.p = policy;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_get_cpu_policy, d), -XEN_ENOBUFS);
+    op.u.cpu_policy.nr_leaves = 120;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_get_cpu_policy, d), 0);
+    n = op.u.cpu_policy.nr_leaves;
+    one = find_leaf(policy, n, 1, XEN_CPUID_NO_SUBLEAF);
+    zero = find_leaf(policy, n, 0, XEN_CPUID_NO_SUBLEAF);
+    CHECK(n > 4 && one >= 0 && zero >= 0);
+    if (one < 0 || zero < 0)
+        return;
+    CHECK(policy[one].c & (1u << 31));    /* hypervisor */
+    CHECK(!(policy[one].d & (1u << 13))); /* PGE hidden, as guest_cpuid */
+    /* Widening or changing it is refused, naming the leaf. */
+    memcpy(sent, policy, sizeof(sent));
+    sent[zero].a++;
+    CHECK_EQ(set_policy(d, sent, n, err), -XEN_EINVAL);
+    CHECK_EQ(err[0], 0);
+    CHECK_EQ(err[1], XEN_CPUID_NO_SUBLEAF);
+    memcpy(sent, policy, sizeof(sent));
+    sent[one].b ^= 1u << 8; /* CLFLUSH line size: data, not a feature */
+    CHECK_EQ(set_policy(d, sent, n, err), -XEN_EINVAL);
+    CHECK_EQ(err[0], 1);
+    memcpy(sent, policy, sizeof(sent));
+    sent[0].leaf = 0x20; /* no such leaf in Xen's layout */
+    CHECK_EQ(set_policy(d, sent, n, err), -XEN_ERANGE);
+    CHECK_EQ(err[0], 0x20);
+    CHECK_EQ(set_policy(d, sent, 121, err), -XEN_E2BIG);
+    /* A feature it has not: clamped away. One it has: taken away. */
+    memcpy(sent, policy, sizeof(sent));
+    sent[one].d |= 1u << 13;    /* PGE */
+    sent[one].d &= ~(1u << 28); /* HTT */
+    CHECK_EQ(set_policy(d, sent, n, err), 0);
+    op.u.cpu_policy.nr_leaves = 120;
+    op.u.cpu_policy.leaves.p = sent;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_get_cpu_policy, d), 0);
+    CHECK_EQ(sent[one].d, policy[one].d & ~(1u << 28));
+    /* TSC: native modes only; the control domain's own is not for it. */
+    memset(&op, 0, sizeof(op));
+    op.u.tsc_info.tsc_mode = 1; /* always emulate */
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_settscinfo, d), -XEN_EOPNOTSUPP);
+    op.u.tsc_info.tsc_mode = 3; /* removed PVRDTSCP */
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_settscinfo, d), -XEN_EINVAL);
+    op.u.tsc_info.tsc_mode = 2;
+    op.u.tsc_info.incarnation = 6;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_settscinfo, d), 0);
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_settscinfo, 0), -XEN_EINVAL); /* its own */
+    memset(&op, 0, sizeof(op));
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_gettscinfo, d), 0);
+    CHECK_EQ(op.u.tsc_info.tsc_mode, 2);
+    CHECK_EQ(op.u.tsc_info.incarnation, 7);
+    /* Node affinity: one node, 0; a map without it is refused. */
+    memset(&op, 0, sizeof(op));
+    nodes = 2;
+    op.u.nodeaffinity.nodemap.nr_bits = 8;
+    op.u.nodeaffinity.nodemap.bitmap.p = (uint8_t *)&nodes;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_setnodeaffinity, d), -XEN_EINVAL);
+    nodes = 3;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_setnodeaffinity, d), 0);
+    nodes = 0xff;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_getnodeaffinity, d), 0);
+    CHECK_EQ(nodes, 1);
+    /* Address size: 64-bit guests only. */
+    memset(&op, 0, sizeof(op));
+    op.u.address_size.size = 32;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_set_address_size, d), -XEN_EOPNOTSUPP);
+    op.u.address_size.size = 48;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_set_address_size, d), -XEN_EINVAL);
+    op.u.address_size.size = 64;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_set_address_size, d), 0);
+    op.u.address_size.size = 0;
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_get_address_size, d), 0);
+    CHECK_EQ(op.u.address_size.size, 64);
+    /* Once it has been let run, its policy stays as it is. */
+    CHECK_EQ(simple(XEN_DOMCTL_unpausedomain, d), 0);
+    CHECK_EQ(set_policy(d, policy, n, err), -XEN_EEXIST);
+    CHECK_EQ(simple(XEN_DOMCTL_destroydomain, d), 0);
+    CHECK(wait_gone(d));
+}
+
 PVTEST(twenty_cycles_lose_nothing)
 {
     uint64_t before;

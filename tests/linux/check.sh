@@ -93,12 +93,8 @@ xenstore_home() {
 domu_in_xenstore() {
     # dom0: what the domU's kernel wrote arrives in dom0's store.
     d=$(arg wait)
-    n=0
-    until [ "$(xs read /local/domain/$d/control/feature-poweroff 2>/dev/null)" = 1 ]; do
-        n=$((n + 1))
-        [ $n -gt 600 ] && echo "domain $d's kernel never wrote control/feature-poweroff" && return 1
-        sleep 0.5
-    done
+    until_for 1500 xs_is /local/domain/$d/control/feature-poweroff 1 ||
+        { echo "no control/feature-poweroff"; tail -n 30 /var/log/xen/console/guest-xllinux.log; return 1; }
     xs ls /local/domain/$d
 }
 
@@ -324,6 +320,119 @@ xl_figures() {
     xl vcpu-list 2>/dev/null | tee /tmp/xv | awk 'NR > 1 {print $1, $2, $3}' >/tmp/xv3
     /bin/vane vcpu-list | awk 'NR > 1 {print $1, $2, $3}' >/tmp/vv3
     cmp /tmp/xv3 /tmp/vv3 || { cat /tmp/xv /tmp/vv3; return 1; }
+}
+
+# Xen's own xl create, with Xen's own console daemon (xl waits for it to
+# give the new domain's console a tty), on configurations without devices.
+# SECONDS COMMAND...: run COMMAND every half second until it succeeds
+# (wall-clock time: a loaded machine slows the guests, not the limit).
+until_for() {
+    t=$(($(date +%s) + $1))
+    shift
+    until "$@"; do
+        [ "$(date +%s)" -ge "$t" ] && return 1
+        sleep 0.5
+    done
+}
+no_domain() { ! xl domid "$1" >/dev/null 2>&1; }
+xs_is() { [ "$(xs read "$1" 2>/dev/null)" = "$2" ]; }
+xl_field() { xl "$@" 2>/dev/null | awk 'NR == 2'; } # the first row under the header
+has_ended() { no_domain "$1" || xl_field list "$1" | awk '{print $5}' | grep -q s; }
+xl_gone() { # NAME SECONDS: wait until no domain has that name
+    until_for "$2" no_domain "$1" || { echo "domain $1 still there after $2 s"; xl list; return 1; }
+}
+# NAME SECONDS: wait until the domain has ended (gone, or shut down), then
+# until it is gone: xl's own child destroys it once xenstored tells it
+# (@releaseDomain, on VIRQ_DOM_EXC), as its on_poweroff says.
+xl_ended() {
+    until_for "$2" has_ended "$1" || { echo "domain $1 still running after $2 s"; xl list; return 1; }
+    xl_gone "$1" 60 || { echo "xl's child did not destroy $1"; return 1; }
+}
+xl_create() {
+    mkdir -p /var/lock /var/lib/xen /var/run/xen /var/log/xen/console /etc/xen
+    [ -f /etc/xen/xl.conf ] || : >/etc/xen/xl.conf
+    /usr/sbin/xenconsoled --log=guest --pid-file=/run/xenconsoled.pid || return 1
+    r=0
+    xl_create_run || r=1
+    kill "$(cat /run/xenconsoled.pid)"
+    return $r
+}
+xl_create_run() {
+    before=$(free_mib)
+    # A PV test kernel: created paused (-p), unpaused, runs its checks,
+    # powers off; xl's own child destroys it (on_poweroff="destroy").
+    xl create -p /etc/vane/xl-pvtest.cfg || return 1
+    d=$(xl domid xlpv) && [ -n "$d" ] || return 1
+    [ "$(xl_field list xlpv | awk '{print $1, $2, $3, $4, $5}')" = "xlpv $d 32 1 --p---" ] ||
+        { xl list; return 1; }
+    xen-cpuid -p "$d" >/tmp/xcd 2>&1 && xen-cpuid -p >/tmp/xcs 2>&1 || { cat /tmp/xcd; return 1; }
+    # Its CPU policy is the PV default the hypervisor reports (libxl set it).
+    sed -n '/^PV Default policy/,/^HVM Default/p' /tmp/xcs | grep '^  [0-9a-f]\{8\}:' >/tmp/xcs.l
+    grep '^  [0-9a-f]\{8\}:' /tmp/xcd >/tmp/xcd.l
+    [ -s /tmp/xcd.l ] && cmp /tmp/xcd.l /tmp/xcs.l || { cat /tmp/xcd /tmp/xcs; return 1; }
+    xl unpause xlpv || return 1
+    xl_ended xlpv 300 || return 1
+    xl dmesg | grep "^(d$d) pvtest basic: [0-9]* passed, 0 failed" || { xl dmesg | tail; return 1; }
+    # A PV test kernel whose console is only its ring, which xenconsoled
+    # serves: it waits for a line; meanwhile xl pauses, unpauses, weighs
+    # and pins it; the line typed into its tty is echoed, it powers off.
+    xl create /etc/vane/xl-xcons.cfg || return 1
+    d=$(xl domid xlcons) && [ -n "$d" ] || return 1
+    log=/var/log/xen/console/guest-xlcons.log
+    until_for 300 grep -q "pvtest xcons: type a line" $log || { echo "no prompt"; cat $log; return 1; }
+    state() { xl_field list xlcons | awk '{print $5}'; }
+    xl pause xlcons && [ "$(state)" = --p--- ] || { xl list; return 1; }
+    xl unpause xlcons && [ "$(state)" != --p--- ] || { xl list; return 1; }
+    xl sched-credit -d xlcons -w 512 && [ "$(xl_field sched-credit -d xlcons | awk '{print $3}')" = 512 ] ||
+        { xl sched-credit; return 1; }
+    xl vcpu-pin xlcons 0 1 && [ "$(xl_field vcpu-list xlcons | awk '{print $7}')" = 1 ] ||
+        { xl vcpu-list; return 1; }
+    echo hello >"$(xs read /local/domain/$d/console/tty)" || return 1
+    xl_ended xlcons 300 || return 1
+    grep "pvtest xcons: echo 'hello'" $log && grep -q "pvtest xcons: [0-9]* passed, 0 failed" $log ||
+        { cat $log; return 1; }
+    # xl destroy ends one at once.
+    xl create /etc/vane/xl-xcons.cfg && xl destroy xlcons && xl_gone xlcons 30 || return 1
+    sleep 1 # the domains' entries go once they are released
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
+}
+# Debian's kernel created by xl: a narrowed CPU policy (cpuid=) that its
+# kernel sees, and xl shutdown. Needs dom0-vane's domU initramfs.
+xl_linux() {
+    mkdir -p /var/lock /var/lib/xen /var/run/xen /var/log/xen/console /etc/xen
+    [ -f /etc/xen/xl.conf ] || : >/etc/xen/xl.conf
+    /usr/sbin/xenconsoled --log=guest --pid-file=/run/xenconsoled.pid || return 1
+    r=0
+    xl_linux_run || r=1
+    kill "$(cat /run/xenconsoled.pid)"
+    return $r
+}
+xl_linux_run() {
+    before=$(free_mib)
+    # Debian's kernel, a shell on its console: xl shutdown powers it
+    # off through its xenstore control node.
+    xl create /etc/vane/xl-linux.cfg || return 1
+    d=$(xl domid xllinux) && [ -n "$d" ] || return 1
+    until_for 1500 xs_is /local/domain/$d/control/feature-poweroff 1 ||
+        { echo "no control/feature-poweroff"; tail -n 30 /var/log/xen/console/guest-xllinux.log; return 1; }
+    # Its CPU policy lacks HTT (cpuid= in its configuration), and so does
+    # the CPUID its kernel sees (asked through its console's shell).
+    xen-cpuid -p "$d" | grep -q '^  00000001:ffffffff -> [0-9a-f]*:[0-9a-f]*:[0-9a-f]*:[02468ace][0-9a-f]\{7\}$' ||
+        { xen-cpuid -p "$d"; return 1; }
+    log=/var/log/xen/console/guest-xllinux.log
+    until_for 300 grep -q "paravane: shell on the console" $log || { echo "no shell"; tail -n 20 $log; return 1; }
+    echo 'echo "ht-flags: $(grep -cw ht /proc/cpuinfo)"' >"$(xs read /local/domain/$d/console/tty)"
+    until_for 300 grep -q "^ht-flags: [0-9]" $log || { echo "no answer from its shell"; tail -n 20 $log; return 1; }
+    # (dom0, on the default policy, has it.)
+    grep -qw ht /proc/cpuinfo && grep "^ht-flags: 0" $log || { grep "ht-flags" $log; return 1; }
+    xl shutdown xllinux || return 1
+    xl_ended xllinux 600 || return 1
+    sleep 1 # the domain's entries go once it is released
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
 }
 
 # A domain's CPU time in ns (vane list -l: getdomaininfo's cpu_time).
@@ -661,6 +770,8 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vlive
     run vpin
     run vsedf
+    run xl_create
+    run xl_linux
     run vane_create
     run vane_refuse
     run vane_warn

@@ -39,10 +39,15 @@ $(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init
 
 # Xen's own xl (Debian's xen-utils-4.17) with the libraries it loads, at
-# their paths, for dom0 to run against Paravane.
-XL_BIN := /usr/lib/xen-4.17/bin/xl
-LINUX_XL := $(if $(wildcard $(XL_BIN)),$(XL_BIN):/usr/sbin/xl $(foreach l,$(shell ldd $(XL_BIN) 2>/dev/null | \
-            awk '/=>/ {print $$3} /ld-linux/ {print $$1}'),$(l):$(l)))
+# their paths, for dom0 to run against Paravane; beside it Xen's console
+# daemon (xl create waits for it to give the new domain's console a tty)
+# and xen-cpuid (which reads the CPU policies).
+XL_DIR := /usr/lib/xen-4.17/bin
+XL_BINS := $(wildcard $(addprefix $(XL_DIR)/,xl xenconsoled xen-cpuid))
+LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/$(notdir $(b))) \
+            $(foreach l,$(sort $(shell ldd $(XL_BINS) 2>/dev/null | \
+            awk '/=>/ {print $$3} /ld-linux/ {print $$1}')),$(l):$(l)) \
+            $(foreach l,$(wildcard /lib/x86_64-linux-gnu/libgcc_s.so.1),$(l):$(l)))
 
 $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \

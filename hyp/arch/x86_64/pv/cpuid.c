@@ -5,10 +5,14 @@
  * that identify us as Xen ("XenVMMXenVMM").
  *
  * Guests reach it through the forced-emulation prefix, ud2 + "xen" +
- * cpuid, which raises #UD; a plain CPUID runs natively, unfiltered.
+ * cpuid, which raises #UD; a plain CPUID runs natively, unfiltered. What
+ * a domain's toolstack narrowed (its CPU policy, cpu_policy.c) applies
+ * on top.
  */
 #include "asm/processor.h"
 #include "asm/pv_traps.h"
+#include "cpu_policy.h"
+#include "domain.h"
 #include "guest_access.h"
 #include "lib.h"
 #include "percpu.h"
@@ -107,6 +111,7 @@ bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
     if (copy_from_guest(insn, regs->rip, sizeof(insn)) || memcmp(insn, prefix, sizeof(insn)))
         return false;
     guest_cpuid((uint32_t)regs->rax, (uint32_t)regs->rcx, &a, &b, &c, &d);
+    cpu_policy_apply(current->domain, (uint32_t)regs->rax, (uint32_t)regs->rcx, &a, &b, &c, &d);
     regs->rax = a;
     regs->rbx = b;
     regs->rcx = c;
