@@ -31,11 +31,16 @@ qemu_test guest-fpu-switches --smp 1 --cmdline "domain=1:32M:1" --unordered \
 qemu_test guest-crash-contained --smp 2 --cmdline "domain=1:32M:1" --unordered \
     --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf" \
     --expect "\(d1\) pvtest crash: clearing the trap table" \
-    --expect "${HYP}d1v0: #PF page fault \(vector 14, error 0x6\) with no guest handler" \
+    --expect "${HYP}d1v0: #PF page fault \(vector 14, error 0x2\) with no guest handler" \
     --expect "${HYP}d1v0: faulting address 0000000000001234" \
     --expect "${HYP}CPU [0-9], guest context \(d1v0, kernel mode\)" \
     --expect "${HYP}domain 1 crashed: guest trap with no handler" \
     --expect "${HYP}domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
+
+# The edges of the ABI as Xen 4.17 draws them (tests/guests/edges.c):
+# fault error codes, traps and software interrupts with no handler.
+qemu_test guest-edges-dom0 --smp 1 --module "$G/pvtest-edges.elf" \
+    --expect "$(verdict edges)" --exit success
 
 # A hostile guest with 12 vCPUs (tests/guests/fuzz.c): first well-formed
 # hostile arguments, each checked against Xen's answer, with vCPU 1

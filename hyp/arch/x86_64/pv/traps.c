@@ -28,6 +28,10 @@
 #define FLAT_KERNEL_CS64_SEL 0xe033
 #define FLAT_KERNEL_SS_SEL   0xe02b
 
+/* #PF error-code bits the hypervisor's own view decides, not the guest's. */
+#define PFEC_USER     (1u << 2)
+#define PFEC_RESERVED (1u << 3)
+
 /* Vectors whose frame carries an error code. */
 static bool vector_has_error_code(unsigned int v)
 {
@@ -124,6 +128,16 @@ void pv_iret_fault(void)
 void pv_inject_trap(struct vcpu *v, unsigned int vector, int32_t error_code, unsigned long cr2)
 {
     ASSERT(vector < 256);
+    /*
+     * Guest kernel and user both run in ring 3, so the hardware sets U on
+     * every guest #PF. The guest must see U only for its user mode, as on
+     * Xen (and as a native kernel would on its own faults).
+     */
+    if (vector == TRAP_page_fault) {
+        error_code &= ~(int32_t)PFEC_USER;
+        if (!v->arch.kernel_mode)
+            error_code |= (int32_t)PFEC_USER;
+    }
     v->arch.trap_bounce.pending = true;
     v->arch.trap_bounce.vector = (uint8_t)vector;
     v->arch.trap_bounce.has_error_code = error_code != PV_NO_ERROR_CODE;
@@ -235,6 +249,19 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
     case TRAP_page_fault:
         if (ptwr_do_page_fault(v, regs, cr2))
             return;
+        if (regs->error_code & PFEC_RESERVED) {
+            /*
+             * Validated page tables carry no reserved bits: the entry is
+             * the hypervisor's doing (or corrupt), never the guest's to
+             * see or fix. Xen treats it as fatal; only this domain
+             * depends on that walk, so only it ends.
+             */
+            printk_lvl(LOG_ERR, "d%uv%u: reserved bit in the page walk for %016lx (error %#x)\n",
+                       v->domain->domain_id, v->vcpu_id, cr2, regs->error_code);
+            show_registers(regs);
+            domain_crash(v->domain, "reserved bit in a page-table entry");
+            return;
+        }
         pv_inject_trap(v, vec, (int32_t)regs->error_code, cr2);
         return;
     default:
