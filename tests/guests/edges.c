@@ -86,3 +86,57 @@ PVTEST(page_fault_error_code_user)
     CHECK_EQ(user_traps[1].vector, 14);
     CHECK_EQ(user_traps[1].error_code, 7); /* present, write, user */
 }
+
+/*
+ * Software interrupts: the guest's trap table says who may raise a vector
+ * (its kernel needs DPL 1 or more, its user mode DPL 3); a refused one, or
+ * one with no handler, is #GP((n << 3) | 2) at the int instruction.
+ */
+extern void trap_entry_128(void);
+
+PVTEST(soft_int_without_handler_kernel)
+{
+    EXPECT_TRAP("int $0x41");
+    CHECK_EQ(last_trap.vector, 13);
+    CHECK_EQ(last_trap.error_code, (0x41 << 3) | 2);
+    CHECK_EQ(*(const uint8_t *)last_trap.rip, 0xcd); /* at the int, not past it */
+    CHECK_EQ(last_trap.cs, 0xe030);
+}
+
+PVTEST(soft_int_dpl_kernel)
+{
+    trap_set(0x42, trap_entry_128, 0);
+    EXPECT_TRAP("int $0x42");
+    CHECK_EQ(last_trap.vector, 13); /* DPL 0: not even the guest kernel */
+    CHECK_EQ(last_trap.error_code, (0x42 << 3) | 2);
+    trap_set(0x42, trap_entry_128, 1);
+    EXPECT_TRAP("int $0x42");
+    CHECK_EQ(last_trap.vector, 128); /* delivered: the stub of 0x80 took it */
+    CHECK_EQ(last_trap.error_code, ~0UL);
+}
+
+static void user_soft_ints(void)
+{
+    EXPECT_TRAP("int $0x80"); /* no handler for 0x80 */
+    keep_user_trap(0);
+    EXPECT_TRAP("int $0x42"); /* DPL 1: not for user mode */
+    keep_user_trap(1);
+    EXPECT_TRAP("syscall"); /* no syscall callback */
+    keep_user_trap(2);
+    USER_EXIT();
+}
+
+PVTEST(soft_int_and_syscall_without_handler_user)
+{
+    HYPERVISOR_set_callbacks(0, 0, 0); /* no syscall callback either */
+    run_user(user_soft_ints);
+    CHECK_EQ(user_traps[0].vector, 13);
+    CHECK_EQ(user_traps[0].error_code, (0x80 << 3) | 2);
+    CHECK_EQ(*(const uint8_t *)user_traps[0].rip, 0xcd);
+    CHECK_EQ(user_traps[0].cs, 0xe033);
+    CHECK_EQ(user_traps[1].vector, 13);
+    CHECK_EQ(user_traps[1].error_code, (0x42 << 3) | 2);
+    CHECK_EQ(user_traps[2].vector, 6);
+    CHECK_EQ(*(const uint8_t *)user_traps[2].rip, 0x0f); /* at the syscall */
+    CHECK_EQ(*(const uint8_t *)(user_traps[2].rip + 1), 0x05);
+}

@@ -37,6 +37,22 @@ qemu_test guest-crash-contained --smp 2 --cmdline "domain=1:32M:1" --unordered \
     --expect "${HYP}domain 1 crashed: guest trap with no handler" \
     --expect "${HYP}domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
 
+# #BP and #DB (a single step) from guest kernel mode with no trap table, and an
+# int3 whose bounce frame cannot be written (the kernel stack points into
+# the hypervisor's area): each crashes that domain alone, with its reason.
+qemu_test guest-crash-int3 --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf fault=int3" \
+    --expect "${HYP}d1v0: #BP breakpoint \(vector 3\) with no guest handler" \
+    --expect "${HYP}domain 1 crashed: guest trap with no handler" --expect "$(verdict basic)" --exit success
+qemu_test guest-crash-tf --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf fault=tf" \
+    --expect "${HYP}d1v0: #DB debug \(vector 1\) with no guest handler" \
+    --expect "${HYP}domain 1 crashed: guest trap with no handler" --expect "$(verdict basic)" --exit success
+qemu_test guest-crash-stack --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf fault=stack" \
+    --expect "${HYP}d1v0: cannot write a bounce frame at ffff830000000f[0-9a-f]+" \
+    --expect "${HYP}domain 1 crashed: unusable guest kernel stack" --expect "$(verdict basic)" --exit success
+
 # The edges of the ABI as Xen 4.17 draws them (tests/guests/edges.c):
 # fault error codes, traps and software interrupts with no handler.
 qemu_test guest-edges-dom0 --smp 1 --module "$G/pvtest-edges.elf" \

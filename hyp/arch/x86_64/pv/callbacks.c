@@ -226,7 +226,9 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
         mask = v->arch.syscall_masks_events;
     }
     if (!eip) {
-        /* No callback: the instruction is undefined for the guest. */
+        /* No callback: the instruction is undefined for the guest, a #UD
+         * at the syscall itself (2 bytes), as Xen raises it. */
+        regs->rip -= 2;
         pv_inject_trap(v, TRAP_invalid_op, PV_NO_ERROR_CODE, 0);
         return;
     }

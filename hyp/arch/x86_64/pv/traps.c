@@ -174,29 +174,57 @@ void pv_deliver_pending_trap(struct vcpu *v)
 }
 
 /*
+ * May the guest's current mode raise vector n with `int $n`? As on Xen: its
+ * kernel needs a trap-table entry of DPL 1 or more, its user mode DPL 3; a
+ * vector without a handler has DPL 0, so neither may.
+ */
+static bool softint_permitted(const struct vcpu *v, unsigned int n)
+{
+    unsigned int dpl = v->arch.trap_ctxt[n].flags & 3;
+
+    return dpl >= (v->arch.kernel_mode ? 1u : 3u);
+}
+
+/*
  * A software interrupt `int $n` whose IDT gate is DPL 0 raises #GP with
  * error code (n << 3) | 2 (QEMU before 8.0: (n << 4) | 2). The instruction
  * bytes decide which vector it was; the guest's own table decides whether
- * the current guest mode may use it.
+ * the current guest mode may use it. A refused one is #GP((n << 3) | 2) at
+ * the int instruction, as the hardware would raise it.
  */
 static bool bounce_soft_int(struct vcpu *v, struct cpu_user_regs *regs)
 {
     uint8_t insn[2];
-    unsigned int n, dpl;
+    unsigned int n;
 
     if ((regs->error_code & 7) != 2 || copy_from_guest(insn, regs->rip, 2) || insn[0] != 0xcd)
         return false;
     n = insn[1];
     if (regs->error_code != ((n << 3) | 2) && regs->error_code != ((n << 4) | 2))
         return false;
-    dpl = v->arch.trap_ctxt[n].flags & 3;
-    if (!v->arch.kernel_mode && dpl != 3) {
+    if (!softint_permitted(v, n)) {
         pv_inject_trap(v, TRAP_gp_fault, (int32_t)((n << 3) | 2), 0);
         return true;
     }
     regs->rip += 2; /* a trap: the handler returns past the int */
     pv_inject_trap(v, n, PV_NO_ERROR_CODE, 0);
     return true;
+}
+
+/*
+ * int $0x80 reaches us through a DPL-3 gate (so system calls need no #GP
+ * first). With a handler it goes straight to it, whatever its DPL, as on
+ * Xen; without one it is the #GP the guest would have taken from a DPL-0
+ * gate, at the int instruction (Xen's int80_slow_path).
+ */
+static void bounce_int80(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    if (v->arch.trap_ctxt[0x80].address) {
+        pv_inject_trap(v, 0x80, PV_NO_ERROR_CODE, 0);
+        return;
+    }
+    regs->rip -= 2;
+    pv_inject_trap(v, TRAP_gp_fault, (0x80 << 3) | 2, 0);
 }
 
 /* SYSENTER from guest user mode faults (SYSENTER_CS is 0): bounce it. */
@@ -268,8 +296,8 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
         break;
     }
     if (vec >= TRAP_nr_exceptions) {
-        /* int $0x80 (or another DPL-3 gate) from the guest. */
-        pv_inject_trap(v, vec, PV_NO_ERROR_CODE, 0);
+        /* Our only DPL-3 gate above the exceptions is int $0x80. */
+        bounce_int80(v, regs);
         return;
     }
     pv_inject_trap(v, vec,
