@@ -140,3 +140,86 @@ PVTEST(soft_int_and_syscall_without_handler_user)
     CHECK_EQ(*(const uint8_t *)user_traps[2].rip, 0x0f); /* at the syscall */
     CHECK_EQ(*(const uint8_t *)(user_traps[2].rip + 1), 0x05);
 }
+
+/*
+ * The iret hypercall with a frame the hardware refuses: on Xen the final
+ * return faults and the guest takes that fault as its own, at the frame
+ * it asked for (the domain is not crashed).
+ */
+__asm__(".text\n"
+        "iret_with:\n"          /* rip, cs, rflags, ss in rdi, rsi, rdx, rcx */
+        "  lea 8(%rsp), %rax\n" /* the caller's rsp once this call returns */
+        "  push %rcx\n"         /* ss */
+        "  push %rax\n"         /* rsp */
+        "  push %rdx\n"         /* rflags */
+        "  push %rsi\n"         /* cs */
+        "  push %rdi\n"         /* rip */
+        "  pushq $0\n"          /* flags */
+        "  jmp hypercall_page + 23 * 32\n");
+
+/* asm goto tells the compiler the label is reached from the asm. */
+#define EXPECT_IRET_FAULT(rip, cs, ss)                                                             \
+    do {                                                                                           \
+        __label__ resumed;                                                                         \
+        trap_expect_flat(&&resumed);                                                               \
+        __asm__ goto("call iret_with" ::"D"((unsigned long)(rip)), "S"((unsigned long)(cs)),       \
+                     "d"(2UL), "c"((unsigned long)(ss))                                            \
+                     : "memory", "rax"                                                             \
+                     : resumed);                                                                   \
+        CHECK(false); /* iret does not return here */                                              \
+    resumed:;                                                                                      \
+    } while (0)
+
+PVTEST(iret_refused_by_hardware_is_the_guests_fault)
+{
+    /* A non-canonical return address: #GP(0) there. */
+    /* (CS with RPL 0 in the frame: back to guest kernel mode.) */
+    EXPECT_IRET_FAULT(0x8000000000001000UL, 0xe030, 0xe02b);
+    CHECK_EQ(last_trap.vector, 13);
+    CHECK_EQ(last_trap.error_code, 0);
+    CHECK_EQ(last_trap.rip, 0x8000000000001000UL);
+    CHECK_EQ(last_trap.count, 1);
+    /* A CS selector naming an empty GDT entry: #GP(selector). */
+    EXPECT_IRET_FAULT(&&here, 0x0010, 0xe02b);
+    CHECK_EQ(last_trap.vector, 13);
+    CHECK_EQ(last_trap.error_code, 0x10);
+    /* A null SS: #GP(0). */
+    EXPECT_IRET_FAULT(&&here, 0xe030, 0x0000);
+    CHECK_EQ(last_trap.vector, 13);
+    CHECK_EQ(last_trap.error_code, 0);
+    /* An LDT selector with no LDT: #GP(selector). */
+    EXPECT_IRET_FAULT(&&here, 0xe030, 0x0004);
+    CHECK_EQ(last_trap.vector, 13);
+    CHECK_EQ(last_trap.error_code, 0x4);
+here:;
+}
+
+/*
+ * set_segment_base(SEGBASE_GS_USER_SEL): as on Xen, only the low 16 bits
+ * are the selector, RPL 3 is forced on a non-null one, and one the GDT
+ * refuses leaves %gs null instead of failing (Linux BUG()s on a failure).
+ */
+static unsigned int read_gs(void)
+{
+    unsigned int sel;
+
+    __asm__ volatile("mov %%gs, %0" : "=r"(sel));
+    return sel & 0xffff;
+}
+
+PVTEST(gs_user_selector_as_xen)
+{
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0xe02b), 0);
+    CHECK_EQ(read_gs(), 0xe02b);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0xe028), 0);
+    CHECK_EQ(read_gs(), 0xe02b); /* RPL 3 forced */
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x1e02b), 0);
+    CHECK_EQ(read_gs(), 0xe02b); /* the low 16 bits */
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x0010), 0);
+    CHECK_EQ(read_gs(), 0); /* an empty GDT entry: null */
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
+    /* Bases: any canonical one; a non-canonical one is refused. */
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, BAD_HOLE), 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0x8000000000000000UL), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0), 0);
+}

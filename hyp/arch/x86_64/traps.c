@@ -199,6 +199,8 @@ void do_trap(struct cpu_user_regs *regs)
         unsigned long fixup = search_exception_table(regs->rip);
         if (fixup && (vec == TRAP_page_fault || vec == TRAP_gp_fault || vec == TRAP_stack_error ||
                       vec == TRAP_no_segment)) {
+            this_cpu()->fixup_vector = (uint8_t)vec;
+            this_cpu()->fixup_error_code = regs->error_code;
             regs->rip = fixup;
             return;
         }

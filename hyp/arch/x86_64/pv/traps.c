@@ -104,25 +104,24 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_erro
 
 /*
  * The final iretq to the guest faulted on a selector or address the guest
- * supplied: its failsafe callback gets the frame (with the data segment
- * selectors, as Xen gives them), or the domain is crashed.
+ * supplied (through the iret hypercall, a vCPU context or a bounce). As on
+ * Xen, the fault is the guest's: it is delivered as if the guest had taken
+ * it at the frame it asked to return to (a #GP with the selector, or 0 for
+ * a non-canonical rip or a null SS), so the guest's own #GP handler sees
+ * it; only a guest without one is crashed.
  */
 void pv_iret_fault(void)
 {
     struct vcpu *v = current;
     struct cpu_user_regs *regs = guest_cpu_user_regs();
-    uint64_t segs[4] = {0, 0, 0, 0}; /* DS, ES, FS, GS: 64-bit guests use none */
+    unsigned int vec = this_cpu()->fixup_vector;
 
     local_irq_enable();
-    if (v->arch.failsafe_callback_eip) {
-        /* The frame records the faulting CS/SS; the callback runs on flat ones. */
-        create_frame(v, v->arch.failsafe_callback_eip, false, 0, v->arch.failsafe_masks_events,
-                     segs, 4);
-        return;
-    }
-    printk_lvl(LOG_ERR, "d%uv%u: return to guest faulted at %04x:%016lx (stack %04x:%016lx)\n",
-               v->domain->domain_id, v->vcpu_id, regs->cs, regs->rip, regs->ss, regs->rsp);
-    domain_crash(v->domain, "unusable return frame and no failsafe callback");
+    if (!v->arch.trap_ctxt[vec].address)
+        printk_lvl(LOG_ERR, "d%uv%u: return to guest faulted at %04x:%016lx (stack %04x:%016lx)\n",
+                   v->domain->domain_id, v->vcpu_id, regs->cs, regs->rip, regs->ss, regs->rsp);
+    /* #GP, #NP or #SS: iretq reads its frame from our stack, never faults on it. */
+    pv_inject_trap(v, vec, (int32_t)this_cpu()->fixup_error_code, 0);
 }
 
 void pv_inject_trap(struct vcpu *v, unsigned int vector, int32_t error_code, unsigned long cr2)
