@@ -111,6 +111,7 @@ long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.user_regs.cs = (uint16_t)(c->user_regs.cs | 3);
     v->arch.user_regs.ss = (uint16_t)(c->user_regs.ss | 3);
     v->arch.user_regs.rflags = (c->user_regs.rflags & ~(3UL << 12)) | X86_EFLAGS_IF | 2;
+    v->arch.iopl = (c->user_regs.rflags >> 12) & 3; /* the virtual IOPL, as Xen takes it */
     for (unsigned int i = 0; i < 256; i++)
         if (c->trap_ctxt[i].address && guest_range_ok(c->trap_ctxt[i].address, 1))
             v->arch.trap_ctxt[c->trap_ctxt[i].vector] = c->trap_ctxt[i];
@@ -141,6 +142,7 @@ void vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c)
     c->flags =
         (v->arch.kernel_mode ? VGCF_in_kernel : 0) | (v->pause_flags & VPF_down ? 0 : VGCF_online);
     c->user_regs = v->arch.user_regs;
+    c->user_regs.rflags |= (unsigned long)v->arch.iopl << 12; /* the virtual IOPL, as Xen */
     for (unsigned int i = 0; i < 256; i++)
         c->trap_ctxt[i] = v->arch.trap_ctxt[i];
     c->ldt_base = v->arch.ldt_base;

@@ -6,6 +6,7 @@
 #include "lib/pvtest.h"
 #include <xen/callback.h>
 #include <xen/errno.h>
+#include <xen/physdev.h>
 
 const char pvtest_kernel_name[] = "edges";
 
@@ -222,4 +223,93 @@ PVTEST(gs_user_selector_as_xen)
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, BAD_HOLE), 0);
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0x8000000000000000UL), -XEN_EINVAL);
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0), 0);
+}
+
+/*
+ * I/O privilege: with virtual IOPL 0 a guest kernel's cli, sti, in and out
+ * raise #GP(0) as on Xen; with IOPL 1 (what Linux asks for at boot, and
+ * the test library too) they act; user mode needs IOPL 3. Under
+ * VMASST_TYPE_architectural_iopl the kernel counts as ring 0 and RFLAGS.
+ * IOPL in frames is the virtual one.
+ */
+static long set_iopl(unsigned int iopl)
+{
+    struct physdev_set_iopl op = {.iopl = iopl};
+
+    return HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &op);
+}
+
+static volatile uint8_t user_port;
+
+static void user_port_refused(void)
+{
+    EXPECT_TRAP("inb $0x61, %%al");
+    keep_user_trap(0);
+    USER_EXIT();
+}
+
+static void user_port_read(void)
+{
+    uint8_t v;
+
+    __asm__ volatile("inb $0x61, %0" : "=a"(v));
+    user_port = v;
+    USER_EXIT();
+}
+
+PVTEST(iopl_zero_refuses_kernel_io)
+{
+    uint8_t v = 0;
+
+    CHECK_EQ(set_iopl(0), 0);
+    EXPECT_TRAP("cli");
+    CHECK_EQ(last_trap.vector, 13);
+    CHECK_EQ(last_trap.error_code, 0);
+    EXPECT_TRAP("sti");
+    CHECK_EQ(last_trap.vector, 13);
+    EXPECT_TRAP("inb $0x61, %%al");
+    CHECK_EQ(last_trap.vector, 13);
+    CHECK_EQ(last_trap.error_code, 0);
+    EXPECT_TRAP("outb %%al, $0x80");
+    CHECK_EQ(last_trap.vector, 13);
+    EXPECT_TRAP("mov $0x80, %%edx; outb %%al, %%dx");
+    CHECK_EQ(last_trap.vector, 13);
+    /* With IOPL 1 the same act. */
+    CHECK_EQ(set_iopl(1), 0);
+    __asm__ volatile("inb $0x61, %0" : "=a"(v));
+    CHECK_EQ(v, 0xff);
+    __asm__ volatile("cli; sti" ::: "memory");
+    CHECK_EQ(set_iopl(4), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, (void *)BAD_LOW), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_physdev_op(9999, NULL), -XEN_ENOSYS);
+}
+
+PVTEST(iopl_user_mode_needs_three)
+{
+    CHECK_EQ(set_iopl(1), 0);
+    run_user(user_port_refused);
+    CHECK_EQ(user_traps[0].vector, 13); /* IOPL 1: not for ring 3 */
+    CHECK_EQ(user_traps[0].error_code, 0);
+    CHECK_EQ(set_iopl(3), 0);
+    user_port = 0;
+    run_user(user_port_read);
+    CHECK_EQ(user_port, 0xff); /* IOPL 3: user mode may */
+    CHECK_EQ(set_iopl(1), 0);
+}
+
+PVTEST(iopl_architectural)
+{
+    uint8_t v = 0;
+
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_architectural_iopl), 0);
+    CHECK_EQ(set_iopl(0), 0);
+    __asm__ volatile("inb $0x61, %0" : "=a"(v)); /* the kernel is ring 0 now */
+    CHECK_EQ(v, 0xff);
+    CHECK_EQ(set_iopl(2), 0);
+    EXPECT_TRAP("ud2");
+    CHECK_EQ(last_trap.rflags & 0x3000, 0x2000); /* the frame shows IOPL 2 */
+    CHECK_EQ(HYPERVISOR_vm_assist(VMASST_CMD_disable, VMASST_TYPE_architectural_iopl), 0);
+    EXPECT_TRAP("ud2");
+    CHECK_EQ(last_trap.rflags & 0x3000, 0); /* without the assist, none */
+    CHECK_EQ(set_iopl(1), 0);
 }

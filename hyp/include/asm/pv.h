@@ -48,7 +48,7 @@ struct pv_vcpu {
     /* Virtual control registers: CR0 (TS), CR4 as the guest sees them. */
     unsigned long ctrlreg[5];
     unsigned long debugreg[8];
-    unsigned int iopl; /* virtual IOPL (PHYSDEVOP_set_iopl): 0..3 */
+    unsigned int iopl; /* virtual IOPL (PHYSDEVOP_set_iopl, iopl.c): 0..3 */
 
     /* Guest GDT (set_gdt): frames and entry count, copied into the
      * per-CPU GDT when the vCPU is loaded. */

@@ -33,6 +33,16 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_erro
 /* The final return to the guest faulted (entry.S). */
 void pv_iret_fault(void);
 
+/*
+ * Virtual IOPL (iopl.c): set it (-EINVAL past 3), may the guest's current
+ * mode do port I/O and cli/sti, its RFLAGS.IOPL bits for a bounce frame,
+ * and an iret frame's IOPL taken over under architectural_iopl.
+ */
+long pv_set_iopl(struct vcpu *v, uint32_t iopl);
+bool pv_iopl_ok(const struct vcpu *v);
+unsigned long pv_iopl_rflags(const struct vcpu *v);
+void pv_iopl_from_iret(struct vcpu *v, unsigned long rflags);
+
 /* CPUID as the guest sees it (cpuid.c). */
 void guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
 

@@ -184,6 +184,7 @@ long do_iret(void)
     regs->rsp = ic.rsp;
     regs->ss = (uint16_t)(ic.ss | 3);
     /* Real IF on, IOPL 0, no VM; the guest's IF becomes its event mask. */
+    pv_iopl_from_iret(v, ic.rflags);
     regs->rflags = (ic.rflags & IRET_RFLAGS_GUEST) | X86_EFLAGS_IF | 2;
     v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
     return 0;

@@ -4,9 +4,11 @@
  * touches, moves to and from control registers, port I/O, CLI/STI, WBINVD,
  * and CPUID behind the forced-emulation prefix (ud2; "xen"; cpuid).
  *
- * Only guest kernel mode reaches the #GP emulation (user mode gets the
- * #GP). Anything not recognised returns false and the fault is delivered
- * to the guest. Instruction bytes are fetched with copy_from_guest, so a
+ * Port I/O and CLI/STI are emulated only when the guest's virtual IOPL
+ * allows them in its current mode (iopl.c), from user mode too, as on Xen;
+ * otherwise, and for everything else from user mode, the guest gets the
+ * #GP(0) the hardware raised. Anything not recognised returns false and
+ * the fault is delivered to the guest. Instruction bytes are fetched with copy_from_guest, so a
  * bad RIP is just an unrecognised instruction.
  */
 #include "asm/desc.h"
@@ -280,6 +282,23 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
     }
     if ((insn[i] & 0xf0) == 0x40)
         rex = insn[i++] & 0xf;
+
+    switch (insn[i]) {
+    case 0xe4 ... 0xe7:
+    case 0xec ... 0xef:
+    case 0x6c ... 0x6f:
+    case 0xfa:
+    case 0xfb:
+        /* Port I/O, cli, sti: the I/O privilege decides, in either mode. */
+        if (!pv_iopl_ok(v))
+            return false;
+        break;
+    default:
+        /* The rest is for the guest kernel only. */
+        if (!v->arch.kernel_mode)
+            return false;
+        break;
+    }
 
     switch (insn[i]) {
     case 0x0f:

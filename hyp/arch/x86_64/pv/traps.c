@@ -72,7 +72,8 @@ static bool create_frame(struct vcpu *v, unsigned long handler, bool has_error_c
         frame[n++] = error_code;
     frame[n++] = regs->rip;
     frame[n++] = cs | ((uint64_t)saved_mask << 32);
-    frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF);
+    frame[n++] =
+        (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF) | pv_iopl_rflags(v);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     sp -= n * sizeof(frame[0]);
@@ -261,7 +262,7 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
     local_irq_enable();
     switch (vec) {
     case TRAP_gp_fault:
-        if (v->arch.kernel_mode && pv_emulate_privileged(regs))
+        if (regs->error_code == 0 && pv_emulate_privileged(regs))
             return;
         if (bounce_soft_int(v, regs) || bounce_sysenter(v, regs))
             return;
