@@ -43,7 +43,7 @@ HYP_SRCS := \
     hyp/arch/x86_64/pv/context.c hyp/arch/x86_64/pv/traps.c hyp/arch/x86_64/pv/emulate.c \
     hyp/arch/x86_64/pv/cpuid.c hyp/arch/x86_64/pv/callbacks.c \
     hyp/arch/x86_64/pv/descriptor.c hyp/arch/x86_64/pv/debugreg.c hyp/arch/x86_64/pv/insn.c \
-    hyp/arch/x86_64/pv/iopl.c
+    hyp/arch/x86_64/pv/iopl.c hyp/arch/x86_64/pv/cr4.c
 
 # Freestanding code shared with the host (scheduler library, PV image
 # loader), built here with the hypervisor's flags.

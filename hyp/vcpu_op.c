@@ -4,6 +4,7 @@
  */
 #include "asm/desc.h"
 #include "asm/processor.h"
+#include "asm/pv_traps.h"
 #include "context.h"
 #include "domain.h"
 #include "guest_access.h"
@@ -125,7 +126,7 @@ long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.gs_base_kernel = c->gs_base_kernel;
     v->arch.gs_base_user = c->gs_base_user;
     v->arch.kernel_mode = true;
-    v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+    v->arch.ctrlreg[4] = pv_fixup_guest_cr4(v, c->ctrlreg[4]); /* as Xen takes it */
     v->arch.guest_table = l4;
     v->initialised = true;
     if (c->flags & VGCF_online) {

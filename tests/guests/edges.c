@@ -313,3 +313,91 @@ PVTEST(iopl_architectural)
     CHECK_EQ(last_trap.rflags & 0x3000, 0); /* without the assist, none */
     CHECK_EQ(set_iopl(1), 0);
 }
+
+/*
+ * CR4: a guest owns only TSD, DE, FSGSBASE and OSXSAVE, each only when the
+ * CPUID it is shown has the feature; PAE, MCE, OSFXSR and OSXMMEXCPT show
+ * the hypervisor's setting; every other bit written is dropped without a
+ * fault (Xen's pv_fixup_guest_cr4). TSD takes effect: user-mode RDTSC
+ * faults, the kernel's is emulated. RDFSBASE follows CPUID (hidden: #UD).
+ */
+#define CR4_TSD     (1UL << 2)
+#define CR4_DE      (1UL << 3)
+#define CR4_GUEST   ((1UL << 2) | (1UL << 3) | (1UL << 16) | (1UL << 18))
+#define CR4_VISIBLE ((1UL << 5) | (1UL << 6) | (1UL << 9) | (1UL << 10))
+
+static unsigned long read_cr4(void)
+{
+    unsigned long v;
+
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static void write_cr4(unsigned long v)
+{
+    __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
+}
+
+static void forced_cpuid(uint32_t leaf, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    uint32_t a = leaf, cc = 0;
+
+    __asm__ volatile("ud2; .ascii \"xen\"; cpuid" : "+a"(a), "=b"(*b), "+c"(cc), "=d"(*d));
+    *c = cc;
+}
+
+static void user_rdtsc_refused(void)
+{
+    EXPECT_TRAP("rdtsc");
+    keep_user_trap(0);
+    USER_EXIT();
+}
+
+PVTEST(cr4_guest_bits_as_xen)
+{
+    unsigned long cr4 = read_cr4();
+    uint32_t b, c, d;
+
+    CHECK_EQ(cr4 & ~(CR4_GUEST | CR4_VISIBLE), 0);
+    CHECK(cr4 & (1UL << 9)); /* OSFXSR */
+    /* PSE, PGE, PCE, VMXE, FSGSBASE, OSXSAVE, SMEP, SMAP, PKE: dropped. */
+    write_cr4(cr4 | (1UL << 4) | (1UL << 7) | (1UL << 8) | (1UL << 13) | (1UL << 16) | (1UL << 18) |
+              (1UL << 20) | (1UL << 21) | (1UL << 22));
+    CHECK_EQ(read_cr4(), cr4);
+    /* Clearing a visible bit does not clear it. */
+    write_cr4(cr4 & ~(1UL << 9));
+    CHECK_EQ(read_cr4(), cr4);
+    /* DE is the guest's. */
+    write_cr4(cr4 | CR4_DE);
+    CHECK_EQ(read_cr4(), cr4 | CR4_DE);
+    write_cr4(cr4);
+    CHECK_EQ(read_cr4(), cr4);
+    /* FS/GS base instructions: CPUID says no, so they are #UD. */
+    forced_cpuid(7, &b, &c, &d);
+    CHECK_EQ(b & 1, 0);
+    EXPECT_TRAP("rdfsbase %%rax");
+    CHECK_EQ(last_trap.vector, 6);
+    EXPECT_TRAP("wrgsbase %%rax");
+    CHECK_EQ(last_trap.vector, 6);
+}
+
+PVTEST(cr4_tsd_takes_effect)
+{
+    unsigned long cr4 = read_cr4();
+    uint32_t lo, hi;
+    unsigned long t0, t1;
+
+    write_cr4(cr4 | CR4_TSD);
+    CHECK_EQ(read_cr4(), cr4 | CR4_TSD);
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); /* the kernel's: emulated */
+    t0 = ((unsigned long)hi << 32) | lo;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    t1 = ((unsigned long)hi << 32) | lo;
+    CHECK(t1 > t0);
+    run_user(user_rdtsc_refused);
+    CHECK_EQ(user_traps[0].vector, 13);
+    CHECK_EQ(user_traps[0].error_code, 0);
+    write_cr4(cr4);
+    CHECK_EQ(read_cr4(), cr4);
+}

@@ -43,6 +43,15 @@ bool pv_iopl_ok(const struct vcpu *v);
 unsigned long pv_iopl_rflags(const struct vcpu *v);
 void pv_iopl_from_iret(struct vcpu *v, unsigned long rflags);
 
+/*
+ * The guest's CR4 (cr4.c): what a written value becomes, the hardware
+ * part of it loaded for a running vCPU, and its TSD and DE bits.
+ */
+unsigned long pv_fixup_guest_cr4(const struct vcpu *v, unsigned long cr4);
+void pv_load_cr4(const struct vcpu *v);
+bool pv_cr4_tsd(const struct vcpu *v);
+bool pv_cr4_de(const struct vcpu *v);
+
 /* CPUID as the guest sees it (cpuid.c). */
 void guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
 

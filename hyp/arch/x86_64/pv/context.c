@@ -222,6 +222,7 @@ static void load_guest(struct vcpu *next)
     load_guest_gdt(next);
     pv_load_ldt(next);
     load_selectors(&next->arch.user_regs);
+    pv_load_cr4(next);
     load_gs_base(next);
     wrmsr(MSR_FS_BASE, next->arch.fs_base);
     fpu_restore(next);

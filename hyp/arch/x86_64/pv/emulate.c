@@ -186,9 +186,10 @@ static bool emulate_cr(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op, u
         }
         return true;
     case 4:
-        /* Recorded, not applied: CR4 is the hypervisor's. Linux strips PGE
-         * and friends itself and reads the value back. */
-        v->arch.ctrlreg[4] = *r;
+        /* CR4 is the hypervisor's: the guest's bits as Xen allows them
+         * (cr4.c), the rest dropped without a fault. */
+        v->arch.ctrlreg[4] = pv_fixup_guest_cr4(v, *r);
+        pv_load_cr4(v);
         return true;
     default:
         return false;
@@ -332,6 +333,14 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
             regs->rip += i + 2;
             return true;
         case 0x09: /* wbinvd: caches are coherent for a PV guest */
+            regs->rip += i + 2;
+            return true;
+        case 0x31: /* rdtsc: faults in ring 3 once the guest set CR4.TSD */
+            if (!pv_cr4_tsd(v))
+                return false;
+            val = rdtsc();
+            regs->rax = (uint32_t)val;
+            regs->rdx = val >> 32;
             regs->rip += i + 2;
             return true;
         default:
