@@ -79,7 +79,8 @@ $(HYP_OUT)/%.S.o: hyp/%.S | $(HYP_OUT)/include/xen
 	@echo "  AS      $<"
 	@$(HYP_CC) $(HYP_AFLAGS) -c $< -o $@
 
-$(HYP_OUT)/paravane.lds: hyp/arch/x86_64/paravane.lds.S
+# (layout.h sets the stack alignment and addresses: a change must relink.)
+$(HYP_OUT)/paravane.lds: hyp/arch/x86_64/paravane.lds.S hyp/include/asm/layout.h
 	@mkdir -p $(@D)
 	$(HYP_CC) -E -P -x c -Ihyp/include $< -o $@
 

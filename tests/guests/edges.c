@@ -7,6 +7,7 @@
 #include <xen/callback.h>
 #include <xen/errno.h>
 #include <xen/physdev.h>
+#include <xen/version.h>
 
 const char pvtest_kernel_name[] = "edges";
 
@@ -400,4 +401,160 @@ PVTEST(cr4_tsd_takes_effect)
     CHECK_EQ(user_traps[0].error_code, 0);
     write_cr4(cr4);
     CHECK_EQ(read_cr4(), cr4);
+}
+
+/*
+ * Debug registers as Xen virtualises them: refusals (hypervisor addresses
+ * -EPERM, upper 32 bits -EINVAL, GD -EPERM, an I/O breakpoint without
+ * CR4.DE -EPERM, DR4/5 aliasing DR6/7 without DE, -ENODEV with it or for
+ * an unknown register), reserved bits forced; breakpoints that fire in
+ * kernel and user mode with DR6 saying which; an emulated I/O breakpoint;
+ * and a breakpoint held back by MOV SS into the hypervisor's entry
+ * (XSA-260), which the hypervisor survives.
+ */
+#define DR7_L(n)      (1UL << (2 * (n)))
+#define DR7_RW(n, rw) ((unsigned long)(rw) << (16 + 4 * (n)))
+#define DR7_LEN(n, l) ((unsigned long)(l) << (18 + 4 * (n)))
+
+static volatile uint32_t watched;
+static volatile uint16_t ss_word = 0xe02b;
+void edges_bp_insn(void);
+__asm__(".text\nedges_bp_insn:\n  nop\n  ret\n");
+
+PVTEST(debugreg_refusals_as_xen)
+{
+    CHECK_EQ(HYPERVISOR_get_debugreg(6), 0xffff0ff0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x400);
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, BAD_HOLE), -XEN_EPERM);
+    CHECK_EQ(HYPERVISOR_set_debugreg(3, 0x800000000000UL), -XEN_EPERM);
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 1UL << 32), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 1UL << 32), -XEN_EINVAL);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(0) | (1UL << 13)), -XEN_EPERM);  /* GD */
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(0) | DR7_RW(0, 2)), -XEN_EPERM); /* I/O, no DE */
+    CHECK_EQ(HYPERVISOR_set_debugreg(8, 0), -XEN_ENODEV);
+    CHECK_EQ(HYPERVISOR_get_debugreg(8), -XEN_ENODEV);
+    /* Reserved bits read as the architecture fixes them. */
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0xd000), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x400);
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0x1000), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6), 0xffff0ff0);
+    /* DR4/DR5 are DR6/DR7 without CR4.DE, and #UD-like (-ENODEV) with it. */
+    CHECK_EQ(HYPERVISOR_set_debugreg(4, 0xffff0ff1), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6), 0xffff0ff1);
+    CHECK_EQ(HYPERVISOR_get_debugreg(5), 0x400);
+    write_cr4(read_cr4() | CR4_DE);
+    CHECK_EQ(HYPERVISOR_set_debugreg(4, 0), -XEN_ENODEV);
+    CHECK_EQ(HYPERVISOR_get_debugreg(5), -XEN_ENODEV);
+    write_cr4(read_cr4() & ~CR4_DE);
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+}
+
+PVTEST(debugreg_kernel_breakpoints_fire)
+{
+    /* A 4-byte write watchpoint on `watched` in DR0. */
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, (unsigned long)&watched), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(0) | DR7_RW(0, 1) | DR7_LEN(0, 3)), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x400 | DR7_L(0) | DR7_RW(0, 1) | DR7_LEN(0, 3));
+    EXPECT_TRAP("movl $1, (%0)", "r"(&watched));
+    CHECK_EQ(last_trap.vector, 1);
+    CHECK_EQ(last_trap.count, 1);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6) & 0xf, 1); /* B0 */
+    CHECK_EQ(watched, 1);                          /* a trap: the write happened */
+    (void)watched;                                 /* reads do not fire */
+    /* An instruction breakpoint in DR1: a fault, at the instruction. */
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(1, (unsigned long)edges_bp_insn), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(1)), 0);
+    EXPECT_TRAP("jmp edges_bp_insn"); /* (a jmp: the fault leaves rsp as it was) */
+    CHECK_EQ(last_trap.vector, 1);
+    CHECK_EQ(last_trap.rip, (unsigned long)edges_bp_insn);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6) & 0xf, 2); /* B1 */
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    /* Off again: nothing fires. */
+    watched = 2;
+    edges_bp_insn();
+    /* A single step: BS. */
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    EXPECT_TRAP("pushf; orq $0x100, (%%rsp); popf; nop; nop");
+    CHECK_EQ(last_trap.vector, 1);
+    CHECK(HYPERVISOR_get_debugreg(6) & (1UL << 14));
+}
+
+static void user_writes_watched(void)
+{
+    EXPECT_TRAP("movl $3, (%0)", "r"(&watched));
+    keep_user_trap(0);
+    USER_EXIT();
+}
+
+PVTEST(debugreg_user_breakpoint_fires)
+{
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(2, (unsigned long)&watched), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(2) | DR7_RW(2, 1) | DR7_LEN(2, 3)), 0);
+    run_user(user_writes_watched);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_EQ(user_traps[0].vector, 1);
+    CHECK_EQ(user_traps[0].cs, 0xe033);            /* from user mode */
+    CHECK_EQ(HYPERVISOR_get_debugreg(6) & 0xf, 4); /* B2 */
+    CHECK_EQ(watched, 3);
+}
+
+PVTEST(debugreg_io_breakpoint_emulated)
+{
+    write_cr4(read_cr4() | CR4_DE);
+    CHECK_EQ(HYPERVISOR_set_debugreg(6, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(3, 0x80), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(3) | DR7_RW(3, 2)), 0);
+    CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x400 | DR7_L(3) | DR7_RW(3, 2));
+    EXPECT_TRAP("outb %%al, $0x80");
+    CHECK_EQ(last_trap.vector, 1);
+    CHECK_EQ(HYPERVISOR_get_debugreg(6) & 0xf, 8);     /* B3 */
+    __asm__ volatile("outb %%al, $0x81" ::: "memory"); /* another port: nothing */
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    write_cr4(read_cr4() & ~CR4_DE);
+}
+
+static volatile int syscall_returned;
+static char extra_buf[XEN_EXTRAVERSION_LEN] __attribute__((aligned(8)));
+
+/* The hypervisor writing a watched guest buffer for the guest: its own
+ * #DB, logged and ignored (Xen: "Hit #DB in Xen context"). */
+PVTEST(debugreg_hypervisor_touches_watched_memory)
+{
+    CHECK_EQ(HYPERVISOR_set_debugreg(1, (unsigned long)extra_buf), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(1) | DR7_RW(1, 1) | DR7_LEN(1, 3)), 0);
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_extraversion, extra_buf), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK(!strcmp(extra_buf, "-paravane"));
+}
+
+PVTEST(debugreg_mov_ss_into_hypervisor_entry)
+{
+    __label__ after_syscall, after_int3;
+
+    /* A read/write watchpoint on the word MOV SS loads: the #DB waits one
+     * instruction, which enters the hypervisor (XSA-260). */
+    CHECK_EQ(HYPERVISOR_set_debugreg(0, (unsigned long)&ss_word), 0);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, DR7_L(0) | DR7_RW(0, 3) | DR7_LEN(0, 1)), 0);
+    syscall_returned = 0;
+    trap_expect(&&after_syscall);
+    /* (The flag is set inside the asm: no C code may sit between an asm
+     * goto and the label a trap resumes at.) */
+    __asm__ goto("mov $17, %%eax; xor %%edi, %%edi; xor %%esi, %%esi; mov %0, %%ss; syscall; "
+                 "movl $1, %1" ::"m"(ss_word),
+                 "m"(syscall_returned)
+                 : "rax", "rcx", "rdx", "rdi", "rsi", "r8", "r9", "r10", "r11", "memory"
+                 : after_syscall);
+after_syscall:
+    /* The #DB was the hypervisor's to swallow, or the guest got it: either
+     * way both carry on. */
+    CHECK(syscall_returned || last_trap.vector == 1);
+    trap_expect(&&after_int3);
+    __asm__ goto("mov %0, %%ss; int3" ::"m"(ss_word) : "memory" : after_int3);
+    CHECK(false);
+after_int3:
+    CHECK(last_trap.vector == 3 || last_trap.vector == 1);
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+    CHECK_EQ(HYPERVISOR_xen_version(XENVER_version, NULL), (4 << 16) | 17);
 }

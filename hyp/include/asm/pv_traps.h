@@ -52,6 +52,18 @@ void pv_load_cr4(const struct vcpu *v);
 bool pv_cr4_tsd(const struct vcpu *v);
 bool pv_cr4_de(const struct vcpu *v);
 
+/*
+ * Guest debug registers (debugreg.c): loaded for a vCPU whose DR7 is
+ * active and cleared after it, a hardware #DB's DR6 taken into the
+ * guest's, breakpoint hits merged into it, and the emulated I/O
+ * breakpoints a port access hits (DR6 bits).
+ */
+void pv_debugreg_switch_from(const struct vcpu *v);
+void pv_debugreg_switch_to(const struct vcpu *v);
+void pv_debugreg_take_dr6(struct vcpu *v);
+void pv_debugreg_merge_dr6(struct vcpu *v, unsigned long hits);
+unsigned long pv_io_breakpoints(const struct vcpu *v, unsigned int port, unsigned int len);
+
 /* CPUID as the guest sees it (cpuid.c). */
 void guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
 

@@ -95,6 +95,8 @@ void trap_record(unsigned int vector, unsigned long *frame, int has_err)
     last_trap.ss = f[4];
     last_trap.count++;
     f[0] = (unsigned long)resume_at;
+    if (vector == 1)
+        f[2] &= ~0x100UL; /* a single step ends where the test resumes */
     if (resume_flat) {
         f[1] = (f[1] & ~0xffffUL) | 0xe030; /* guest kernel CS, RPL 0 in the frame */
         f[4] = 0xe02b;

@@ -196,19 +196,23 @@ static bool emulate_cr(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op, u
     }
 }
 
+/* Each emulated access checks the guest's I/O breakpoints (debugreg.c). */
+static void note_io(struct vcpu *v, uint16_t port, unsigned int size)
+{
+    if (v->arch.dr7_emul)
+        v->arch.io_bp_hits |= pv_io_breakpoints(v, port, size);
+}
+
 static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
-    (void)v;
-    (void)port;
+    note_io(v, port, size);
     /* No device ports are given to guests yet: reads float high. */
     return size == 4 ? 0xffffffffUL : size == 2 ? 0xffff : 0xff;
 }
 
 static void port_write(struct vcpu *v, uint16_t port, unsigned int size, unsigned long val)
 {
-    (void)v;
-    (void)port;
-    (void)size;
+    note_io(v, port, size);
     (void)val;
 }
 

@@ -262,8 +262,16 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
     local_irq_enable();
     switch (vec) {
     case TRAP_gp_fault:
-        if (regs->error_code == 0 && pv_emulate_privileged(regs))
+        v->arch.io_bp_hits = 0;
+        if (regs->error_code == 0 && pv_emulate_privileged(regs)) {
+            if (v->arch.io_bp_hits) {
+                /* An I/O breakpoint: a trap, after the instruction. */
+                pv_debugreg_merge_dr6(v, v->arch.io_bp_hits);
+                v->arch.io_bp_hits = 0;
+                pv_inject_trap(v, TRAP_debug, PV_NO_ERROR_CODE, 0);
+            }
             return;
+        }
         if (bounce_soft_int(v, regs) || bounce_sysenter(v, regs))
             return;
         break;
@@ -274,6 +282,10 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
     case TRAP_no_device:
         do_guest_no_device(v);
         return;
+    case TRAP_debug:
+        /* A breakpoint or single step of the guest's: DR6 says which. */
+        pv_debugreg_take_dr6(v);
+        break;
     case TRAP_page_fault:
         if (ptwr_do_page_fault(v, regs, cr2))
             return;
