@@ -24,3 +24,9 @@ $(foreach g,$(GUESTS),$(eval $(call pv_guest,$(g))))
 TEST_SUITES += tests/guests/qemu-guests.sh
 LINT_SRCS += tests/guests/basic.c tests/guests/fpu.c tests/guests/crash.c tests/guests/fuzz.c tests/guests/console.c tests/guests/mm.c tests/guests/sched.c tests/guests/pair.c tests/guests/isolation.c tests/guests/ctl.c tests/guests/forger.c tests/guests/hostile.c tests/guests/xcons.c tests/guests/edges.c tests/guests/lib/lib.c tests/guests/lib/traps.c \
              tests/guests/lib/pvtest.h tests/guests/lib/hypercall.h tests/guests/lib/pvmm.h tests/guests/lib/pvclock.h
+
+# make soak: the fuzzer guest for 10 million calls beside dom0 (soak.sh);
+# long, so not part of make test.
+.PHONY: soak
+soak: all
+	@tests/guests/soak.sh
