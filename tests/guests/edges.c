@@ -3,9 +3,11 @@
  * as Xen 4.17 behaves: the error code of a bounced fault, exceptions and
  * software interrupts with no handler, and the same from guest user mode.
  */
+#include "lib/pvmm.h"
 #include "lib/pvtest.h"
 #include <xen/callback.h>
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include <xen/physdev.h>
 #include <xen/version.h>
 
@@ -557,4 +559,126 @@ after_int3:
     CHECK(last_trap.vector == 3 || last_trap.vector == 1);
     CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
     CHECK_EQ(HYPERVISOR_xen_version(XENVER_version, NULL), (4 << 16) | 17);
+}
+
+/*
+ * Grant tables at the edges, on a grant to ourselves: GNTTABOP_unmap_and_
+ * replace puts another PTE in place of a grant mapping (and clears that
+ * one's old slot); an unmap names each part it undoes (host mapping by
+ * address, device mapping by bus address; a wrong bus address is
+ * GNTST_bad_dev_addr); GNTTABOP_cache_flush is ARM-only on Xen (-ENOSYS).
+ */
+#define G_LEAF 0x67UL /* present, writable, user, accessed, dirty */
+#define G_REF  10
+
+static uint8_t g_table[4096] __attribute__((aligned(4096)));
+static uint8_t g_data[4096] __attribute__((aligned(4096)));
+static uint8_t g_window[4096] __attribute__((aligned(4096)));
+static uint8_t g_spare[4096] __attribute__((aligned(4096)));
+
+static long gnttab(unsigned int cmd, void *op)
+{
+    return hypercall3(__HYPERVISOR_grant_table_op, cmd, op, 1);
+}
+
+static long remap(void *va, unsigned long mfn)
+{
+    return hypercall3(__HYPERVISOR_update_va_mapping, va, (mfn << 12) | G_LEAF, UVMF_INVLPG);
+}
+
+static grant_handle_t g_map(uint32_t flags, uint64_t *bus)
+{
+    struct gnttab_map_grant_ref m = {
+        .host_addr = (unsigned long)g_window, .flags = flags, .ref = G_REF, .dom = DOMID_SELF};
+
+    if (gnttab(GNTTABOP_map_grant_ref, &m) || m.status != GNTST_okay)
+        return (grant_handle_t)~0U;
+    *bus = m.dev_bus_addr;
+    return m.handle;
+}
+
+PVTEST(grant_unmap_and_replace_and_bus_addresses)
+{
+    struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 1};
+    grant_entry_v1_t *gt = (grant_entry_v1_t *)g_table;
+    unsigned long table_mfn = mfn_of(g_table), window_mfn = mfn_of(g_window);
+    unsigned long spare_mfn = mfn_of(g_spare);
+    xen_pfn_t f = 0;
+    uint64_t bus = 0;
+    grant_handle_t h;
+
+    st.frame_list.p = &f;
+    CHECK_EQ(gnttab(GNTTABOP_setup_table, &st), 0);
+    CHECK_EQ(remap(g_table, f), 0);
+    memcpy(g_data, "granted", 8);
+    memcpy(g_spare, "spare", 6);
+    gt[G_REF] = (grant_entry_v1_t){GTF_permit_access, start_info->flags & SIF_INITDOMAIN ? 0 : 1,
+                                   (uint32_t)mfn_of(g_data)};
+
+    /* unmap_and_replace: the window shows the spare page, whose own
+     * address is left unmapped. */
+    h = g_map(GNTMAP_host_map, &bus);
+    CHECK(h != (grant_handle_t)~0U);
+    CHECK(!memcmp(g_window, "granted", 8));
+    {
+        struct gnttab_unmap_and_replace r = {
+            .host_addr = (unsigned long)g_window, .new_addr = (unsigned long)g_spare, .handle = h};
+        CHECK_EQ(gnttab(GNTTABOP_unmap_and_replace, &r), 0);
+        CHECK_EQ(r.status, GNTST_okay);
+        CHECK(!memcmp(g_window, "spare", 6));
+        EXPECT_TRAP("movq (%0), %%rax", "r"(g_spare));
+        CHECK_EQ(last_trap.vector, 14);
+        CHECK_EQ(gt[G_REF].flags, GTF_permit_access); /* the grant is free again */
+        CHECK_EQ(gnttab(GNTTABOP_unmap_and_replace, &r), 0);
+        CHECK_EQ(r.status, GNTST_bad_handle);
+    }
+    CHECK_EQ(remap(g_window, window_mfn), 0);
+    CHECK_EQ(remap(g_spare, spare_mfn), 0);
+
+    /* A host and device mapping: each part undone by its own name. */
+    h = g_map(GNTMAP_host_map | GNTMAP_device_map, &bus);
+    CHECK(h != (grant_handle_t)~0U);
+    CHECK_EQ(bus, mfn_of(g_data) << 12);
+    {
+        struct gnttab_unmap_grant_ref u = {
+            .host_addr = (unsigned long)g_window, .dev_bus_addr = bus + 4096, .handle = h};
+        CHECK_EQ(gnttab(GNTTABOP_unmap_grant_ref, &u), 0);
+        CHECK_EQ(u.status, GNTST_bad_dev_addr);
+        CHECK(!memcmp(g_window, "granted", 8)); /* nothing undone */
+        u.dev_bus_addr = 0;
+        CHECK_EQ(gnttab(GNTTABOP_unmap_grant_ref, &u), 0);
+        CHECK_EQ(u.status, GNTST_okay);                       /* the host part */
+        CHECK(gt[G_REF].flags & (GTF_reading | GTF_writing)); /* the device part stays */
+        u.host_addr = 0;
+        u.dev_bus_addr = bus;
+        CHECK_EQ(gnttab(GNTTABOP_unmap_grant_ref, &u), 0);
+        CHECK_EQ(u.status, GNTST_okay);
+        CHECK_EQ(gt[G_REF].flags, GTF_permit_access);
+        CHECK_EQ(gnttab(GNTTABOP_unmap_grant_ref, &u), 0);
+        CHECK_EQ(u.status, GNTST_bad_handle);
+    }
+    CHECK_EQ(remap(g_window, window_mfn), 0);
+
+    /* A device-only mapping has no PTE to replace. */
+    {
+        struct gnttab_map_grant_ref m = {
+            .flags = GNTMAP_device_map, .ref = G_REF, .dom = DOMID_SELF};
+        struct gnttab_unmap_and_replace r = {.host_addr = (unsigned long)g_window,
+                                             .new_addr = (unsigned long)g_spare};
+        struct gnttab_unmap_grant_ref u = {0};
+
+        CHECK_EQ(gnttab(GNTTABOP_map_grant_ref, &m), 0);
+        CHECK_EQ(m.status, GNTST_okay);
+        r.handle = m.handle;
+        CHECK_EQ(gnttab(GNTTABOP_unmap_and_replace, &r), 0);
+        CHECK_EQ(r.status, GNTST_general_error);
+        u.handle = m.handle;
+        u.dev_bus_addr = m.dev_bus_addr;
+        CHECK_EQ(gnttab(GNTTABOP_unmap_grant_ref, &u), 0);
+        CHECK_EQ(u.status, GNTST_okay);
+    }
+    CHECK_EQ(hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_cache_flush, g_spare, 1),
+             -XEN_ENOSYS);
+    gt[G_REF].flags = 0;
+    CHECK_EQ(remap(g_table, table_mfn), 0);
 }
