@@ -682,3 +682,27 @@ PVTEST(grant_unmap_and_replace_and_bus_addresses)
     gt[G_REF].flags = 0;
     CHECK_EQ(remap(g_table, table_mfn), 0);
 }
+
+/* MOV to and from %dbN from the guest kernel: emulated as the hypercalls
+ * (Xen does the same), #GP for a refused value, #UD for DR4 under CR4.DE. */
+PVTEST(debugreg_mov_emulated)
+{
+    unsigned long v = 0;
+
+    __asm__ volatile("mov %0, %%db0" ::"r"((unsigned long)&watched));
+    CHECK_EQ(HYPERVISOR_get_debugreg(0), (long)&watched);
+    __asm__ volatile("mov %%db0, %0" : "=r"(v));
+    CHECK_EQ(v, (unsigned long)&watched);
+    __asm__ volatile("mov %%db7, %0" : "=r"(v));
+    CHECK_EQ(v, 0x400);
+    EXPECT_TRAP("mov %0, %%db7", "r"(1UL << 13)); /* GD */
+    CHECK_EQ(last_trap.vector, 13);
+    EXPECT_TRAP("mov %0, %%db1", "r"(BAD_HOLE));
+    CHECK_EQ(last_trap.vector, 13);
+    write_cr4(read_cr4() | CR4_DE);
+    EXPECT_TRAP("mov %%db4, %%rax");
+    CHECK_EQ(last_trap.vector, 6);
+    write_cr4(read_cr4() & ~CR4_DE);
+    __asm__ volatile("mov %%db4, %0" : "=r"(v)); /* DR6 without DE */
+    CHECK_EQ(v & 0xffff0ff0, 0xffff0ff0);
+}

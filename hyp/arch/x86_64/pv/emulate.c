@@ -14,11 +14,14 @@
 #include "asm/desc.h"
 #include "asm/processor.h"
 #include "asm/pv_traps.h"
+#include "asm/traps.h"
 #include "console.h"
 #include "context.h"
 #include "guest_access.h"
+#include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
+#include <xen/errno.h>
 
 #define MSR_IA32_PAT          0x277
 #define MSR_IA32_MISC_ENABLE  0x1a0
@@ -203,6 +206,35 @@ static void note_io(struct vcpu *v, uint16_t port, unsigned int size)
         v->arch.io_bp_hits |= pv_io_breakpoints(v, port, size);
 }
 
+/*
+ * MOV to or from %dbN, as Xen emulates it for a PV kernel: through the
+ * same checks as set_debugreg/get_debugreg (debugreg.c); a register that
+ * does not exist (-ENODEV: DR4/5 under CR4.DE, DR8+) is #UD, a value
+ * refused is the #GP the instruction raised.
+ */
+enum dr_emul { DR_EMUL_DONE, DR_EMUL_UD, DR_EMUL_GP };
+
+static enum dr_emul emulate_dr(struct cpu_user_regs *regs, uint8_t op, uint8_t modrm,
+                               unsigned int rex)
+{
+    int dr = (int)(((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0));
+    uint64_t *r = gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
+    long rc;
+
+    if ((modrm >> 6) != 3)
+        return DR_EMUL_GP;
+    rc = op == 0x21 ? do_get_debugreg(dr) : do_set_debugreg(dr, *r);
+    if (rc == -XEN_ENODEV)
+        return DR_EMUL_UD;
+    if (op == 0x21 && rc < 0 && rc >= -4095)
+        return DR_EMUL_GP; /* (no other error: a DR value is 32 bits or an address) */
+    if (op == 0x23 && rc)
+        return DR_EMUL_GP;
+    if (op == 0x21)
+        *r = (uint64_t)rc;
+    return DR_EMUL_DONE;
+}
+
 static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
     note_io(v, port, size);
@@ -331,6 +363,18 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
                 return false;
             regs->rip += i + 3;
             return true;
+        case 0x21:
+        case 0x23: /* mov to/from a debug register: as the hypercalls */
+            switch (emulate_dr(regs, insn[i + 1], insn[i + 2], rex)) {
+            case DR_EMUL_DONE:
+                regs->rip += i + 3;
+                return true;
+            case DR_EMUL_UD:
+                pv_inject_trap(v, TRAP_invalid_op, PV_NO_ERROR_CODE, 0);
+                return true;
+            default:
+                return false;
+            }
         case 0x06: /* clts */
             v->arch.ctrlreg[0] &= ~X86_CR0_TS;
             clts();
