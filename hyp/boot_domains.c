@@ -85,10 +85,10 @@ static int parse_domain(const char *s)
 OPTION_CUSTOM("domain", parse_domain);
 
 /*
- * domain_cycles=MOD:MEM:N, a test hook: run module MOD as a domain of MEM
- * bytes N times, one after the other (each built when the previous one
- * has been destroyed), and report the heap's free pages before the first
- * and after the last, which must be equal.
+ * domain_cycles=MOD:MEM:N[:VCPUS], a test hook: run module MOD as a domain
+ * of MEM bytes (and VCPUS vCPUs, default 1) N times, one after the other (each built when the
+ * previous one has been destroyed), and report the heap's free pages before the first and after the
+ * last, which must be equal.
  */
 static struct boot_domain cycle_dom;
 static unsigned long cycles_wanted, cycles_done, cycle_free_before;
@@ -107,9 +107,14 @@ static int parse_cycles(const char *s)
     cycle_dom.vcpus = 1;
     if (parse_size(p, &p, &cycle_dom.mem) || *p++ != ':')
         return -XEN_EINVAL;
-    if (parse_uint_field(&p, &v) || v == 0 || *p)
+    if (parse_uint_field(&p, &v) || v == 0)
         return -XEN_EINVAL;
     cycles_wanted = v;
+    if (*p) { /* VCPUS, optional (make soak's fuzzer wants several) */
+        if (parse_uint_field(&p, &v) || v == 0 || v > MAX_VCPUS || *p)
+            return -XEN_EINVAL;
+        cycle_dom.vcpus = (unsigned int)v;
+    }
     return 0;
 }
 OPTION_CUSTOM("domain_cycles", parse_cycles);

@@ -576,13 +576,15 @@ KEYHANDLER('q', key_domains, "dump domain (and guest debug) info");
  * refuses what it does not know, rather than accepted and ignored):
  * writable_pagetables turns the in-place page-table write emulation on
  * (mm/ptwr.c), runstate_update_flag marks runstate copies being written
- * (vcpu_op.c). Linux 6.1 asks for both.
+ * (vcpu_op.c), architectural_iopl gives RFLAGS.IOPL its hardware meaning
+ * (arch/x86_64/pv/iopl.c). Linux 6.1 asks for the first two.
  */
 long do_vm_assist(unsigned int cmd, unsigned int type)
 {
     struct domain *d = current->domain;
-    const unsigned long known =
-        (1UL << VMASST_TYPE_writable_pagetables) | (1UL << VMASST_TYPE_runstate_update_flag);
+    const unsigned long known = (1UL << VMASST_TYPE_writable_pagetables) |
+                                (1UL << VMASST_TYPE_runstate_update_flag) |
+                                (1UL << VMASST_TYPE_architectural_iopl);
 
     if (type >= 8 * sizeof(unsigned long) || !(known & (1UL << type)))
         return -XEN_EINVAL;

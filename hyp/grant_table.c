@@ -56,6 +56,7 @@ struct maptrack {
     mfn_t l1; /* the PTE that maps it: table frame and index */
     unsigned int idx;
     bool host;        /* a host mapping exists */
+    bool device;      /* a device (bus address) mapping exists: GNTMAP_device_map */
     bool by_pte_addr; /* GNTMAP_contains_pte: host_addr names the PTE itself */
 };
 
@@ -325,7 +326,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
 {
     struct domain *mapper = current->domain, *granter;
     bool ro = op->flags & GNTMAP_readonly;
-    struct maptrack m = {.ref = op->ref, .readonly = ro};
+    struct maptrack m = {.ref = op->ref, .readonly = ro, .device = op->flags & GNTMAP_device_map};
     int h = -1;
 
     op->handle = (grant_handle_t)~0U;
@@ -382,6 +383,11 @@ out:
 }
 
 /* Does `host_addr` name the PTE of host mapping `m`, as the guest must say it? */
+/* What a guest's unmap names: addresses of the parts to undo (0: not this part). */
+struct unmap_req {
+    uint64_t host_addr, dev_bus_addr, new_addr;
+};
+
 static bool names_mapping(const struct maptrack *m, uint64_t host_addr)
 {
     mfn_t l1;
@@ -394,13 +400,27 @@ static bool names_mapping(const struct maptrack *m, uint64_t host_addr)
            idx == m->idx;
 }
 
+/* Drop what maptrack entry m held: the granter's pin and the references. */
+static void release_grant(const struct maptrack *m)
+{
+    struct domain *g = domain_get_by_id(m->granter);
+
+    put_grant_refs(m->frame, m->readonly);
+    unpin_grant(g, m->ref, m->readonly); /* none left if the granter is gone */
+    domain_put_by_id(g);
+}
+
 /*
- * Undo maptrack entry `h` of d (its PTE, references, the granter's pin).
- * A guest's unmap (`by_guest`) must name the host mapping by its address,
- * as on Xen: another address is GNTST_general_error and changes nothing;
- * none (0) leaves the host mapping, and so the handle, in place.
+ * Undo maptrack entry `h` of d, or the parts of it a guest's unmap names,
+ * as Xen's unmap_common: a host mapping only by the address it was made
+ * at (another is GNTST_general_error and changes nothing), a device
+ * mapping only by its bus address (another is GNTST_bad_dev_addr); a part
+ * not named stays, and so does the handle, until both are gone. With
+ * `new_addr` (GNTTABOP_unmap_and_replace) the host mapping's PTE becomes
+ * the one at new_addr, which is cleared. Not by the guest (the domain is
+ * going): everything goes. pv_mm_lock is taken here.
  */
-static int unmap_handle(struct domain *d, unsigned int h, uint64_t host_addr, bool by_guest)
+static int unmap_handle(struct domain *d, unsigned int h, const struct unmap_req *req)
 {
     struct grant_table *gt = d->grant;
     struct maptrack m;
@@ -413,25 +433,51 @@ static int unmap_handle(struct domain *d, unsigned int h, uint64_t host_addr, bo
     irq = spin_lock_irqsave(&gt->lock);
     m = gt->maptrack[h];
     spin_unlock_irqrestore(&gt->lock, irq);
-    if (!m.in_use)
+    if (!m.in_use) {
         st = GNTST_bad_handle;
-    else if (by_guest && m.host && !host_addr)
         goto out;
-    else if (by_guest && m.host && !names_mapping(&m, host_addr))
-        st = GNTST_general_error;
-    if (st != GNTST_okay)
-        goto out;
-    irq = spin_lock_irqsave(&gt->lock);
-    gt->maptrack[h].in_use = false;
-    spin_unlock_irqrestore(&gt->lock, irq);
-    if (m.host)
-        pt_remove_grant(m.l1, m.idx, m.frame);
-    put_grant_refs(m.frame, m.readonly);
-    {
-        struct domain *g = domain_get_by_id(m.granter);
-        unpin_grant(g, m.ref, m.readonly); /* none left if the granter is gone */
-        domain_put_by_id(g);
     }
+    if (req) {
+        if (req->dev_bus_addr && m.device && req->dev_bus_addr != (uint64_t)m.frame << PAGE_SHIFT) {
+            st = GNTST_bad_dev_addr;
+            goto out;
+        }
+        if (req->host_addr && m.host) {
+            if (!names_mapping(&m, req->host_addr)) {
+                st = GNTST_general_error;
+                goto out;
+            }
+            if (req->new_addr) {
+                mfn_t nl1;
+                unsigned int nidx;
+
+                /* Xen moves only an ordinary PTE onto a grant made by address. */
+                if (m.by_pte_addr ||
+                    pt_find_l1e(current->arch.guest_table, req->new_addr, &nl1, &nidx) ||
+                    pt_move_into_grant(m.l1, m.idx, m.frame, nl1, nidx, d)) {
+                    st = GNTST_general_error;
+                    goto out;
+                }
+            } else {
+                pt_remove_grant(m.l1, m.idx, m.frame);
+            }
+            m.host = false;
+        }
+        if (req->dev_bus_addr && m.device)
+            m.device = false;
+    } else {
+        if (m.host)
+            pt_remove_grant(m.l1, m.idx, m.frame);
+        m.host = m.device = false;
+    }
+    irq = spin_lock_irqsave(&gt->lock);
+    gt->maptrack[h].host = m.host;
+    gt->maptrack[h].device = m.device;
+    if (!m.host && !m.device)
+        gt->maptrack[h].in_use = false;
+    spin_unlock_irqrestore(&gt->lock, irq);
+    if (!m.host && !m.device)
+        release_grant(&m);
 out:
     spin_unlock(&pv_mm_lock);
     return st;
@@ -528,6 +574,7 @@ static void copy_one(struct gnttab_copy *c)
 union grant_op {
     struct gnttab_map_grant_ref map;
     struct gnttab_unmap_grant_ref unmap;
+    struct gnttab_unmap_and_replace replace;
     struct gnttab_copy copy;
 };
 
@@ -538,8 +585,24 @@ static void map_op(union grant_op *op)
 
 static void unmap_op(union grant_op *op)
 {
-    op->unmap.status =
-        (int16_t)unmap_handle(current->domain, op->unmap.handle, op->unmap.host_addr, true);
+    const struct unmap_req req = {op->unmap.host_addr, op->unmap.dev_bus_addr, 0};
+
+    op->unmap.status = (int16_t)unmap_handle(current->domain, op->unmap.handle, &req);
+}
+
+/* The host mapping only, its PTE replaced by new_addr's (or cleared if 0). */
+static void replace_op(union grant_op *op)
+{
+    const struct unmap_req req = {op->replace.host_addr, 0, op->replace.new_addr};
+    struct grant_table *gt = current->domain->grant;
+    unsigned int h = op->replace.handle;
+
+    /* A handle with no host mapping to replace: Xen's GNTST_general_error. */
+    if (h < MAPTRACK_MAX && gt->maptrack && gt->maptrack[h].in_use && !gt->maptrack[h].host) {
+        op->replace.status = GNTST_general_error;
+        return;
+    }
+    op->replace.status = (int16_t)unmap_handle(current->domain, h, &req);
 }
 
 static void copy_op(union grant_op *op)
@@ -622,9 +685,14 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
         domain_flush_tlb(current->domain, true, 0);
         return rc;
     }
+    case GNTTABOP_unmap_and_replace: {
+        long rc = for_each_op(cmd, uop, count, sizeof(struct gnttab_unmap_and_replace), replace_op);
+        domain_flush_tlb(current->domain, true, 0); /* as after an unmap */
+        return rc;
+    }
     case GNTTABOP_copy:
         return for_each_op(cmd, uop, count, sizeof(struct gnttab_copy), copy_op);
-    default:
+    default: /* set_version 2, cache_flush (ARM only on Xen) and the rest */
         return -XEN_ENOSYS;
     }
 }
@@ -635,7 +703,7 @@ void grant_release_mappings(struct domain *d)
 
     for (unsigned int h = 0; gt && gt->maptrack && h < MAPTRACK_MAX; h++)
         if (gt->maptrack[h].in_use)
-            unmap_handle(d, h, 0, false);
+            unmap_handle(d, h, NULL);
 }
 
 void grant_table_destroy(struct domain *d)

@@ -28,7 +28,7 @@ HYP_SRCS := \
     hyp/domain.c hyp/vcpu.c hyp/schedule.c hyp/sched_env.c hyp/boot_domains.c \
     hyp/dom_build.c hyp/hypercall.c hyp/console_io.c hyp/console_ring.c hyp/version.c hyp/sched_op.c \
     hyp/event_channel.c hyp/guest_time.c hyp/vcpu_op.c hyp/domctl.c hyp/sysctl.c hyp/grant_table.c \
-    hyp/cpu_policy.c hyp/tsc_mode.c \
+    hyp/cpu_policy.c hyp/tsc_mode.c hyp/physdev.c \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \
     hyp/mm/page_type.c hyp/mm/pt_validate.c hyp/mm/pv_mmu.c hyp/mm/ptwr.c hyp/mm/m2p.c \
@@ -42,7 +42,8 @@ HYP_SRCS := \
     hyp/arch/x86_64/usercopy.S \
     hyp/arch/x86_64/pv/context.c hyp/arch/x86_64/pv/traps.c hyp/arch/x86_64/pv/emulate.c \
     hyp/arch/x86_64/pv/cpuid.c hyp/arch/x86_64/pv/callbacks.c \
-    hyp/arch/x86_64/pv/descriptor.c hyp/arch/x86_64/pv/debugreg.c hyp/arch/x86_64/pv/insn.c
+    hyp/arch/x86_64/pv/descriptor.c hyp/arch/x86_64/pv/debugreg.c hyp/arch/x86_64/pv/insn.c \
+    hyp/arch/x86_64/pv/iopl.c hyp/arch/x86_64/pv/cr4.c
 
 # Freestanding code shared with the host (scheduler library, PV image
 # loader), built here with the hypervisor's flags.
@@ -79,7 +80,8 @@ $(HYP_OUT)/%.S.o: hyp/%.S | $(HYP_OUT)/include/xen
 	@echo "  AS      $<"
 	@$(HYP_CC) $(HYP_AFLAGS) -c $< -o $@
 
-$(HYP_OUT)/paravane.lds: hyp/arch/x86_64/paravane.lds.S
+# (layout.h sets the stack alignment and addresses: a change must relink.)
+$(HYP_OUT)/paravane.lds: hyp/arch/x86_64/paravane.lds.S hyp/include/asm/layout.h
 	@mkdir -p $(@D)
 	$(HYP_CC) -E -P -x c -Ihyp/include $< -o $@
 

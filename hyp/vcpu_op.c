@@ -4,6 +4,7 @@
  */
 #include "asm/desc.h"
 #include "asm/processor.h"
+#include "asm/pv_traps.h"
 #include "context.h"
 #include "domain.h"
 #include "guest_access.h"
@@ -111,6 +112,7 @@ long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.user_regs.cs = (uint16_t)(c->user_regs.cs | 3);
     v->arch.user_regs.ss = (uint16_t)(c->user_regs.ss | 3);
     v->arch.user_regs.rflags = (c->user_regs.rflags & ~(3UL << 12)) | X86_EFLAGS_IF | 2;
+    v->arch.iopl = (c->user_regs.rflags >> 12) & 3; /* the virtual IOPL, as Xen takes it */
     for (unsigned int i = 0; i < 256; i++)
         if (c->trap_ctxt[i].address && guest_range_ok(c->trap_ctxt[i].address, 1))
             v->arch.trap_ctxt[c->trap_ctxt[i].vector] = c->trap_ctxt[i];
@@ -124,7 +126,7 @@ long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     v->arch.gs_base_kernel = c->gs_base_kernel;
     v->arch.gs_base_user = c->gs_base_user;
     v->arch.kernel_mode = true;
-    v->arch.ctrlreg[4] = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+    v->arch.ctrlreg[4] = pv_fixup_guest_cr4(v, c->ctrlreg[4]); /* as Xen takes it */
     v->arch.guest_table = l4;
     v->initialised = true;
     if (c->flags & VGCF_online) {
@@ -141,6 +143,7 @@ void vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *c)
     c->flags =
         (v->arch.kernel_mode ? VGCF_in_kernel : 0) | (v->pause_flags & VPF_down ? 0 : VGCF_online);
     c->user_regs = v->arch.user_regs;
+    c->user_regs.rflags |= (unsigned long)v->arch.iopl << 12; /* the virtual IOPL, as Xen */
     for (unsigned int i = 0; i < 256; i++)
         c->trap_ctxt[i] = v->arch.trap_ctxt[i];
     c->ldt_base = v->arch.ldt_base;

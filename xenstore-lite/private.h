@@ -123,6 +123,7 @@ struct xs_txn_ent {
     uint64_t read_gen;        /* generation seen in the tree, XS_GEN_ABSENT if none */
     bool written;             /* node below is the transaction's version */
     struct xs_node *node;     /* private version; NULL with written = deleted */
+    struct xs_node *seen;     /* copy of the version first seen, NULL if absent */
     char path[];
 };
 

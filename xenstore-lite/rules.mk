@@ -119,6 +119,9 @@ UNIT_TESTS += $(XS_TOUT)/xs_transcript
 # Xen's clients (Debian's xenstore-utils) and ours against the daemon.
 TEST_SUITES += $(XS_TDIR)/compat.sh
 
+# Xen's own test program, test-xenstore, against the daemon.
+TEST_SUITES += $(XS_TDIR)/test-xenstore.sh
+
 # Differential test against Xen's own xenstored (see differential.sh).
 $(XS_TOUT)/xs_replay: $(XS_TOUT)/xs_replay.o $(XS_OUT)/libxsclient.a
 	$(HOST_CC) $(HOST_LDFLAGS) $^ -o $@

@@ -70,6 +70,8 @@ static void txn_free(struct xs_txn *t)
 
             if (e->node)
                 xs_node_free(e->node);
+            if (e->seen)
+                xs_node_free(e->seen);
             free(e->ev);
             free(e);
             e = next;

@@ -11,8 +11,12 @@
  *
  * Invariants: every path a transaction touches gets an entry recording the
  * generation it had in the tree when first touched (XS_GEN_ABSENT if it did
- * not exist); commit fails with EAGAIN unless all still match, which is
- * xenstored's conflict rule. Node ownership counts change in the tree's
+ * not exist) and a copy of that version; commit fails with EAGAIN unless
+ * all still match, which is xenstored's conflict rule. Until the
+ * transaction writes a path it keeps reading the copy, as xenstored (which
+ * copies a node into the transaction on first read) and Xen's
+ * test-xenstore ("ta err") expect: a transaction never sees another
+ * connection's later commit. Node ownership counts change in the tree's
  * accounting only when a change becomes visible.
  */
 #include <errno.h>
@@ -27,13 +31,26 @@ static int txn_entry(struct xs_view *v, const char *path, struct xs_txn_ent **ou
     const struct xs_node *cur;
 
     if (!e) {
+        struct xs_node *seen = NULL;
+
         if (t->nents >= v->d->quota.txn_nodes)
             return ENOSPC;
-        e = xs_txn_ent_get(t, path, true);
-        if (!e)
-            return ENOMEM;
         cur = xs_tree_lookup(&v->d->tree, path);
+        if (cur) {
+            seen = xs_node_new(cur->path, cur->perms, cur->nperms, cur->data, cur->datalen,
+                               cur->children, cur->childlen);
+            if (!seen)
+                return ENOMEM;
+            seen->generation = cur->generation; /* DIRECTORY_PART reports it */
+        }
+        e = xs_txn_ent_get(t, path, true);
+        if (!e) {
+            if (seen)
+                xs_node_free(seen);
+            return ENOMEM;
+        }
         e->read_gen = cur ? cur->generation : XS_GEN_ABSENT;
+        e->seen = seen; /* entry inherits it */
     } else if (!e->written) {
         /* Someone committed since we looked: this transaction is doomed. */
         cur = xs_tree_lookup(&v->d->tree, path);
@@ -58,7 +75,7 @@ int xs_view_get(struct xs_view *v, const char *path, const struct xs_node **out)
     rc = txn_entry(v, path, &e);
     if (rc)
         return rc;
-    *out = e->written ? e->node : xs_tree_lookup(&v->d->tree, path);
+    *out = e->written ? e->node : e->seen;
     return *out ? 0 : ENOENT;
 }
 

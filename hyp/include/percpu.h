@@ -71,6 +71,9 @@ struct percpu {
     uint64_t idle_ns;       /* time idle before that */
     uint64_t timer_irqs;    /* statistics for the 'd'/'t' debug output */
     uint64_t idle_halts;
+    /* The exception whose fixup ran last (pv_iret_fault forwards it). */
+    uint8_t fixup_vector;
+    uint32_t fixup_error_code;
 };
 
 extern struct percpu percpu[NR_CPUS];

@@ -320,6 +320,34 @@ void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame)
         __atomic_compare_exchange_n(slot, &v, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * GNTTABOP_unmap_and_replace: the grant mapping of `frame` at (l1, idx)
+ * gives way to the entry at (nl1, nidx), which moves there (with the
+ * references it holds) and leaves its own slot empty. Both tables must be
+ * mapper's L1s; the moved entry may not be a grant mapping itself. The
+ * grant mapping's references are the caller's to drop. pv_mm_lock held.
+ */
+int pt_move_into_grant(mfn_t l1, unsigned int idx, mfn_t frame, mfn_t nl1, unsigned int nidx,
+                       struct domain *mapper)
+{
+    pte_t *slot, *nslot, v, nv;
+
+    if (idx >= 512 || nidx >= 512 || !own_l1(l1, mapper) || !own_l1(nl1, mapper) ||
+        (l1 == nl1 && idx == nidx))
+        return -XEN_EINVAL;
+    slot = (pte_t *)mfn_to_virt(l1) + idx;
+    nslot = (pte_t *)mfn_to_virt(nl1) + nidx;
+    v = READ_ONCE(*slot);
+    if (!(v & GNT_PTE_BIT) || pte_addr(v) >> PAGE_SHIFT != frame ||
+        (READ_ONCE(*nslot) & GNT_PTE_BIT))
+        return -XEN_EINVAL;
+    /* Entries change only under pv_mm_lock, but the CPU may still set A/D
+     * bits: take the entry with an exchange so none is lost. */
+    nv = __atomic_exchange_n(nslot, 0, __ATOMIC_SEQ_CST);
+    WRITE_ONCE(*slot, nv);
+    return 0;
+}
+
 int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx)
 {
     mfn_t t = l4;

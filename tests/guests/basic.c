@@ -120,15 +120,15 @@ PVTEST(exceptions)
     CHECK_EQ(last_trap.vector, 13);
     CHECK_EQ(last_trap.error_code, 0);
 
-    /* Not present, read, from ring 3 (a PV kernel's CPL): error 4. */
+    /* Not present, read, from guest kernel mode (U clear, as on Xen). */
     EXPECT_TRAP("movq (%0), %%rax", "r"(BAD_LOW));
     CHECK_EQ(last_trap.vector, 14);
-    CHECK_EQ(last_trap.error_code, 4);
+    CHECK_EQ(last_trap.error_code, 0);
 
     /* Write to the hypervisor's hole: a protection fault for the guest. */
     EXPECT_TRAP("movq $1, (%0)", "r"(BAD_HOLE));
     CHECK_EQ(last_trap.vector, 14);
-    CHECK_EQ(last_trap.error_code, 7);
+    CHECK_EQ(last_trap.error_code, 3);
 
     /* A privileged instruction that is not emulated: #GP to the guest. */
     EXPECT_TRAP("hlt");
@@ -214,10 +214,11 @@ PVTEST(segment_bases)
     __asm__ volatile("movq %%fs:0, %0" : "=r"(v));
     CHECK_EQ(v, 0x5ca1ab1e);
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_FS, BAD_NONC), -XEN_EINVAL);
-    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, BAD_HOLE), -XEN_EINVAL);
+    /* Any canonical base, as on Xen (edges.c has the selector cases). */
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, BAD_HOLE), 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0), 0);
     CHECK_EQ(HYPERVISOR_set_segment_base(9, 0), -XEN_EINVAL);
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
-    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x10000), -XEN_EINVAL);
 }
 
 PVTEST(descriptors)
@@ -278,9 +279,10 @@ PVTEST(debug_registers)
     CHECK_EQ(HYPERVISOR_get_debugreg(0), (long)0xffffffff80100000UL);
     CHECK_EQ(HYPERVISOR_set_debugreg(1, BAD_HOLE), -XEN_EPERM);
     CHECK_EQ(HYPERVISOR_set_debugreg(7, 1UL << 13), -XEN_EPERM); /* GD */
-    CHECK_EQ(HYPERVISOR_set_debugreg(7, 2UL << 16), -XEN_EPERM); /* I/O breakpoint */
-    CHECK_EQ(HYPERVISOR_set_debugreg(4, 0), -XEN_EINVAL);
-    CHECK_EQ(HYPERVISOR_get_debugreg(9), -XEN_EINVAL);
+    /* An enabled I/O breakpoint needs CR4.DE (edges.c has the rest, as Xen). */
+    CHECK_EQ(HYPERVISOR_set_debugreg(7, 1 | (2UL << 16)), -XEN_EPERM);
+    CHECK_EQ(HYPERVISOR_set_debugreg(4, 0), 0); /* DR6, without CR4.DE */
+    CHECK_EQ(HYPERVISOR_get_debugreg(9), -XEN_ENODEV);
 }
 
 PVTEST(lazy_fpu)

@@ -54,7 +54,7 @@ static uint64_t next(void)
 
 static unsigned long arg(void)
 {
-    switch (next() % 12) {
+    switch (next() % 15) {
     case 0:
         return 0;
     case 1:
@@ -77,8 +77,15 @@ static unsigned long arg(void)
         return 1UL << (next() % 64);
     case 10:
         return next() & 0xffffffffUL;
-    default:
+    case 11:
         return next() % 0x10000;
+    case 12: /* a domain id: dom0, a neighbour, DOMID_SELF .. DOMID_IDLE */
+        return (unsigned long[]){0,      1,      2,      100,    0x7ff0, 0x7ff1,
+                                 0x7ff2, 0x7ff3, 0x7ff4, 0x7ff5, 0x7fff, 0xffff}[next() % 12];
+    case 13: /* a machine frame anywhere in RAM: most are other domains' or ours */
+        return next() % 0x20000;
+    default: /* the same as a page-table entry */
+        return ((next() % 0x20000) << 12) | (next() & 0xfffUL) | (next() & (1UL << 63));
     }
 }
 
@@ -563,6 +570,8 @@ static bool self_harming(unsigned int nr, unsigned long a0)
     case __HYPERVISOR_multicall:
     case __HYPERVISOR_set_segment_base:
     case __HYPERVISOR_fpu_taskswitch:
+    /* An enabled breakpoint on the memory it scribbles on: #DB after #DB. */
+    case __HYPERVISOR_set_debugreg:
     /* The PV MMU: random updates can unmap or remap the guest's own memory. */
     case __HYPERVISOR_mmu_update:
     case __HYPERVISOR_mmuext_op:
@@ -598,6 +607,116 @@ static unsigned long calls(void)
     return num_option("calls", 20000);
 }
 
+/* What the random phases did, printed at the end of each (make soak). */
+static struct {
+    unsigned long calls, multicalls, nested, insns, faults;
+} counts;
+
+/*
+ * A multicall of random calls (only harmless ones in phase 1), some of
+ * them multicalls themselves, pointing at a list of their own: Xen
+ * refuses a nested one (-EINVAL in its slot) and carries on with the rest.
+ */
+static multicall_entry_t mc_lists[2][8];
+
+static void random_multicall(bool phase2)
+{
+    unsigned int n = 1 + (unsigned int)(next() % 8);
+
+    for (unsigned int l = 0; l < 2; l++)
+        for (unsigned int i = 0; i < n; i++) {
+            multicall_entry_t *e = &mc_lists[l][i];
+
+            e->op = next() % 64;
+            for (unsigned int k = 0; k < 6; k++)
+                e->args[k] = arg();
+            if (next() % 4 == 0) {
+                e->op = __HYPERVISOR_multicall;
+                e->args[0] = (unsigned long)mc_lists[1 - l];
+                e->args[1] = n;
+                counts.nested++;
+            } else if (e->op == __HYPERVISOR_vcpu_op ||
+                       (!phase2 && self_harming((unsigned int)e->op, e->args[0]))) {
+                e->op = __HYPERVISOR_xen_version;
+            }
+        }
+    counts.multicalls++;
+    HYPERVISOR_multicall(mc_lists[0], n);
+}
+
+/*
+ * A privileged or faulting instruction at random, from the guest kernel:
+ * emulated, refused with #GP, or a fault bounced back to us; whichever,
+ * execution resumes after it.
+ */
+#define TRY_INSN(insn, ...)                                                                        \
+    do {                                                                                           \
+        __label__ resumed;                                                                         \
+        trap_expect(&&resumed);                                                                    \
+        __asm__ goto(insn ::__VA_ARGS__ : "memory", "rax", "rcx", "rdx", "r8" : resumed);          \
+    resumed:                                                                                       \
+        counts.faults += last_trap.count;                                                          \
+        trap_expect(NULL);                                                                         \
+    } while (0)
+
+static void random_instruction(void)
+{
+    unsigned long v = arg();
+
+    counts.insns++;
+    switch (next() % 16) {
+    case 0:
+        TRY_INSN("cli"); /* (events stay masked: sti would let them in unasked) */
+        break;
+    case 1:
+        TRY_INSN("hlt");
+        break;
+    case 2:
+        TRY_INSN("mov %0, %%rdx; inb %%dx, %%al", "r"(v));
+        break;
+    case 3:
+        TRY_INSN("mov %0, %%rdx; outl %%eax, %%dx", "r"(v));
+        break;
+    case 4:
+        TRY_INSN("mov %0, %%rcx; rdmsr", "r"(v));
+        break;
+    case 5: /* not the bases, which the test library does not use anyway */
+        TRY_INSN("mov %0, %%rcx; xor %%eax, %%eax; xor %%edx, %%edx; wrmsr", "r"(v | 0x1000));
+        break;
+    case 6:
+        TRY_INSN("mov %%cr4, %%rax; xor %0, %%rax; mov %%rax, %%cr4", "r"(v & ~(1UL << 2)));
+        break;
+    case 7:
+        TRY_INSN("mov %%cr3, %%rax; mov %%cr2, %%rax; mov %%cr0, %%rax");
+        break;
+    case 8:
+        /* (no enable bits: a live breakpoint here would only hurt us) */
+        TRY_INSN("mov %0, %%rax; mov %%rax, %%db7", "r"(v & ~0xffUL));
+        break;
+    case 9:
+        TRY_INSN("lidt (%0)", "r"(scratch));
+        break;
+    case 10:
+        TRY_INSN("ud2");
+        break;
+    case 11:
+        TRY_INSN("xor %%r8d, %%r8d; div %%r8d");
+        break;
+    case 12:
+        TRY_INSN("movq (%0), %%rax", "r"(v));
+        break;
+    case 13:
+        TRY_INSN("movq %%rax, (%0)", "r"(0xffff830000000000UL + (v & 0xfffff8UL)));
+        break;
+    case 14:
+        TRY_INSN("int3");
+        break;
+    default:
+        TRY_INSN("int $0x41");
+        break;
+    }
+}
+
 static void fuzz(unsigned long n, bool phase2)
 {
     for (unsigned long i = 0; i < n; i++) {
@@ -605,6 +724,14 @@ static void fuzz(unsigned long n, bool phase2)
         unsigned long a[5] = {arg(), arg(), arg(), arg(), arg()};
         bool via_page = next() & 1;
 
+        if (next() % 32 == 0) {
+            random_instruction();
+            continue;
+        }
+        if (next() % 32 == 0) {
+            random_multicall(phase2);
+            continue;
+        }
         if (next() % 50 == 0)
             nr = (unsigned int)next();
         if (via_page)
@@ -613,6 +740,7 @@ static void fuzz(unsigned long n, bool phase2)
             continue;
         for (unsigned int j = 0; j < sizeof(scratch); j += 8)
             *(uint64_t *)&scratch[j] = next();
+        counts.calls++;
         if (via_page)
             hypercall5(nr, a[0], a[1], a[2], a[3], a[4]);
         else
@@ -620,11 +748,19 @@ static void fuzz(unsigned long n, bool phase2)
     }
 }
 
+static void print_counts(const char *phase)
+{
+    printk("pvtest fuzz: %s counts: %lu hypercalls, %lu multicalls (%lu nested), "
+           "%lu instructions, %lu faults taken\n",
+           phase, counts.calls, counts.multicalls, counts.nested, counts.insns, counts.faults);
+}
+
 PVTEST(phase1_survives)
 {
     rng += num_option("seed", 0) * 0x2545f4914f6cdd1dUL; /* seed=N: another sequence */
     fuzz(calls(), false);
     printk("pvtest fuzz: phase 1 survived %lu calls\n", calls());
+    print_counts("phase 1");
     CHECK(true);
 }
 
@@ -650,5 +786,6 @@ PVTEST(phase2_may_crash)
 {
     fuzz(calls() / 4, true);
     printk("pvtest fuzz: phase 2 survived\n");
+    print_counts("phase 1 and 2");
     CHECK(true);
 }

@@ -74,7 +74,7 @@ PVTEST(update_va_mapping_remaps)
     CHECK_EQ(window[63], 0x55);
     EXPECT_TRAP("movb $1, (%0)", "r"(window));
     CHECK_EQ(last_trap.vector, 14);
-    CHECK_EQ(last_trap.error_code, 7); /* present, write, user */
+    CHECK_EQ(last_trap.error_code, 3); /* present, write, from guest kernel mode */
     restore_window();
     /* Flush variants and a VA outside the guest. */
     CHECK_EQ(hypercall3(__HYPERVISOR_update_va_mapping, window, (window_mfn << 12) | LEAF,

@@ -31,11 +31,35 @@ qemu_test guest-fpu-switches --smp 1 --cmdline "domain=1:32M:1" --unordered \
 qemu_test guest-crash-contained --smp 2 --cmdline "domain=1:32M:1" --unordered \
     --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf" \
     --expect "\(d1\) pvtest crash: clearing the trap table" \
-    --expect "${HYP}d1v0: #PF page fault \(vector 14, error 0x6\) with no guest handler" \
+    --expect "${HYP}d1v0: #PF page fault \(vector 14, error 0x2\) with no guest handler" \
     --expect "${HYP}d1v0: faulting address 0000000000001234" \
     --expect "${HYP}CPU [0-9], guest context \(d1v0, kernel mode\)" \
     --expect "${HYP}domain 1 crashed: guest trap with no handler" \
     --expect "${HYP}domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
+
+# #BP and #DB (a single step) from guest kernel mode with no trap table, and an
+# int3 whose bounce frame cannot be written (the kernel stack points into
+# the hypervisor's area): each crashes that domain alone, with its reason.
+qemu_test guest-crash-int3 --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf fault=int3" \
+    --expect "${HYP}d1v0: #BP breakpoint \(vector 3\) with no guest handler" \
+    --expect "${HYP}domain 1 crashed: guest trap with no handler" --expect "$(verdict basic)" --exit success
+qemu_test guest-crash-tf --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf fault=tf" \
+    --expect "${HYP}d1v0: #DB debug \(vector 1\) with no guest handler" \
+    --expect "${HYP}domain 1 crashed: guest trap with no handler" --expect "$(verdict basic)" --exit success
+qemu_test guest-crash-stack --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-crash.elf fault=stack" \
+    --expect "${HYP}d1v0: cannot write a bounce frame at ffff830000000f[0-9a-f]+" \
+    --expect "${HYP}domain 1 crashed: unusable guest kernel stack" --expect "$(verdict basic)" --exit success
+
+# The edges of the ABI as Xen 4.17 draws them (tests/guests/edges.c):
+# fault error codes, traps and software interrupts with no handler, iret,
+# segments, I/O privilege, CR4 and debug registers (a hypervisor write to
+# a guest-watched buffer is its own #DB, logged and ignored).
+qemu_test guest-edges-dom0 --smp 1 --module "$G/pvtest-edges.elf" \
+    --expect "${HYP}d0v0: #DB in hypervisor context at [0-9a-f]+, DR6 [0-9a-f]+: ignored" \
+    --expect "$(verdict edges)" --exit success
 
 # A hostile guest with 12 vCPUs (tests/guests/fuzz.c): first well-formed
 # hostile arguments, each checked against Xen's answer, with vCPU 1

@@ -90,6 +90,27 @@ START_TEST(conflict_gives_eagain_and_retry_succeeds)
 }
 END_TEST
 
+/*
+ * Xen's test-xenstore "ta err": a transaction keeps reading the version it
+ * first saw, not another connection's later commit, then fails with EAGAIN.
+ */
+START_TEST(reads_see_first_version_after_outside_commit)
+{
+    uint32_t tx = th_txn(a);
+
+    ck_assert_str_eq(th_do(a, XS_READ, tx, "/t/x|"), "0");
+    ck_assert_str_eq(th_do(a, XS_DIRECTORY, tx, "/t|"), "x|");
+    ck_assert_str_eq(th_do(b, XS_WRITE, 0, "/t/x|b"), "OK|");
+    ck_assert_str_eq(th_do(b, XS_WRITE, 0, "/t/y|b"), "OK|");
+    ck_assert_str_eq(th_do(a, XS_READ, tx, "/t/x|"), "0");
+    ck_assert_str_eq(th_do(a, XS_DIRECTORY, tx, "/t|"), "x|");
+    ck_assert_str_eq(th_do(a, XS_WRITE, tx, "/t/x|c"), "OK|");
+    ck_assert_str_eq(th_do(a, XS_READ, tx, "/t/x|"), "c");
+    ck_assert_str_eq(th_do(a, XS_TRANSACTION_END, tx, "T|"), "ERR:EAGAIN");
+    ck_assert_str_eq(th_do(b, XS_READ, 0, "/t/x|"), "b");
+}
+END_TEST
+
 START_TEST(conflict_on_created_node)
 {
     uint32_t t1 = th_txn(a), t2 = th_txn(b);
@@ -181,6 +202,7 @@ Suite *suite_txn(void)
     tcase_add_test(tc, changes_invisible_until_commit);
     tcase_add_test(tc, abort_discards);
     tcase_add_test(tc, conflict_gives_eagain_and_retry_succeeds);
+    tcase_add_test(tc, reads_see_first_version_after_outside_commit);
     tcase_add_test(tc, conflict_on_created_node);
     tcase_add_test(tc, disjoint_reads_do_not_conflict);
     tcase_add_test(tc, rm_and_perms_in_transaction);

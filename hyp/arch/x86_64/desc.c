@@ -63,6 +63,13 @@ void idt_init(void)
     set_gate(TRAP_double_fault, idt_stubs + TRAP_double_fault * IDT_STUB_SIZE, IST_DF, 0);
     set_gate(TRAP_nmi, idt_stubs + TRAP_nmi * IDT_STUB_SIZE, IST_NMI, 0);
     set_gate(TRAP_machine_check, idt_stubs + TRAP_machine_check * IDT_STUB_SIZE, IST_MC, 0);
+    /*
+     * A guest's data breakpoint armed by MOV SS fires on the first
+     * instruction after the next one: if that is SYSCALL, the #DB is taken
+     * in ring 0 before our SYSCALL stub has left the guest's stack
+     * (XSA-260). Never push a frame there.
+     */
+    set_gate(TRAP_debug, idt_stubs + TRAP_debug * IDT_STUB_SIZE, IST_DB, 0);
     /* What a guest may raise itself: int3, into, and int $0x80 (bounced
      * to its own table, which says who may use it). */
     set_gate(TRAP_int3, idt_stubs + TRAP_int3 * IDT_STUB_SIZE, 0, 3);
@@ -94,6 +101,7 @@ void desc_init_cpu(struct percpu *pc)
     tss->ist[IST_DF - 1] = (uint64_t)(stack + 1 * PAGE_SIZE);
     tss->ist[IST_NMI - 1] = (uint64_t)(stack + 2 * PAGE_SIZE);
     tss->ist[IST_MC - 1] = (uint64_t)(stack + 3 * PAGE_SIZE);
+    tss->ist[IST_DB - 1] = (uint64_t)(stack + 4 * PAGE_SIZE);
     tss->iomap_base = sizeof(*tss); /* no I/O bitmap: ring 3 port I/O faults */
     set_system_desc(gdt, TSS_SEL, (uint64_t)tss, sizeof(*tss) - 1, 0x9);
 

@@ -94,7 +94,23 @@ common_trap:
         GET_CPUINFO %rax
         cmp     %rax, %rsp
         je      1f                              /* a guest frame in cpu_info */
-        mov     %rsp, %rbx                      /* callee-saved: frame pointer back */
+        /*
+         * A #DB from the guest arrives on its IST stack: move the frame to
+         * cpu_info, where the guest paths expect it, and leave the IST
+         * stack free for a #DB the bounce may take on guest memory.
+         */
+        cmpl    $TRAP_debug, UREGS_entry_vector(%rsp)
+        jne     2f
+        testb   $3, UREGS_cs(%rsp)
+        jz      2f
+        mov     %rsp, %rsi
+        mov     %rax, %rdi
+        mov     $(UREGS_es / 8), %ecx
+        rep movsq
+        mov     %rax, %rsp
+        mov     %rsp, %rdi
+        jmp     1f
+2:      mov     %rsp, %rbx                      /* callee-saved: frame pointer back */
         and     $~15, %rsp                      /* ABI alignment for the call */
         call    do_trap
         mov     %rbx, %rsp

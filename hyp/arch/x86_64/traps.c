@@ -179,6 +179,26 @@ static void do_nmi(const struct cpu_user_regs *regs)
     printk_lvl(LOG_WARN, "NMI received on CPU %u at %016lx\n", smp_processor_id(), regs->rip);
 }
 
+/*
+ * A #DB in hypervisor context. We never arm breakpoints of our own, so it
+ * is a guest's: a data breakpoint on a guest address we touched for it,
+ * or one a MOV SS held back until our entry code (XSA-260; the IST stack
+ * keeps that safe). Breakpoints are traps, so going on is safe; the guest
+ * does not get this one, as on Xen, which logs it the same way.
+ */
+static void do_hyp_debug(struct cpu_user_regs *regs)
+{
+    static unsigned long seen;
+    unsigned long dr6;
+
+    __asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+    __asm__ volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
+    regs->rflags &= ~(1UL << 8); /* no single step of our own code */
+    if (__atomic_fetch_add(&seen, 1, __ATOMIC_RELAXED) < 20)
+        printk_lvl(LOG_WARN, "d%uv%u: #DB in hypervisor context at %016lx, DR6 %lx: ignored\n",
+                   current->domain->domain_id, current->vcpu_id, regs->rip, dr6);
+}
+
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
@@ -193,12 +213,18 @@ void do_trap(struct cpu_user_regs *regs)
         pv_do_guest_trap(regs);
         return;
     }
+    if (vec == TRAP_debug) {
+        do_hyp_debug(regs);
+        return;
+    }
     if (vec < TRAP_nr_exceptions) {
         /* A fault the hypervisor expects (touching guest memory, returning
          * to a guest) continues at its fixup. */
         unsigned long fixup = search_exception_table(regs->rip);
         if (fixup && (vec == TRAP_page_fault || vec == TRAP_gp_fault || vec == TRAP_stack_error ||
                       vec == TRAP_no_segment)) {
+            this_cpu()->fixup_vector = (uint8_t)vec;
+            this_cpu()->fixup_error_code = regs->error_code;
             regs->rip = fixup;
             return;
         }

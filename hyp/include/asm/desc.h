@@ -57,6 +57,7 @@ _Static_assert(sizeof(struct tss) == 104, "TSS layout");
 #define IST_DF  1
 #define IST_NMI 2
 #define IST_MC  3
+#define IST_DB  4
 
 struct idt_entry {
     uint16_t offset_lo;

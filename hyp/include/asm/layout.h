@@ -34,8 +34,9 @@
 /* L4 slots of the layout above (each slot spans 512 GiB). */
 #define L4_SLOT(va) (((va) >> 39) & 511)
 
-/* Per-CPU stack block: IST stacks, the primary stack, cpu_info on top. */
-#define STACK_ORDER 3
+/* Per-CPU stack block: four IST stacks (a page each: #DF, NMI, #MC, #DB),
+ * the primary stack, cpu_info on top. */
+#define STACK_ORDER 4
 #define STACK_SIZE  (4096 << STACK_ORDER)
 /* Bytes at the top of each stack block reserved for struct cpu_info. */
 #define CPU_INFO_RESERVED 1024

@@ -47,8 +47,10 @@ struct pv_vcpu {
 
     /* Virtual control registers: CR0 (TS), CR4 as the guest sees them. */
     unsigned long ctrlreg[5];
-    unsigned long debugreg[8];
-    unsigned int iopl; /* virtual IOPL (PHYSDEVOP_set_iopl): 0..3 */
+    unsigned long debugreg[8]; /* DR0-3, DR6, DR7 as the guest set them (debugreg.c) */
+    unsigned int dr7_emul;     /* DR7 enables of I/O breakpoints, emulated */
+    unsigned long io_bp_hits;  /* DR6 bits the emulated port I/O just hit */
+    unsigned int iopl;         /* virtual IOPL (PHYSDEVOP_set_iopl, iopl.c): 0..3 */
 
     /* Guest GDT (set_gdt): frames and entry count, copied into the
      * per-CPU GDT when the vCPU is loaded. */

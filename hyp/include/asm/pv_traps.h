@@ -33,6 +33,37 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_erro
 /* The final return to the guest faulted (entry.S). */
 void pv_iret_fault(void);
 
+/*
+ * Virtual IOPL (iopl.c): set it (-EINVAL past 3), may the guest's current
+ * mode do port I/O and cli/sti, its RFLAGS.IOPL bits for a bounce frame,
+ * and an iret frame's IOPL taken over under architectural_iopl.
+ */
+long pv_set_iopl(struct vcpu *v, uint32_t iopl);
+bool pv_iopl_ok(const struct vcpu *v);
+unsigned long pv_iopl_rflags(const struct vcpu *v);
+void pv_iopl_from_iret(struct vcpu *v, unsigned long rflags);
+
+/*
+ * The guest's CR4 (cr4.c): what a written value becomes, the hardware
+ * part of it loaded for a running vCPU, and its TSD and DE bits.
+ */
+unsigned long pv_fixup_guest_cr4(const struct vcpu *v, unsigned long cr4);
+void pv_load_cr4(const struct vcpu *v);
+bool pv_cr4_tsd(const struct vcpu *v);
+bool pv_cr4_de(const struct vcpu *v);
+
+/*
+ * Guest debug registers (debugreg.c): loaded for a vCPU whose DR7 is
+ * active and cleared after it, a hardware #DB's DR6 taken into the
+ * guest's, breakpoint hits merged into it, and the emulated I/O
+ * breakpoints a port access hits (DR6 bits).
+ */
+void pv_debugreg_switch_from(const struct vcpu *v);
+void pv_debugreg_switch_to(const struct vcpu *v);
+void pv_debugreg_take_dr6(struct vcpu *v);
+void pv_debugreg_merge_dr6(struct vcpu *v, unsigned long hits);
+unsigned long pv_io_breakpoints(const struct vcpu *v, unsigned int port, unsigned int len);
+
 /* CPUID as the guest sees it (cpuid.c). */
 void guest_cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d);
 

@@ -55,6 +55,8 @@ int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_own
 #define GNT_PTE_BIT (1UL << 62)
 int pt_install_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool readonly, struct domain *mapper);
 void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame);
+int pt_move_into_grant(mfn_t l1, unsigned int idx, mfn_t frame, mfn_t nl1, unsigned int nidx,
+                       struct domain *mapper);
 
 /* The L1 entry (table frame and index) that maps `va` in L4 `l4`. */
 int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx);

@@ -71,5 +71,6 @@ static inline long hypercall_raw5(unsigned int nr, unsigned long a1, unsigned lo
 #define HYPERVISOR_get_debugreg(r)         hypercall1(__HYPERVISOR_get_debugreg, r)
 #define HYPERVISOR_set_callbacks(e, f, s)  hypercall3(__HYPERVISOR_set_callbacks, e, f, s)
 #define HYPERVISOR_memory_op(cmd, arg)     hypercall2(__HYPERVISOR_memory_op, cmd, arg)
+#define HYPERVISOR_physdev_op(cmd, arg)    hypercall2(__HYPERVISOR_physdev_op, cmd, arg)
 
 #endif

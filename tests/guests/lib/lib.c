@@ -2,6 +2,7 @@
  * PV test-kernel runtime: console, strings, formatting, the test loop.
  */
 #include "pvtest.h"
+#include <xen/physdev.h>
 
 start_info_t *start_info;
 static unsigned int passed, failed;
@@ -236,8 +237,12 @@ static void wait_domains(unsigned long n)
 
 void guest_main(start_info_t *si)
 {
+    struct physdev_set_iopl iopl = {.iopl = 1};
+
     start_info = si;
     traps_init();
+    /* Port I/O from the kernel, as Linux asks for it at boot. */
+    HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl);
     if (cmdline_option("wait"))
         watch_domains();
     printk("pvtest %s: starting, %lu pages, cmdline '%s'\n", pvtest_kernel_name, si->nr_pages,

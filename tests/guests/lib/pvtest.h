@@ -69,6 +69,9 @@ struct trap_record {
 extern volatile struct trap_record last_trap;
 void traps_init(void);
 void trap_expect(void *resume);
+/* The same, resuming on the flat kernel CS and SS whatever the trapped
+ * context had (a test that returned to a bad selector on purpose). */
+void trap_expect_flat(void *resume);
 /* A handler for one vector only (0x80, for instance), DPL given. */
 void trap_set(unsigned int vector, void (*entry)(void), unsigned int dpl);
 

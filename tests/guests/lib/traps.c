@@ -5,6 +5,7 @@
 
 volatile struct trap_record last_trap;
 static void *volatile resume_at;
+static volatile bool resume_flat; /* resume on the flat kernel CS and SS */
 
 #define DECL(v) extern void trap_entry_##v(void)
 DECL(0);
@@ -64,7 +65,14 @@ void traps_init(void)
 void trap_expect(void *resume)
 {
     last_trap.count = 0;
+    resume_flat = false;
     resume_at = resume;
+}
+
+void trap_expect_flat(void *resume)
+{
+    trap_expect(resume);
+    resume_flat = true;
 }
 
 void trap_record(unsigned int vector, unsigned long *frame, int has_err)
@@ -87,5 +95,11 @@ void trap_record(unsigned int vector, unsigned long *frame, int has_err)
     last_trap.ss = f[4];
     last_trap.count++;
     f[0] = (unsigned long)resume_at;
+    if (vector == 1)
+        f[2] &= ~0x100UL; /* a single step ends where the test resumes */
+    if (resume_flat) {
+        f[1] = (f[1] & ~0xffffUL) | 0xe030; /* guest kernel CS, RPL 0 in the frame */
+        f[4] = 0xe02b;
+    }
     resume_at = NULL;
 }

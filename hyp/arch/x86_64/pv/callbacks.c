@@ -147,48 +147,45 @@ long do_fpu_taskswitch(int set)
     return 0;
 }
 
-/* Selectors a guest may return to: its own GDT's, or our flat ring-3 ones. */
-static bool return_selector_ok(unsigned long sel)
-{
-    return sel <= 0xffff && (sel & 3) == 3 && (sel & 4) == 0;
-}
+/* RFLAGS bits a guest may return with: all defined ones but IOPL and VM. */
+#define IRET_RFLAGS_GUEST 0x3d4fd5UL
 
+/*
+ * The iret hypercall: the guest's frame becomes its context as given, with
+ * guest privilege forced on CS and SS and IOPL and VM cleared, as on Xen.
+ * A frame the hardware refuses (a bad selector, a non-canonical rip) is
+ * not judged here: the final iretq faults, and pv_iret_fault delivers that
+ * fault to the guest as its own, which is what a guest sees on Xen. Only
+ * an unreadable frame ends the domain (Xen crashes it too).
+ */
 long do_iret(void)
 {
     struct vcpu *v = current;
     struct cpu_user_regs *regs = guest_cpu_user_regs();
     struct iret_context ic;
-    bool to_user;
 
     hypercall_set_noreturn();
     if (copy_from_guest(&ic, regs->rsp, sizeof(ic))) {
+        printk_lvl(LOG_ERR, "d%uv%u: cannot read the iret frame at %016lx\n", v->domain->domain_id,
+                   v->vcpu_id, regs->rsp);
         domain_crash(v->domain, "iret: unreadable iret frame");
         return 0;
     }
     /* RPL 3 in the frame the guest built means a return to user mode. */
-    to_user = (ic.cs & 3) == 3;
-    /* Bits 32-39 of a bounce frame's CS slot hold the saved event mask:
-     * only the selector is the CS. */
-    ic.cs = (ic.cs & 0xffff) | 3;
-    ic.ss = (ic.ss & 0xffff) | 3;
-    if (!guest_range_ok(ic.rip, 1) || !guest_range_ok(ic.rsp, 1) || !return_selector_ok(ic.cs) ||
-        !return_selector_ok(ic.ss)) {
-        printk_lvl(LOG_ERR, "d%uv%u: iret to %04lx:%016lx stack %04lx:%016lx refused\n",
-                   v->domain->domain_id, v->vcpu_id, ic.cs, ic.rip, ic.ss, ic.rsp);
-        domain_crash(v->domain, "iret: bad return frame");
-        return 0;
-    }
-    if (to_user && v->arch.kernel_mode)
+    if ((ic.cs & 3) == 3 && v->arch.kernel_mode)
         pv_toggle_guest_mode(v);
     regs->rax = ic.rax;
     regs->r11 = ic.r11;
     regs->rcx = ic.rcx;
     regs->rip = ic.rip;
-    regs->cs = (uint16_t)ic.cs;
+    /* Bits 32-39 of a bounce frame's CS slot hold the saved event mask:
+     * only the selector is the CS. */
+    regs->cs = (uint16_t)(ic.cs | 3);
     regs->rsp = ic.rsp;
-    regs->ss = (uint16_t)ic.ss;
-    /* Real IF on, IOPL 0; the guest's IF becomes its event mask. */
-    regs->rflags = (ic.rflags & ~(3UL << 12)) | X86_EFLAGS_IF;
+    regs->ss = (uint16_t)(ic.ss | 3);
+    /* Real IF on, IOPL 0, no VM; the guest's IF becomes its event mask. */
+    pv_iopl_from_iret(v, ic.rflags);
+    regs->rflags = (ic.rflags & IRET_RFLAGS_GUEST) | X86_EFLAGS_IF | 2;
     v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);
     return 0;
 }
@@ -226,7 +223,9 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
         mask = v->arch.syscall_masks_events;
     }
     if (!eip) {
-        /* No callback: the instruction is undefined for the guest. */
+        /* No callback: the instruction is undefined for the guest, a #UD
+         * at the syscall itself (2 bytes), as Xen raises it. */
+        regs->rip -= 2;
         pv_inject_trap(v, TRAP_invalid_op, PV_NO_ERROR_CODE, 0);
         return;
     }

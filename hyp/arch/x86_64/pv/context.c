@@ -207,6 +207,7 @@ static void save_guest(struct vcpu *prev)
     memcpy(&prev->arch.user_regs, guest_cpu_user_regs(), sizeof(prev->arch.user_regs));
     save_selectors(&prev->arch.user_regs);
     save_bases(prev);
+    pv_debugreg_switch_from(prev);
     fpu_save(prev);
     /* Still on prev's page tables: its runstate copy is reachable. */
     vcpu_runstate_change(prev, runstate_of(prev));
@@ -222,6 +223,8 @@ static void load_guest(struct vcpu *next)
     load_guest_gdt(next);
     pv_load_ldt(next);
     load_selectors(&next->arch.user_regs);
+    pv_load_cr4(next);
+    pv_debugreg_switch_to(next);
     load_gs_base(next);
     wrmsr(MSR_FS_BASE, next->arch.fs_base);
     fpu_restore(next);

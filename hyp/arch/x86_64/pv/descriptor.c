@@ -216,12 +216,16 @@ int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 long do_set_segment_base(unsigned int which, unsigned long base)
 {
     struct vcpu *v = current;
+    unsigned int sel;
 
     switch (which) {
     case SEGBASE_FS:
     case SEGBASE_GS_USER:
     case SEGBASE_GS_KERNEL:
-        if (!guest_range_ok(base, 1) && base != 0)
+        /* Any canonical base, as on Xen: the hypervisor uses neither %fs
+         * nor %gs, and the guest reaches nothing through a base it could
+         * not reach through an address. */
+        if ((unsigned long)((long)(base << 16) >> 16) != base)
             return -XEN_EINVAL;
         if (which == SEGBASE_FS) {
             v->arch.fs_base = base;
@@ -237,11 +241,15 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     case SEGBASE_GS_USER_SEL:
         /* Linux's load_gs_index(): %gs takes the selector (it is the
          * vCPU's, saved and restored with it), the user base becomes the
-         * descriptor's, the kernel's stays. */
-        if (base > 0xffff || ((base & ~3UL) && (base & 3) != 3))
-            return -XEN_EINVAL;
+         * descriptor's, the kernel's stays. As on Xen, only the low 16
+         * bits count, a non-null selector gets RPL 3 and one the GDT or
+         * LDT refuses leaves %gs null (the guest reads %gs back to know):
+         * never an error, since Linux BUG()s on one. */
+        sel = (uint16_t)base;
+        if (sel > 3)
+            sel |= 3;
         v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
-        LOAD_SREG(gs, base); /* sets the active base: the user's, now */
+        LOAD_SREG(gs, sel); /* sets the active base: the user's, now */
         v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
         wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
         wrmsr(MSR_SHADOW_GS_BASE, v->arch.gs_base_user);

@@ -4,19 +4,24 @@
  * touches, moves to and from control registers, port I/O, CLI/STI, WBINVD,
  * and CPUID behind the forced-emulation prefix (ud2; "xen"; cpuid).
  *
- * Only guest kernel mode reaches the #GP emulation (user mode gets the
- * #GP). Anything not recognised returns false and the fault is delivered
- * to the guest. Instruction bytes are fetched with copy_from_guest, so a
+ * Port I/O and CLI/STI are emulated only when the guest's virtual IOPL
+ * allows them in its current mode (iopl.c), from user mode too, as on Xen;
+ * otherwise, and for everything else from user mode, the guest gets the
+ * #GP(0) the hardware raised. Anything not recognised returns false and
+ * the fault is delivered to the guest. Instruction bytes are fetched with copy_from_guest, so a
  * bad RIP is just an unrecognised instruction.
  */
 #include "asm/desc.h"
 #include "asm/processor.h"
 #include "asm/pv_traps.h"
+#include "asm/traps.h"
 #include "console.h"
 #include "context.h"
 #include "guest_access.h"
+#include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
+#include <xen/errno.h>
 
 #define MSR_IA32_PAT          0x277
 #define MSR_IA32_MISC_ENABLE  0x1a0
@@ -184,28 +189,62 @@ static bool emulate_cr(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op, u
         }
         return true;
     case 4:
-        /* Recorded, not applied: CR4 is the hypervisor's. Linux strips PGE
-         * and friends itself and reads the value back. */
-        v->arch.ctrlreg[4] = *r;
+        /* CR4 is the hypervisor's: the guest's bits as Xen allows them
+         * (cr4.c), the rest dropped without a fault. */
+        v->arch.ctrlreg[4] = pv_fixup_guest_cr4(v, *r);
+        pv_load_cr4(v);
         return true;
     default:
         return false;
     }
 }
 
+/* Each emulated access checks the guest's I/O breakpoints (debugreg.c). */
+static void note_io(struct vcpu *v, uint16_t port, unsigned int size)
+{
+    if (v->arch.dr7_emul)
+        v->arch.io_bp_hits |= pv_io_breakpoints(v, port, size);
+}
+
+/*
+ * MOV to or from %dbN, as Xen emulates it for a PV kernel: through the
+ * same checks as set_debugreg/get_debugreg (debugreg.c); a register that
+ * does not exist (-ENODEV: DR4/5 under CR4.DE, DR8+) is #UD, a value
+ * refused is the #GP the instruction raised.
+ */
+enum dr_emul { DR_EMUL_DONE, DR_EMUL_UD, DR_EMUL_GP };
+
+static enum dr_emul emulate_dr(struct cpu_user_regs *regs, uint8_t op, uint8_t modrm,
+                               unsigned int rex)
+{
+    int dr = (int)(((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0));
+    uint64_t *r = gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
+    long rc;
+
+    if ((modrm >> 6) != 3)
+        return DR_EMUL_GP;
+    rc = op == 0x21 ? do_get_debugreg(dr) : do_set_debugreg(dr, *r);
+    if (rc == -XEN_ENODEV)
+        return DR_EMUL_UD;
+    if (op == 0x21 && rc < 0 && rc >= -4095)
+        return DR_EMUL_GP; /* (no other error: a DR value is 32 bits or an address) */
+    if (op == 0x23 && rc)
+        return DR_EMUL_GP;
+    if (op == 0x21)
+        *r = (uint64_t)rc;
+    return DR_EMUL_DONE;
+}
+
 static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
-    (void)v;
-    (void)port;
+    note_io(v, port, size);
     /* No device ports are given to guests yet: reads float high. */
     return size == 4 ? 0xffffffffUL : size == 2 ? 0xffff : 0xff;
 }
 
 static void port_write(struct vcpu *v, uint16_t port, unsigned int size, unsigned long val)
 {
-    (void)v;
-    (void)port;
-    (void)size;
+    note_io(v, port, size);
     (void)val;
 }
 
@@ -282,6 +321,23 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
         rex = insn[i++] & 0xf;
 
     switch (insn[i]) {
+    case 0xe4 ... 0xe7:
+    case 0xec ... 0xef:
+    case 0x6c ... 0x6f:
+    case 0xfa:
+    case 0xfb:
+        /* Port I/O, cli, sti: the I/O privilege decides, in either mode. */
+        if (!pv_iopl_ok(v))
+            return false;
+        break;
+    default:
+        /* The rest is for the guest kernel only. */
+        if (!v->arch.kernel_mode)
+            return false;
+        break;
+    }
+
+    switch (insn[i]) {
     case 0x0f:
         switch (insn[i + 1]) {
         case 0x30: /* wrmsr */
@@ -307,12 +363,32 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
                 return false;
             regs->rip += i + 3;
             return true;
+        case 0x21:
+        case 0x23: /* mov to/from a debug register: as the hypercalls */
+            switch (emulate_dr(regs, insn[i + 1], insn[i + 2], rex)) {
+            case DR_EMUL_DONE:
+                regs->rip += i + 3;
+                return true;
+            case DR_EMUL_UD:
+                pv_inject_trap(v, TRAP_invalid_op, PV_NO_ERROR_CODE, 0);
+                return true;
+            default:
+                return false;
+            }
         case 0x06: /* clts */
             v->arch.ctrlreg[0] &= ~X86_CR0_TS;
             clts();
             regs->rip += i + 2;
             return true;
         case 0x09: /* wbinvd: caches are coherent for a PV guest */
+            regs->rip += i + 2;
+            return true;
+        case 0x31: /* rdtsc: faults in ring 3 once the guest set CR4.TSD */
+            if (!pv_cr4_tsd(v))
+                return false;
+            val = rdtsc();
+            regs->rax = (uint32_t)val;
+            regs->rdx = val >> 32;
             regs->rip += i + 2;
             return true;
         default:

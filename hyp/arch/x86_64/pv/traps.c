@@ -28,6 +28,10 @@
 #define FLAT_KERNEL_CS64_SEL 0xe033
 #define FLAT_KERNEL_SS_SEL   0xe02b
 
+/* #PF error-code bits the hypervisor's own view decides, not the guest's. */
+#define PFEC_USER     (1u << 2)
+#define PFEC_RESERVED (1u << 3)
+
 /* Vectors whose frame carries an error code. */
 static bool vector_has_error_code(unsigned int v)
 {
@@ -68,7 +72,8 @@ static bool create_frame(struct vcpu *v, unsigned long handler, bool has_error_c
         frame[n++] = error_code;
     frame[n++] = regs->rip;
     frame[n++] = cs | ((uint64_t)saved_mask << 32);
-    frame[n++] = (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF);
+    frame[n++] =
+        (regs->rflags & ~X86_EFLAGS_IF) | (saved_mask ? 0 : X86_EFLAGS_IF) | pv_iopl_rflags(v);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     sp -= n * sizeof(frame[0]);
@@ -100,30 +105,39 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_erro
 
 /*
  * The final iretq to the guest faulted on a selector or address the guest
- * supplied: its failsafe callback gets the frame (with the data segment
- * selectors, as Xen gives them), or the domain is crashed.
+ * supplied (through the iret hypercall, a vCPU context or a bounce). As on
+ * Xen, the fault is the guest's: it is delivered as if the guest had taken
+ * it at the frame it asked to return to (a #GP with the selector, or 0 for
+ * a non-canonical rip or a null SS), so the guest's own #GP handler sees
+ * it; only a guest without one is crashed.
  */
 void pv_iret_fault(void)
 {
     struct vcpu *v = current;
     struct cpu_user_regs *regs = guest_cpu_user_regs();
-    uint64_t segs[4] = {0, 0, 0, 0}; /* DS, ES, FS, GS: 64-bit guests use none */
+    unsigned int vec = this_cpu()->fixup_vector;
 
     local_irq_enable();
-    if (v->arch.failsafe_callback_eip) {
-        /* The frame records the faulting CS/SS; the callback runs on flat ones. */
-        create_frame(v, v->arch.failsafe_callback_eip, false, 0, v->arch.failsafe_masks_events,
-                     segs, 4);
-        return;
-    }
-    printk_lvl(LOG_ERR, "d%uv%u: return to guest faulted at %04x:%016lx (stack %04x:%016lx)\n",
-               v->domain->domain_id, v->vcpu_id, regs->cs, regs->rip, regs->ss, regs->rsp);
-    domain_crash(v->domain, "unusable return frame and no failsafe callback");
+    if (!v->arch.trap_ctxt[vec].address)
+        printk_lvl(LOG_ERR, "d%uv%u: return to guest faulted at %04x:%016lx (stack %04x:%016lx)\n",
+                   v->domain->domain_id, v->vcpu_id, regs->cs, regs->rip, regs->ss, regs->rsp);
+    /* #GP, #NP or #SS: iretq reads its frame from our stack, never faults on it. */
+    pv_inject_trap(v, vec, (int32_t)this_cpu()->fixup_error_code, 0);
 }
 
 void pv_inject_trap(struct vcpu *v, unsigned int vector, int32_t error_code, unsigned long cr2)
 {
     ASSERT(vector < 256);
+    /*
+     * Guest kernel and user both run in ring 3, so the hardware sets U on
+     * every guest #PF. The guest must see U only for its user mode, as on
+     * Xen (and as a native kernel would on its own faults).
+     */
+    if (vector == TRAP_page_fault) {
+        error_code &= ~(int32_t)PFEC_USER;
+        if (!v->arch.kernel_mode)
+            error_code |= (int32_t)PFEC_USER;
+    }
     v->arch.trap_bounce.pending = true;
     v->arch.trap_bounce.vector = (uint8_t)vector;
     v->arch.trap_bounce.has_error_code = error_code != PV_NO_ERROR_CODE;
@@ -160,29 +174,57 @@ void pv_deliver_pending_trap(struct vcpu *v)
 }
 
 /*
+ * May the guest's current mode raise vector n with `int $n`? As on Xen: its
+ * kernel needs a trap-table entry of DPL 1 or more, its user mode DPL 3; a
+ * vector without a handler has DPL 0, so neither may.
+ */
+static bool softint_permitted(const struct vcpu *v, unsigned int n)
+{
+    unsigned int dpl = v->arch.trap_ctxt[n].flags & 3;
+
+    return dpl >= (v->arch.kernel_mode ? 1u : 3u);
+}
+
+/*
  * A software interrupt `int $n` whose IDT gate is DPL 0 raises #GP with
  * error code (n << 3) | 2 (QEMU before 8.0: (n << 4) | 2). The instruction
  * bytes decide which vector it was; the guest's own table decides whether
- * the current guest mode may use it.
+ * the current guest mode may use it. A refused one is #GP((n << 3) | 2) at
+ * the int instruction, as the hardware would raise it.
  */
 static bool bounce_soft_int(struct vcpu *v, struct cpu_user_regs *regs)
 {
     uint8_t insn[2];
-    unsigned int n, dpl;
+    unsigned int n;
 
     if ((regs->error_code & 7) != 2 || copy_from_guest(insn, regs->rip, 2) || insn[0] != 0xcd)
         return false;
     n = insn[1];
     if (regs->error_code != ((n << 3) | 2) && regs->error_code != ((n << 4) | 2))
         return false;
-    dpl = v->arch.trap_ctxt[n].flags & 3;
-    if (!v->arch.kernel_mode && dpl != 3) {
+    if (!softint_permitted(v, n)) {
         pv_inject_trap(v, TRAP_gp_fault, (int32_t)((n << 3) | 2), 0);
         return true;
     }
     regs->rip += 2; /* a trap: the handler returns past the int */
     pv_inject_trap(v, n, PV_NO_ERROR_CODE, 0);
     return true;
+}
+
+/*
+ * int $0x80 reaches us through a DPL-3 gate (so system calls need no #GP
+ * first). With a handler it goes straight to it, whatever its DPL, as on
+ * Xen; without one it is the #GP the guest would have taken from a DPL-0
+ * gate, at the int instruction (Xen's int80_slow_path).
+ */
+static void bounce_int80(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    if (v->arch.trap_ctxt[0x80].address) {
+        pv_inject_trap(v, 0x80, PV_NO_ERROR_CODE, 0);
+        return;
+    }
+    regs->rip -= 2;
+    pv_inject_trap(v, TRAP_gp_fault, (0x80 << 3) | 2, 0);
 }
 
 /* SYSENTER from guest user mode faults (SYSENTER_CS is 0): bounce it. */
@@ -220,8 +262,16 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
     local_irq_enable();
     switch (vec) {
     case TRAP_gp_fault:
-        if (v->arch.kernel_mode && pv_emulate_privileged(regs))
+        v->arch.io_bp_hits = 0;
+        if (regs->error_code == 0 && pv_emulate_privileged(regs)) {
+            if (v->arch.io_bp_hits) {
+                /* An I/O breakpoint: a trap, after the instruction. */
+                pv_debugreg_merge_dr6(v, v->arch.io_bp_hits);
+                v->arch.io_bp_hits = 0;
+                pv_inject_trap(v, TRAP_debug, PV_NO_ERROR_CODE, 0);
+            }
             return;
+        }
         if (bounce_soft_int(v, regs) || bounce_sysenter(v, regs))
             return;
         break;
@@ -232,17 +282,34 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
     case TRAP_no_device:
         do_guest_no_device(v);
         return;
+    case TRAP_debug:
+        /* A breakpoint or single step of the guest's: DR6 says which. */
+        pv_debugreg_take_dr6(v);
+        break;
     case TRAP_page_fault:
         if (ptwr_do_page_fault(v, regs, cr2))
             return;
+        if (regs->error_code & PFEC_RESERVED) {
+            /*
+             * Validated page tables carry no reserved bits: the entry is
+             * the hypervisor's doing (or corrupt), never the guest's to
+             * see or fix. Xen treats it as fatal; only this domain
+             * depends on that walk, so only it ends.
+             */
+            printk_lvl(LOG_ERR, "d%uv%u: reserved bit in the page walk for %016lx (error %#x)\n",
+                       v->domain->domain_id, v->vcpu_id, cr2, regs->error_code);
+            show_registers(regs);
+            domain_crash(v->domain, "reserved bit in a page-table entry");
+            return;
+        }
         pv_inject_trap(v, vec, (int32_t)regs->error_code, cr2);
         return;
     default:
         break;
     }
     if (vec >= TRAP_nr_exceptions) {
-        /* int $0x80 (or another DPL-3 gate) from the guest. */
-        pv_inject_trap(v, vec, PV_NO_ERROR_CODE, 0);
+        /* Our only DPL-3 gate above the exceptions is int $0x80. */
+        bounce_int80(v, regs);
         return;
     }
     pv_inject_trap(v, vec,
