@@ -492,9 +492,10 @@ vane_linux_steps() {
         echo "/local/domain/$d outlived the domain"
         return 1
     fi
-    after=$(free_mib)
-    echo "free memory before $before MiB, after $after MiB"
-    [ "$before" = "$after" ]
+    # (No free-memory comparison: this is the boot's first domain, which
+    # grows the hypervisor's allocator pools for good; vlive, xl_create and
+    # the cycles compare free memory after a first domain.)
+    echo "free memory before $before MiB, after $(free_mib) MiB"
 }
 
 # A run-time Linux domU that stays (linux-xs.cfg's 2 vCPUs and 256 MiB on
