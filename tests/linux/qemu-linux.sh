@@ -127,8 +127,10 @@ qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
 # with vane console, types a line into the domU's shell and sees its
 # answer, detaches with Ctrl-], finds it in vane list; vane reboot -w has
 # its Linux reboot and its keeper build it again under a new id
-# (on_reboot=restart, the default), and vane shutdown -w has that one
-# power itself off; then dom0 powers off.
+# (on_reboot=restart, the default), and once its shell is up (a request
+# that comes while Linux frees its init memory is ignored by Linux for
+# good), vane shutdown -w has that one power itself off; then dom0 powers
+# off.
 qemu_test make-run-demo --smp 2 --mem 1024 --timeout 900 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/linux.cfg" \
@@ -138,7 +140,7 @@ qemu_test make-run-demo --smp 2 --mem 1024 --timeout 900 \
     --send "hello42=>"$'\x1d' \
     --send "vane: detached from the console of domain 1=>vane list"$'\r' \
     --send "linux +1 =>vane reboot -w linux"$'\r' \
-    --send "Domain 1 has been shut down=>until xenstore-read /local/domain/2/control/feature-poweroff >/dev/null 2>&1; do sleep 1; done; vane list; vane shutdown -w linux"$'\r' \
+    --send "Domain 1 has been shut down=>until grep -q 'shell on the console' /var/log/vane/console-2.log 2>/dev/null; do sleep 1; done; vane list; vane shutdown -w linux"$'\r' \
     --send "Domain 2 has been shut down=>poweroff -f"$'\r' \
     --expect "paravane: demo domain created from /etc/vane/linux.cfg" \
     --expect "${KLOG}Kernel command line: console=hvc0\$" \
