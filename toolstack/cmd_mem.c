@@ -21,6 +21,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The arguments both commands take, DOM SIZE: SIZE in KiB into *kb, and
+ * the domain found and described through an open *xc (closed again on
+ * failure). 0, or the command's exit status: 2 after the usage, 1 after
+ * saying what is wrong.
+ */
+static int mem_args(int argc, char **argv, const char *cmd, struct xc *xc, uint16_t *dom,
+                    struct xen_domctl_getdomaininfo *info, long long *kb)
+{
+    while (vane_getopt(argc, argv, "", NULL, cmd, 2) != -1)
+        ;
+    if (argc - optind != 2)
+        return vane_usage(cmd);
+    *kb = xlcfg_parse_mem_size_kb(argv[optind + 1]);
+    if (*kb < 0) {
+        fprintf(stderr, "invalid memory size: %s\n", argv[optind + 1]);
+        return 1;
+    }
+    if (xc_open(xc))
+        return 1;
+    if (vane_find_domain(xc, argv[optind], dom) || xc_domain_info(xc, *dom, info)) {
+        xc_close(xc);
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_mem_max(int argc, char **argv)
 {
     struct xen_domctl_getdomaininfo info;
@@ -31,22 +58,10 @@ int cmd_mem_max(int argc, char **argv)
     uint16_t dom;
     int rc;
 
-    while (vane_getopt(argc, argv, "", NULL, "mem-max", 2) != -1)
-        ;
-    if (argc - optind != 2)
-        return vane_usage("mem-max");
+    rc = mem_args(argc, argv, "mem-max", &xc, &dom, &info, &kb);
+    if (rc)
+        return rc;
     mem = argv[optind + 1];
-    kb = xlcfg_parse_mem_size_kb(mem);
-    if (kb < 0) {
-        fprintf(stderr, "invalid memory size: %s\n", mem);
-        return 1;
-    }
-    if (xc_open(&xc))
-        return 1;
-    if (vane_find_domain(&xc, argv[optind], &dom) || xc_domain_info(&xc, dom, &info)) {
-        xc_close(&xc);
-        return 1;
-    }
     if ((unsigned long long)kb < info.tot_pages * 4) {
         fprintf(stderr,
                 "vane: domain %u has %llu KiB now: memory_static_max must be greater than or "
@@ -124,22 +139,10 @@ int cmd_mem_set(int argc, char **argv)
     uint16_t dom;
     int rc, err;
 
-    while (vane_getopt(argc, argv, "", NULL, "mem-set", 2) != -1)
-        ;
-    if (argc - optind != 2)
-        return vane_usage("mem-set");
+    rc = mem_args(argc, argv, "mem-set", &xc, &dom, &info, &kb);
+    if (rc)
+        return rc;
     mem = argv[optind + 1];
-    kb = xlcfg_parse_mem_size_kb(mem);
-    if (kb < 0) {
-        fprintf(stderr, "invalid memory size: %s\n", mem);
-        return 1;
-    }
-    if (xc_open(&xc))
-        return 1;
-    if (vane_find_domain(&xc, argv[optind], &dom) || xc_domain_info(&xc, dom, &info)) {
-        xc_close(&xc);
-        return 1;
-    }
     snprintf(home, sizeof(home), "/local/domain/%u/memory/target", dom);
     free(vane_xs_read(home, &err));
     rc = dom == 0 && err == -ENOENT ? fill_dom0(&info) : 0;

@@ -19,7 +19,6 @@ if [ ! -x "$prog" ] && [ "$(id -u)" -eq 0 ]; then
 fi
 if [ ! -x "$prog" ]; then
     echo "SKIP test-xenstore: $prog (xen-utils-4.17) is not installed"
-    echo "test-xenstore: 0 passed, 0 failed, 1 skipped"
     exit 0
 fi
 
