@@ -305,13 +305,15 @@ void domain_getinfo(const struct domain *d, struct xen_domctl_getdomaininfo *inf
     info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         const struct vcpu *v = d->vcpu[i];
+        struct vcpu_runstate_info r;
         unsigned long flags;
 
         if (!v)
             continue;
         flags = READ_ONCE(v->pause_flags);
         info->max_vcpu_id = i;
-        info->cpu_time += v->runstate.time[RUNSTATE_running];
+        vcpu_runstate_get(v, &r);
+        info->cpu_time += r.time[RUNSTATE_running];
         if (flags & VPF_down)
             continue;
         info->nr_online_vcpus++;
@@ -496,6 +498,7 @@ static long getvcpuinfo_on(struct domain *d, void *arg)
 {
     struct xen_domctl_getvcpuinfo *g = arg;
     const struct vcpu *v;
+    struct vcpu_runstate_info r;
     unsigned long flags;
 
     if (g->vcpu >= d->max_vcpus || !(v = d->vcpu[g->vcpu]))
@@ -504,9 +507,8 @@ static long getvcpuinfo_on(struct domain *d, void *arg)
     g->online = !(flags & VPF_down);
     g->blocked = (flags & VPF_blocked) != 0;
     g->running = READ_ONCE(v->is_running);
-    g->cpu_time = v->runstate.time[RUNSTATE_running];
-    if (g->running)
-        g->cpu_time += (uint64_t)(NOW() - (s_time_t)v->runstate.state_entry_time);
+    vcpu_runstate_get(v, &r);
+    g->cpu_time = r.time[RUNSTATE_running];
     g->cpu = v->processor;
     return 0;
 }

@@ -54,9 +54,34 @@ void vcpu_runstate_change(struct vcpu *v, int state)
 
     if (v->runstate.state == state)
         return;
+    WRITE_ONCE(v->runstate_seq, v->runstate_seq + 1);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     v->runstate.time[v->runstate.state] += (uint64_t)(now - (s_time_t)v->runstate.state_entry_time);
     v->runstate.state = state;
     v->runstate.state_entry_time = (uint64_t)now;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    WRITE_ONCE(v->runstate_seq, v->runstate_seq + 1);
+}
+
+/*
+ * The toolstack reads the CPU time of vCPUs running elsewhere: a vCPU that
+ * runs without a break (a busy guest on an otherwise idle pCPU) has its
+ * running time only in state_entry_time, so the time in the current state
+ * is added, and the copy is taken between two equal even sequence numbers
+ * so that a change on another CPU is never seen half made.
+ */
+void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *r)
+{
+    unsigned int seq;
+
+    do {
+        while ((seq = READ_ONCE(v->runstate_seq)) & 1)
+            cpu_relax();
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        *r = v->runstate;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while (READ_ONCE(v->runstate_seq) != seq);
+    r->time[r->state] += (uint64_t)(NOW() - (s_time_t)r->state_entry_time);
 }
 
 /*
@@ -250,8 +275,9 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, guest_ptr_t arg)
     case VCPUOP_is_up:
         return !(v->pause_flags & VPF_down);
     case VCPUOP_get_runstate_info: {
-        struct vcpu_runstate_info r = v->runstate;
-        r.time[r.state] += (uint64_t)(NOW() - (s_time_t)r.state_entry_time);
+        struct vcpu_runstate_info r;
+
+        vcpu_runstate_get(v, &r);
         return copy_to_guest(arg, &r, sizeof(r)) ? -XEN_EFAULT : 0;
     }
     case VCPUOP_register_runstate_memory_area: {

@@ -64,6 +64,7 @@ struct vcpu {
     struct timer poll_timer; /* SCHEDOP_poll's timeout, apart from the guest's own */
     s_time_t periodic_period;
     struct vcpu_runstate_info runstate;
+    unsigned int runstate_seq;    /* odd while runstate changes (vcpu_runstate_get) */
     unsigned long runstate_guest; /* guest VA of its runstate copy, 0 = none */
     bool initialised;             /* has a context (boot vCPU, or VCPUOP_initialise) */
 
@@ -212,6 +213,8 @@ void vcpu_destroy(struct vcpu *v);
 /* vcpu_op.c: runstate bookkeeping, registered vcpu_info (pv_mm_lock held). */
 void vcpu_runstate_change(struct vcpu *v, int state);
 void vcpu_runstate_publish(struct vcpu *v);
+/* v's runstate as of now, its current state's time included (any CPU). */
+void vcpu_runstate_get(const struct vcpu *v, struct vcpu_runstate_info *r);
 void vcpu_info_release(struct vcpu *v);
 /* A vCPU's first context (VCPUOP_initialise, XEN_DOMCTL_setvcpucontext), and back. */
 long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
