@@ -12,6 +12,7 @@
  */
 #define __XEN_TOOLS__ 1 /* the current interface: event_channel_op, not its compat form */
 #include "consoled_proto.h"
+#include "xsdom.h"
 #include "privcmd.h"
 #include "vane.h"
 #include "xs_client.h"
@@ -61,37 +62,23 @@ static void hand_console(unsigned long domid, int port)
 }
 
 /* /local/domain/N owned by N (nobody else may read it), domid, name. */
-static int make_home(struct xsc *xs, unsigned domid)
+static int home_body(struct xsc *xs, uint32_t tx, void *arg)
 {
+    unsigned domid = *(const unsigned *)arg;
     char path[64], perm[16], val[16];
     const char *perms[] = {perm};
-    uint32_t tx;
-    int rc;
 
-    for (;;) {
-        if (xsc_transaction_start(xs, &tx) < 0)
-            return -1;
-        snprintf(path, sizeof(path), "/local/domain/%u", domid);
-        snprintf(perm, sizeof(perm), "n%u", domid);
-        rc = xsc_mkdir(xs, tx, path) < 0 || xsc_set_perms(xs, tx, path, perms, 1) < 0 ? -1 : 0;
-        snprintf(path, sizeof(path), "/local/domain/%u/domid", domid);
-        snprintf(val, sizeof(val), "%u", domid);
-        rc = rc ? rc : xsc_write(xs, tx, path, val, strlen(val));
-        snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
-        snprintf(val, sizeof(val), "d%u", domid);
-        rc = rc ? rc : xsc_write(xs, tx, path, val, strlen(val));
-        if (rc) {
-            int e = errno;
-
-            xsc_transaction_end(xs, tx, false);
-            errno = e;
-            return -1;
-        }
-        if (xsc_transaction_end(xs, tx, true) == 0)
-            return 0;
-        if (errno != EAGAIN)
-            return -1; /* EAGAIN: it conflicted, do it again */
-    }
+    snprintf(path, sizeof(path), "/local/domain/%u", domid);
+    snprintf(perm, sizeof(perm), "n%u", domid);
+    if (xsc_mkdir(xs, tx, path) < 0 || xsc_set_perms(xs, tx, path, perms, 1) < 0)
+        return -errno;
+    snprintf(path, sizeof(path), "/local/domain/%u/domid", domid);
+    snprintf(val, sizeof(val), "%u", domid);
+    if (xsc_write(xs, tx, path, val, strlen(val)) < 0)
+        return -errno;
+    snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+    snprintf(val, sizeof(val), "d%u", domid);
+    return xsc_write(xs, tx, path, val, strlen(val)) < 0 ? -errno : 0;
 }
 
 int cmd_introduce(int argc, char **argv)
@@ -99,7 +86,8 @@ int cmd_introduce(int argc, char **argv)
     unsigned long domid;
     struct xsc *xs;
     char *end;
-    int fd, port, cport;
+    int fd, port, cport, rc;
+    unsigned home;
 
     if (argc != 2) {
         fprintf(stderr, "usage: vane introduce DOMID\n");
@@ -126,8 +114,9 @@ int cmd_introduce(int argc, char **argv)
         fprintf(stderr, "vane: xenstored: %s\n", strerror(errno));
         return 1;
     }
-    if (make_home(xs, (unsigned)domid) < 0) {
-        fprintf(stderr, "vane: making /local/domain/%lu: %s\n", domid, strerror(errno));
+    home = (unsigned)domid;
+    if ((rc = vane_xs_transact(xs, home_body, &home))) {
+        fprintf(stderr, "vane: making /local/domain/%lu: %s\n", domid, strerror(-rc));
         xsc_close(xs);
         return 1;
     }

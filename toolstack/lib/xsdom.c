@@ -85,69 +85,83 @@ static int write_tree(struct xsc *xs, uint32_t tx, const struct domain_config *c
     return rc ? -1 : 0;
 }
 
+int vane_xs_transact(struct xsc *xs, vane_xs_body body, void *arg)
+{
+    for (int tries = 0; tries < 10; tries++) {
+        uint32_t tx;
+        int rc;
+
+        if (xsc_transaction_start(xs, &tx) < 0)
+            return errno ? -errno : -EIO;
+        rc = body(xs, tx, arg);
+        if (rc) {
+            xsc_transaction_end(xs, tx, false);
+            return rc > 0 ? 0 : rc;
+        }
+        if (xsc_transaction_end(xs, tx, true) == 0)
+            return 0;
+        if (errno != EAGAIN)
+            return errno ? -errno : -EIO;
+    }
+    return -EAGAIN;
+}
+
+struct tree_args {
+    const struct domain_config *c;
+    domid_t dom;
+    const char *uuid;
+    const struct build_result *br;
+};
+
+static int tree_body(struct xsc *xs, uint32_t tx, void *arg)
+{
+    const struct tree_args *a = arg;
+
+    return write_tree(xs, tx, a->c, a->dom, a->uuid, a->br) ? (errno ? -errno : -EIO) : 0;
+}
+
 int vane_xs_introduce(const struct domain_config *c, domid_t dom, const struct build_result *br,
                       const uint8_t uuid[16])
 {
     struct xsc *xs = xsc_open(NULL);
     char u[37];
-    uint32_t tx;
-    int rc = -1;
+    struct tree_args a = {c, dom, u, br};
+    int rc;
 
     if (!xs)
         return -ENOENT; /* no xenstored: the domain runs without a store */
     uuid_string(uuid, u);
-    for (int tries = 0; tries < 10; tries++) {
-        if (xsc_transaction_start(xs, &tx) < 0)
-            break;
-        if (write_tree(xs, tx, c, dom, u, br) < 0) {
-            int e = errno;
-            xsc_transaction_end(xs, tx, false);
-            errno = e;
-            break;
-        }
-        if (xsc_transaction_end(xs, tx, true) == 0) {
-            rc = 0;
-            break;
-        }
-        if (errno != EAGAIN)
-            break;
-    }
+    rc = vane_xs_transact(xs, tree_body, &a);
     if (!rc && xsc_introduce(xs, dom, (unsigned long)br->store_mfn, br->store_port) < 0)
-        rc = -1;
-    if (rc)
         rc = errno ? -errno : -EIO;
     xsc_close(xs);
     return rc;
 }
 
+struct write_all_args {
+    const char *const *paths, *const *values;
+    size_t n;
+};
+
+static int write_all_body(struct xsc *xs, uint32_t tx, void *arg)
+{
+    const struct write_all_args *a = arg;
+
+    for (size_t i = 0; i < a->n; i++)
+        if (xsc_write(xs, tx, a->paths[i], a->values[i], strlen(a->values[i])) < 0)
+            return errno ? -errno : -EIO;
+    return 0;
+}
+
 int vane_xs_write_all(const char *const *paths, const char *const *values, size_t n)
 {
     struct xsc *xs = xsc_open(NULL);
-    int rc = -EIO;
+    struct write_all_args a = {paths, values, n};
+    int rc;
 
     if (!xs)
         return -ENOENT;
-    for (int tries = 0; tries < 10; tries++) {
-        uint32_t tx;
-
-        if (xsc_transaction_start(xs, &tx) < 0) {
-            rc = -errno;
-            break;
-        }
-        rc = 0;
-        for (size_t i = 0; i < n && !rc; i++)
-            if (xsc_write(xs, tx, paths[i], values[i], strlen(values[i])) < 0)
-                rc = -errno;
-        if (rc) {
-            xsc_transaction_end(xs, tx, false);
-            break;
-        }
-        if (xsc_transaction_end(xs, tx, true) == 0)
-            break;
-        rc = -errno;
-        if (rc != -EAGAIN)
-            break;
-    }
+    rc = vane_xs_transact(xs, write_all_body, &a);
     xsc_close(xs);
     return rc;
 }
@@ -167,53 +181,45 @@ char *vane_xs_read(const char *path, int *err)
     return v;
 }
 
+struct rename_args {
+    domid_t dom;
+    const char *name;
+};
+
+/* The name in the domain's home and in its /vm entry; never introduced: nothing. */
+static int rename_body(struct xsc *xs, uint32_t tx, void *arg)
+{
+    const struct rename_args *a = arg;
+    char path[96], *vm, *old;
+    int rc = 0;
+
+    snprintf(path, sizeof(path), "/local/domain/%u/name", a->dom);
+    old = xsc_read(xs, tx, path, NULL);
+    if (!old)
+        return 1;
+    free(old);
+    if (xsc_write(xs, tx, path, a->name, strlen(a->name)) < 0)
+        return errno ? -errno : -EIO;
+    snprintf(path, sizeof(path), "/local/domain/%u/vm", a->dom);
+    vm = xsc_read(xs, tx, path, NULL);
+    if (vm && !strncmp(vm, "/vm/", 4)) {
+        snprintf(path, sizeof(path), "%.80s/name", vm);
+        if (xsc_write(xs, tx, path, a->name, strlen(a->name)) < 0)
+            rc = errno ? -errno : -EIO;
+    }
+    free(vm);
+    return rc;
+}
+
 int vane_xs_rename(domid_t dom, const char *name)
 {
     struct xsc *xs = xsc_open(NULL);
-    char home[64], path[96];
-    int rc = -EIO;
+    struct rename_args a = {dom, name};
+    int rc;
 
     if (!xs)
         return -ENOENT;
-    snprintf(home, sizeof(home), "/local/domain/%u", dom);
-    for (int tries = 0; tries < 10; tries++) {
-        uint32_t tx;
-        char *vm, *old;
-
-        if (xsc_transaction_start(xs, &tx) < 0) {
-            rc = -errno;
-            break;
-        }
-        snprintf(path, sizeof(path), "%s/name", home);
-        old = xsc_read(xs, tx, path, NULL);
-        snprintf(path, sizeof(path), "%s/vm", home);
-        vm = xsc_read(xs, tx, path, NULL);
-        rc = 0;
-        if (!old) { /* never introduced: nothing of it in the store */
-            xsc_transaction_end(xs, tx, false);
-            free(vm);
-            break;
-        }
-        snprintf(path, sizeof(path), "%s/name", home);
-        if (xsc_write(xs, tx, path, name, strlen(name)) < 0)
-            rc = -errno;
-        if (!rc && vm && !strncmp(vm, "/vm/", 4)) {
-            snprintf(path, sizeof(path), "%.80s/name", vm);
-            if (xsc_write(xs, tx, path, name, strlen(name)) < 0)
-                rc = -errno;
-        }
-        free(vm);
-        free(old);
-        if (rc) {
-            xsc_transaction_end(xs, tx, false);
-            break;
-        }
-        if (xsc_transaction_end(xs, tx, true) == 0)
-            break;
-        rc = -errno;
-        if (rc != -EAGAIN)
-            break;
-    }
+    rc = vane_xs_transact(xs, rename_body, &a);
     xsc_close(xs);
     return rc;
 }

@@ -13,6 +13,17 @@
  * when no xenstored runs (the domain then runs without a store), or
  * another -errno.
  */
+struct xsc;
+
+/*
+ * Run body in a transaction, again while the commit meets EAGAIN (another
+ * writer came first), at most 10 times. body returns 0 to commit, > 0 to
+ * end the transaction without writing (no error), or -errno to abandon it
+ * with that error. 0 or -errno.
+ */
+typedef int (*vane_xs_body)(struct xsc *xs, uint32_t tx, void *arg);
+int vane_xs_transact(struct xsc *xs, vane_xs_body body, void *arg);
+
 int vane_xs_introduce(const struct domain_config *c, domid_t dom, const struct build_result *br,
                       const uint8_t uuid[16]);
 
