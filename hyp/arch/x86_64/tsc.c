@@ -84,7 +84,11 @@ void udelay(unsigned long us)
         cpu_relax();
 }
 
-void time_calibrate(void)
+/*
+ * One PIT period of CALIBRATE_MS: the TSC and APIC timer ticks it took.
+ * Returns the TSC at its start.
+ */
+static uint64_t measure(uint64_t *tsc_ticks, uint32_t *apic_ticks)
 {
     const uint32_t pit_count = PIT_HZ * CALIBRATE_MS / 1000;
     uint64_t t0, t1;
@@ -109,9 +113,36 @@ void time_calibrate(void)
     apic_write(APIC_TMICT, 0);
     apic_write(APIC_LVT_TIMER, TIMER_VECTOR); /* back to one-shot, unmasked */
     outb(0x61, gate);
+    *tsc_ticks = t1 - t0;
+    *apic_ticks = a0 - a1;
+    return t0;
+}
 
-    tsc_hz = (t1 - t0) * 1000 / CALIBRATE_MS;
-    apic_hz = (uint64_t)(a0 - a1) * 1000 / CALIBRATE_MS;
+/*
+ * Under an emulator on a loaded host one period can come out many times
+ * too long (a run once measured the TSC at 12 times its rate, and every
+ * guest's clock ran 12 times slow): of a few periods, the shortest is
+ * taken, since a stall can only lengthen one.
+ */
+void time_calibrate(void)
+{
+    uint64_t t0 = 0, ticks = UINT64_MAX;
+    uint32_t aticks = 0;
+
+    for (int i = 0; i < 3; i++) {
+        uint64_t t, start;
+        uint32_t a;
+
+        start = measure(&t, &a);
+        if (t < ticks) {
+            ticks = t;
+            aticks = a;
+        }
+        if (!t0)
+            t0 = start;
+    }
+    tsc_hz = ticks * 1000 / CALIBRATE_MS;
+    apic_hz = (uint64_t)aticks * 1000 / CALIBRATE_MS;
     if (!tsc_hz || !apic_hz)
         panic("time: calibration failed (tsc %lu Hz, apic %lu Hz)", tsc_hz, apic_hz);
     tsc_to_ns_mul = ((uint64_t)1000000000 << 32) / tsc_hz;
