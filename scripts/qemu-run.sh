@@ -20,7 +20,7 @@ mode=${1:-run}
 elf=build/paravane.elf
 k=build/guests/vmlinux-debian.elf
 r=build/linux/dom0-vane.cpio.gz
-default_modules="$k console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/linux.cfg,$r"
+default_modules="$k console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg,$r"
 args=(-smp "${SMP:-2}" -m "${MEM:-1024}" -kernel "$elf"
     -append "${HYP_ARGS:-dom0_mem=512M dom0_max_vcpus=2}")
 [ -z "${NOMODULES:-}" ] && args+=(-initrd "${MODULES:-$default_modules}")

@@ -20,6 +20,9 @@
 #include "names.h"
 #include "vane.h"
 #include "xc.h"
+#include "vbd.h"
+#include "vnet.h"
+#include "xs_client.h"
 #include "xsdom.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -76,6 +79,18 @@ static void sleep_ms(unsigned int ms)
     nanosleep(&ts, NULL);
 }
 
+/* Its back-ends closed, their grants unmapped, loop devices freed. */
+static void release_devices(domid_t dom)
+{
+    struct xsc *xs = xsc_open(NULL);
+
+    if (!xs)
+        return;
+    vane_vbd_release_all(xs, dom);
+    vane_vif_release_all(xs, dom);
+    xsc_close(xs);
+}
+
 /*
  * destroydomain, then (as libxl) its xenstore entries and connection go at
  * once: xenstored's mapping of its ring is one of the things that keep a
@@ -93,6 +108,7 @@ int vane_destroy_domain(struct xc *xc, domid_t dom)
     rc = xc_domctl(xc, &op, XEN_DOMCTL_destroydomain, dom);
     if (rc)
         return rc;
+    release_devices(dom);
     vane_xs_forget(dom);
     for (int i = 0; i < 3000; i++) { /* 30 s */
         if (xc_domain_info(xc, dom, &info) == -ESRCH)
@@ -223,11 +239,38 @@ static int load_config(const char *path, char **overrides, int n, struct domain_
         fprintf(stderr, "(%u more messages)\n", diag.dropped);
     if (rc)
         return -1;
-    if (c->n_disks || c->n_vifs) {
-        fprintf(stderr, "vane: %s: disk= and vif= are not supported yet\n", path);
-        return -1;
+    for (size_t i = 0; i < c->n_disks + c->n_vifs; i++) {
+        char err[256];
+
+        if (i < c->n_disks ? vane_vbd_check(&c->disks[i], err, sizeof(err))
+                           : vane_vif_check(&c->vifs[i - c->n_disks], (int)(i - c->n_disks), err,
+                                            sizeof(err))) {
+            fprintf(stderr, "vane: %s: %s\n", path, err);
+            return -1;
+        }
     }
     return check_files(c);
+}
+
+/* The configuration's disks and networks, served by dom0 before the domain first runs. */
+static int attach_devices(const struct domain_config *c, domid_t dom, char *err, size_t len)
+{
+    struct xsc *xs;
+    int rc = 0;
+
+    if (!c->n_disks && !c->n_vifs)
+        return 0;
+    xs = xsc_open(NULL);
+    if (!xs) {
+        snprintf(err, len, "devices need xenstored: %s", strerror(errno));
+        return -ENOENT;
+    }
+    for (size_t i = 0; i < c->n_disks && !rc; i++)
+        rc = vane_vbd_add(xs, dom, &c->disks[i], err, len) ? -EIO : 0;
+    for (size_t i = 0; i < c->n_vifs && !rc; i++)
+        rc = vane_vif_add(xs, dom, (int)i, &c->vifs[i], err, len) ? -EIO : 0;
+    xsc_close(xs);
+    return rc;
 }
 
 static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
@@ -298,6 +341,8 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
         else if (xrc)
             snprintf(err, sizeof(err), "xenstore: %s", strerror(-(rc = xrc)));
     }
+    if (!rc)
+        rc = attach_devices(c, *domid, err, sizeof(err));
     if (rc) {
         fprintf(stderr, "vane: domain %u (%s): %s; destroying it\n", *domid, c->name, err);
         vane_destroy_domain(xc, *domid);

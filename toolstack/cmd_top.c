@@ -10,6 +10,7 @@
  * yet, so those columns are 0, as xentop shows a domain without any.
  */
 #include "names.h"
+#include "devstats.h"
 #include "vane.h"
 #include "xc.h"
 #include <errno.h>
@@ -141,6 +142,7 @@ static void row(const struct dom_sample *s, const struct frame *prev, const stru
     const struct xen_domctl_getdomaininfo *d = &s->info;
     double total_kb = (double)cur->phys.total_pages * 4.0;
     unsigned long long mem_kb = (unsigned long long)d->tot_pages * 4;
+    struct vane_devstats ds;
     char st[7];
 
     state(d->flags, st);
@@ -155,9 +157,10 @@ static void row(const struct dom_sample *s, const struct frame *prev, const stru
     else
         printf(" %10llu %9.1f", (unsigned long long)d->max_pages * 4,
                total_kb > 0 ? (double)d->max_pages * 4 / total_kb * 100 : 0.0);
-    /* No vifs or vbds on Paravane yet: xentop's figures for a domain without any. */
-    printf(" %5u %4u %8u %8u %4u %8u %8u %8u %10u %10u %4u\n", d->max_vcpu_id + 1, 0u, 0u, 0u, 0u,
-           0u, 0u, 0u, 0u, 0u, d->ssidref);
+    vane_devstats(d->domain, &ds);
+    printf(" %5u %4u %8llu %8llu %4u %8llu %8llu %8llu %10llu %10llu %4u\n", d->max_vcpu_id + 1,
+           ds.nets, ds.net_tx / 1024, ds.net_rx / 1024, ds.vbds, ds.oo, ds.rd, ds.wr, ds.rsect,
+           ds.wsect, d->ssidref);
 }
 
 /* xentop's do_summary, for the interactive screen. */

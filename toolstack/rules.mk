@@ -5,7 +5,7 @@ VANE_OUT := $(BUILD)/toolstack
 # for vane to link (-Itoolstack/cfg, $(XLCFG_LIB)); tests/toolstack builds
 # the same sources with the sanitizers.
 XLCFG_SRCS := $(addprefix toolstack/cfg/,lexer.c parse.c diag.c domain_config.c cpulist.c disk.c \
-              vif.c units.c)
+              vif.c units.c vdev.c)
 XLCFG_HDRS := toolstack/cfg/xlcfg.h toolstack/cfg/private.h
 XLCFG_LIB  := $(VANE_OUT)/libxlcfg.a
 XLCFG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP -Itoolstack/cfg
@@ -30,10 +30,12 @@ LINT_SRCS += $(XLCFG_SRCS) $(XLCFG_HDRS)
 VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack/cmd_list.c \
              toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c toolstack/cmd_shutdown.c \
              toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
-             toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/cmd_top.c \
+             toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/cmd_top.c toolstack/cmd_devices.c \
              toolstack/privcmd.c \
              toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c \
-             toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c toolstack/lib/gntdev.c
+             toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c toolstack/lib/gntdev.c \
+             toolstack/lib/loopdev.c toolstack/lib/xsdev.c toolstack/lib/vbd.c toolstack/lib/vnet.c \
+             toolstack/lib/devstats.c
 VANE_XS_SRCS := xenstore-lite/client/xs_client.c
 VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack -Itoolstack/lib \
                -Ixenstore-lite/client -Ihypercall-abi/include

@@ -46,6 +46,19 @@ static const struct command {
      "-i, --iterations=N   Number of iterations before exiting\n"
      "-f, --full-name      Output the full domain name (not truncated)\n"
      "-z, --dom0-first     Display dom0 first (ignore sorting)"},
+    {"block-attach", cmd_block_attach, "Create a new virtual block device",
+     "<Domain> <disk-spec-component(s)>...", NULL},
+    {"block-list", cmd_block_list, "List virtual block devices for a domain", "<Domain(s)>", NULL},
+    {"block-detach", cmd_block_detach, "Destroy a domain's virtual block device",
+     "[-f|--force] <Domain> <DevId>", "-f, --force  Take the device away without asking the guest"},
+    {"network-attach", cmd_network_attach, "Create a new virtual network device",
+     "<Domain> [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] [vifname=<name>] "
+     "[mtu=<mtu>]",
+     NULL},
+    {"network-list", cmd_network_list, "List virtual network interfaces for a domain",
+     "<Domain(s)>", NULL},
+    {"network-detach", cmd_network_detach, "Destroy a domain's virtual network device",
+     "<Domain> <DevId|mac>", NULL},
     {"vcpu-list", cmd_vcpu_list, "List the VCPUs for all/some domains", "[Domain, ...]", NULL},
     {"vcpu-pin", cmd_vcpu_pin, "Set which CPUs a VCPU can use",
      "<Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]", NULL},

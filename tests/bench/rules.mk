@@ -21,5 +21,5 @@ $(BUILD)/linux/bench.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init
 	    $(LBENCH_OUT)/lbench:/bin/lbench tests/bench/lbench-run.sh:/bin/paravane-bench
 
 ALL_TARGETS += $(LBENCH_OUT)/lbench $(BUILD)/linux/bench.cpio.gz
-BENCHES     += tests/bench/linux-bench.sh
+BENCHES     += tests/bench/linux-bench.sh tests/bench/dev-bench.sh
 LINT_SRCS   += tests/bench/lbench.c

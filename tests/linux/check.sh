@@ -746,6 +746,326 @@ vlinux() {
     [ -z "$(served "$d")" ] && [ "$before" = "$after" ] && only_dom0
 }
 
+# Split devices: disks. mkimg: a 64 MiB ext2 image at $1 holding "known"
+# (1 MiB of random bytes) and its checksum. img_checks: both that file and
+# the "new" one the domU wrote (32 MiB) check, read back here.
+mkimg() {
+    dd if=/dev/zero of="$1" bs=1M count=64 2>/dev/null && mke2fs -q -F "$1" >/dev/null &&
+        mkdir -p /mnt/i && mount -o loop "$1" /mnt/i &&
+        dd if=/dev/urandom of=/mnt/i/known bs=1M count=1 2>/dev/null &&
+        (cd /mnt/i && sha256sum known >known.sha256) && umount /mnt/i
+}
+img_checks() {
+    mount -o loop "$1" /mnt/i || return 1
+    (cd /mnt/i && sha256sum -c known.sha256 && sha256sum -c new.sha256 &&
+        [ "$(stat -c %s new)" = 33554432 ])
+    rc=$?
+    umount /mnt/i
+    return $rc
+}
+vdisk() {
+    before=$(free_mib)
+    mkimg /tmp/d1.img && mkimg /tmp/d2.img && losetup /dev/loop7 /tmp/d2.img || return 1
+    /bin/vane create /etc/vane/disk.cfg >/tmp/c 2>&1
+    cat /tmp/c
+    d=$(domid_of /tmp/c)
+    [ -n "$d" ] || return 1
+    xs ls /local/domain/0/backend/vbd/$d
+    /bin/vane wait "$d" 900 || { tail -n 30 "$CONLOG/console-$d.log"; return 1; }
+    grep -a "linuxcheck" "$CONLOG/console-$d.log"
+    grep -aq "linuxcheck ok   vdisk_guest" "$CONLOG/console-$d.log" || return 1
+    # Its back-ends and loop device went with it; dom0's own stays.
+    losetup -a
+    [ "$(losetup -a | wc -l)" = 1 ] && ! xs ls /local/domain/0/backend/vbd/$d 2>/dev/null || return 1
+    losetup -d /dev/loop7
+    img_checks /tmp/d1.img && img_checks /tmp/d2.img || return 1
+    rm -f /tmp/d1.img /tmp/d2.img # dom0's /tmp is its memory
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
+}
+# In the domU: both disks mounted, dom0's file checked, 32 MiB written.
+vdisk_guest() {
+    for v in xvda xvdb; do
+        n=0
+        until [ -b /dev/$v ]; do
+            [ $n -ge 60 ] && { echo "no /dev/$v"; ls /sys/block; return 1; }
+            sleep 1
+            n=$((n + 1))
+        done
+        mkdir -p /mnt/$v && mount /dev/$v /mnt/$v || return 1
+        (cd /mnt/$v && sha256sum -c known.sha256 &&
+            dd if=/dev/urandom of=new bs=1M count=32 2>/dev/null && sha256sum new >new.sha256) ||
+            return 1
+        umount /mnt/$v || return 1
+    done
+}
+
+# Split devices: networks. Two domUs on xenbr0 (net.cfg), each sending
+# 64 MiB to its own listener here (paravane.port); once both have their
+# addresses, each is told the other's (data/peer) and pings it; when both
+# have (data/peer-ok), dom0 lets them end (data/done).
+xs_set() { [ -n "$(xs read "$1" 2>/dev/null)" ]; }
+# dom0's side of the network, when something was lost.
+net_state() {
+    cat /proc/net/dev
+    grep -E "^(Icmp|IcmpMsg):" /proc/net/snmp
+    ip neigh
+    for f in /sys/class/net/vif*/statistics/*_dropped /sys/class/net/vif*/statistics/*_errors; do
+        [ "$(cat "$f")" = 0 ] || echo "$f: $(cat "$f")"
+    done
+}
+# Key $2 is written, or domain $1 is gone (for within: either ends the wait).
+set_or_gone() { xs_set "$2" || xs_set /local/domain/$1/data/failed || ! /bin/vane list "$1" >/dev/null 2>&1; }
+vnet() {
+    vnet_run
+    rc=$?
+    rm -f /tmp/rx1 /tmp/rx2 # dom0's /tmp is its memory
+    # After a failure, what is left would fail the next checks too.
+    for n in net1 net2; do /bin/vane destroy $n >/dev/null 2>&1; done
+    return $rc
+}
+vnet_run() {
+    before=$(free_mib)
+    [ -d /sys/class/net/xenbr0/bridge ] || { echo "no xenbr0"; return 1; }
+    for i in 1 2; do
+        sleep 1200 | nc -l -p 500$i >/tmp/rx$i &
+        /bin/vane create /etc/vane/net.cfg "name=\"net$i\"" "extra=\"console=hvc0 paravane.check=/bin/paravane-check paravane.role=domU paravane.checks=vnet_guest paravane.port=500$i\"" >/tmp/c 2>&1
+        cat /tmp/c
+        eval "d$i=$(domid_of /tmp/c)"
+    done
+    [ -n "$d1" ] && [ -n "$d2" ] || return 1
+    echo "xenbr0's ports: $(ls /sys/class/net/xenbr0/brif)"
+    [ -e /sys/class/net/xenbr0/brif/vif$d1.0 ] && [ -e /sys/class/net/xenbr0/brif/vif$d2.0 ] || return 1
+    for d in $d1 $d2; do
+        within 900 set_or_gone $d /local/domain/$d/data/ip && xs_set /local/domain/$d/data/ip ||
+            { echo "domain $d has no address"; tail -n 40 "$CONLOG/console-$d.log"; net_state; return 1; }
+    done
+    ip1=$(xs read /local/domain/$d1/data/ip) ip2=$(xs read /local/domain/$d2/data/ip)
+    echo "addresses: $d1 $ip1, $d2 $ip2"
+    xs write /local/domain/$d1/data/peer "$ip2" && xs write /local/domain/$d2/data/peer "$ip1"
+    for d in $d1 $d2; do
+        within 900 set_or_gone $d /local/domain/$d/data/peer-ok && xs_set /local/domain/$d/data/peer-ok ||
+            { echo "domain $d did not reach its peer"; tail -n 40 "$CONLOG/console-$d.log"; return 1; }
+    done
+    xs write /local/domain/$d1/data/done 1 && xs write /local/domain/$d2/data/done 1
+    /bin/vane wait "$d1" 300 && /bin/vane wait "$d2" 300 || return 1
+    i=1
+    for d in $d1 $d2; do
+        grep -a "linuxcheck" "$CONLOG/console-$d.log"
+        sent=$(sed -n 's/.*linuxcheck info vnet sent \([0-9a-f]*\).*/\1/p' "$CONLOG/console-$d.log")
+        got=$(sha256sum </tmp/rx$i | cut -d' ' -f1)
+        echo "domain $d: sent $sent, dom0 received $(stat -c %s /tmp/rx$i) bytes, $got"
+        [ -n "$sent" ] && [ "$sent" = "$got" ] && [ "$(stat -c %s /tmp/rx$i)" = 67108864 ] &&
+            grep -aq "linuxcheck ok   vnet_guest" "$CONLOG/console-$d.log" || return 1
+        i=$((i + 1))
+    done
+    # Their back-ends went with them: no vif left on the bridge, no entries.
+    ! ls /sys/class/net | grep -q '^vif' && ! xs ls /local/domain/0/backend/vif/$d1 2>/dev/null || return 1
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
+}
+# The kernel's ICMP counter $1 (/proc/net/snmp's Icmp lines: names, values).
+icmp() { awk -v k="$1" '$1 == "Icmp:" && !h {for (i = 2; i <= NF; i++) n[$i] = i; h = 1; next} $1 == "Icmp:" {print $n[k]}' /proc/net/snmp; }
+# In a domU: its address from dom0's DHCP server, 200 pings to dom0 with
+# no loss, 64 MiB to dom0 over TCP, 20 pings to the peer dom0 names.
+vnet_guest() {
+    n=0
+    until ip -4 addr show eth0 2>/dev/null | grep -q "inet 10.99.0."; do
+        [ $n -ge 300 ] && { echo "eth0 has no address"; cat /tmp/udhcpc.log; ip addr; return 1; }
+        sleep 1
+        n=$((n + 1))
+    done
+    me=$(ip -4 addr show eth0 | sed -n 's/.*inet \([0-9.]*\).*/\1/p')
+    say "vnet: eth0 has $me"
+    # No loss: every echo request sent had its reply arrive (the kernel's
+    # ICMP counters; busybox ping stops waiting two round trips after its
+    # last request, and a reply can come later than that on a loaded host).
+    o0=$(icmp OutEchos) i0=$(icmp InEchoReps)
+    ping -c 200 -i 0.05 10.99.0.1 >/tmp/p 2>&1
+    tail -n 2 /tmp/p
+    n=0
+    while [ $(($(icmp InEchoReps) - i0)) -lt 200 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
+    o=$(($(icmp OutEchos) - o0)) i=$(($(icmp InEchoReps) - i0))
+    say "vnet: $o echo requests sent to dom0, $i replies arrived (the last ${n}s after ping ended)"
+    [ "$o" = 200 ] && [ "$i" = 200 ] ||
+        { cat /proc/net/dev /proc/net/snmp; xs write data/failed ping; sleep 20; return 1; }
+    dd if=/dev/urandom of=/tmp/data bs=1M count=64 2>/dev/null
+    say "vnet sent $(sha256sum </tmp/data | cut -d' ' -f1)"
+    nc 10.99.0.1 "$(arg port)" </tmp/data || return 1
+    rm /tmp/data
+    xs write data/ip "$me" || return 1
+    n=0
+    until peer=$(xs read data/peer 2>/dev/null) && [ -n "$peer" ]; do
+        [ $n -ge 900 ] && { echo "no peer named"; return 1; }
+        sleep 1
+        n=$((n + 1))
+    done
+    o0=$(icmp OutEchos) i0=$(icmp InEchoReps)
+    ping -c 20 -i 0.1 "$peer" >/tmp/p 2>&1
+    tail -n 2 /tmp/p
+    sleep 5
+    o=$(($(icmp OutEchos) - o0)) i=$(($(icmp InEchoReps) - i0))
+    say "vnet: $o echo requests sent to $peer, $i replies arrived"
+    [ "$o" = 20 ] && [ "$i" = 20 ] || return 1
+    xs write data/peer-ok 1
+    n=0
+    until xs read data/done >/dev/null 2>&1; do
+        [ $n -ge 900 ] && return 1
+        sleep 1
+        n=$((n + 1))
+    done
+}
+
+# Hot plug on a running domU's shell: a second disk attached shows up as
+# xvdb (vane top counts it and its reads), and once the guest has unmounted
+# it, detaching it takes it away. (Linux 6.1's blkfront gives a disk up
+# when asked even while it is mounted, as it does on Xen: see the README.) A network interface attached becomes its
+# eth0, and detaching it takes eth0 away.
+# In domain $1's console log: the line "$2 $3" (typed as $2 $(($3 - 1 + 1))
+# so that the echo of the typed line never matches).
+said() { within 60 grep -aq "^$2 $3" "$CONLOG/console-$1.log"; }
+# Domain $1's xvdb (block-list's row) is in front-end state $2.
+blk_state() { /bin/vane block-list "$1" | grep -Eq "^51728 +0 +$1 +$2 "; }
+vhot() {
+    vhot_run
+    rc=$?
+    /bin/vane destroy hot >/dev/null 2>&1
+    rm -f /tmp/d3.img
+    return $rc
+}
+vhot_run() {
+    v=/bin/vane
+    before=$(free_mib)
+    mkimg /tmp/d3.img || return 1
+    $v create /etc/vane/linux-xs.cfg 'name="hot"' 'ramdisk="/boot/domU.cpio.gz"' >/tmp/c 2>&1
+    cat /tmp/c
+    d=$(domid_of /tmp/c)
+    [ -n "$d" ] || return 1
+    within 900 grep -q "shell on the console" "$CONLOG/console-$d.log" || return 1
+    $v block-attach hot 'format=raw, vdev=xvdb, access=rw, target=/tmp/d3.img' || return 1
+    within 60 blk_state "$d" 4 || { vv block-list hot; return 1; }
+    vv block-list hot
+    type_in "$d" 'mkdir -p /mnt/b && mount /dev/xvdb /mnt/b && echo "mounted $((1 + 1))"'
+    said "$d" mounted 2 || { echo "xvdb not mounted"; tail -n 20 "$CONLOG/console-$d.log"; return 1; }
+    # vane top counts it, and the reads the mount made (VBDS, VBD_RD).
+    $v top -b -i 1 >/tmp/top 2>&1
+    awk '$1 == "NAME" || $1 == "hot"' /tmp/top
+    [ "$(awk '$1 == "hot" {print $13}' /tmp/top)" = 1 ] && grew 0 "$(awk '$1 == "hot" {print $15}' /tmp/top)" ||
+        { echo "top: no vbd"; return 1; }
+    type_in "$d" 'sha256sum /mnt/b/known | cut -c1-16 && umount /mnt/b && echo "unmounted $((2 + 1))"'
+    said "$d" unmounted 3 || return 1
+    $v block-detach hot xvdb || return 1
+    vv block-list hot
+    [ "$(wc -l </tmp/vv)" = 1 ] && ! losetup -a | grep -q d3.img || return 1
+    fails 1 "Error: Device xvdb not connected." block-detach hot xvdb || return 1
+    img_known /tmp/d3.img || return 1
+    # A network interface, then none.
+    $v network-attach hot bridge=xenbr0 mac=00:16:3e:12:34:56 || return 1
+    vv network-list hot
+    grep -Eq "^0 +0 +00:16:3e:12:34:56 " /tmp/vv || return 1
+    type_in "$d" 'n=0; until [ -e /sys/class/net/eth0 ] || [ $n -gt 30 ]; do sleep 1; n=$((n+1)); done; cat /sys/class/net/eth0/address && echo "eth0 $((3 + 1))"'
+    said "$d" eth0 4 && grep -aq "^00:16:3e:12:34:56" "$CONLOG/console-$d.log" || return 1
+    $v top -b -i 1 >/tmp/top 2>&1
+    [ "$(awk '$1 == "hot" {print $10}' /tmp/top)" = 1 ] || { cat /tmp/top; echo "top: no vif"; return 1; }
+    $v network-detach hot 00:16:3E:12:34:56 || return 1
+    type_in "$d" 'n=0; while [ -e /sys/class/net/eth0 ] && [ $n -lt 30 ]; do sleep 1; n=$((n+1)); done; [ -e /sys/class/net/eth0 ] || echo "noeth0 $((4 + 1))"'
+    said "$d" noeth0 5 || return 1
+    vv network-list hot
+    [ "$(wc -l </tmp/vv)" = 1 ] && fails 1 "Unknown device 7." network-detach hot 7 || return 1
+    $v destroy hot || return 1
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ "$before" = "$after" ] && only_dom0
+}
+# dom0's "known" file in image $1 checks.
+img_known() {
+    mount -o loop "$1" /mnt/i || return 1
+    (cd /mnt/i && sha256sum -c known.sha256)
+    rc=$?
+    umount /mnt/i
+    return $rc
+}
+# Devices that cannot be served are refused, named with their cause, before
+# a domain is made; nothing is left (no domain, loop device or entry).
+vdev_refuse() {
+    before=$(free_mib)
+    c=/etc/vane/pvtest.cfg
+    mkimg /tmp/d4.img || return 1
+    fails 1 "disk xvda: /tmp/nope.img: No such file or directory" create $c "disk=['/tmp/nope.img,,xvda,w']" &&
+        fails 1 "disk\[1\]: vdev 'xvda' is already used by disk\[0\]" create $c "disk=['/tmp/d4.img,,xvda,w', '/tmp/d4.img,,d0p0,r']" &&
+        fails 1 "vif 0: bridge nobr0 does not exist in dom0" create $c "vif=['bridge=nobr0']" &&
+        fails 1 "disk xvda: format qcow2: dom0's blkback serves raw images only" create $c "disk=['/tmp/d4.img,qcow2,xvda,w']" ||
+        return 1
+    rmmod xen-blkback || return 1
+    fails 1 "disk xvda: dom0's block back-end is not loaded" create $c "disk=['/tmp/d4.img,,xvda,w']"
+    rc=$?
+    insmod /lib/modules/xen-blkback.ko || return 1
+    rm -f /tmp/d4.img
+    [ $rc = 0 ] || return 1
+    # No domain, loop device or back-end entry left; memory as before.
+    losetup -a
+    after=$(free_mib)
+    echo "free memory before $before MiB, after $after MiB"
+    [ -z "$(losetup -a)" ] && ! xs ls /local/domain/0/backend/vbd 2>/dev/null | grep -q . &&
+        [ "$before" = "$after" ] && only_dom0
+}
+
+# make bench (tests/bench/dev-bench.sh): a domU's disk and network against
+# the same work in dom0: dd of 64 MiB to and from the same image (dom0
+# through a loop device, the domU through blkfront), and 64 MiB over TCP
+# (dom0 to its own loopback, the domU to dom0 through netfront). Figures
+# in MiB/s, "linuxcheck info bench WHERE KEY VALUE" lines.
+cs() { awk '{printf "%d\n", $1 * 100}' /proc/uptime; }
+rate() { awk -v t="$1" 'BEGIN {printf "%.1f\n", t > 0 ? 6400 / t : 0}'; }
+dd_bench() {
+    t0=$(cs)
+    dd if=/dev/zero of="$1" bs=1M count=64 conv=fsync 2>/dev/null || return 1
+    t1=$(cs)
+    sync
+    echo 3 >/proc/sys/vm/drop_caches
+    t2=$(cs)
+    dd if="$1" of=/dev/null bs=1M count=64 2>/dev/null || return 1
+    t3=$(cs)
+    say "bench $2 disk_write_mibs $(rate $((t1 - t0)))"
+    say "bench $2 disk_read_mibs $(rate $((t3 - t2)))"
+}
+tcp_bench() {
+    t0=$(cs)
+    dd if=/dev/zero bs=1M count=64 2>/dev/null | nc "$1" "$2" || return 1
+    say "bench $3 tcp_send_mibs $(rate $(($(cs) - t0)))"
+}
+vbench() {
+    dd if=/dev/zero of=/tmp/b.img bs=1M count=80 2>/dev/null || return 1
+    l=$(losetup -f) && losetup "$l" /tmp/b.img || return 1
+    dd_bench "$l" dom0
+    losetup -d "$l"
+    sleep 600 | nc -l -p 5100 >/dev/null &
+    sleep 1
+    tcp_bench 127.0.0.1 5100 dom0 || return 1
+    sleep 600 | nc -l -p 5101 >/dev/null &
+    /bin/vane create /etc/vane/net.cfg 'name="bench"' "disk=['/tmp/b.img,,xvda,w']" \
+        'extra="console=hvc0 paravane.check=/bin/paravane-check paravane.role=domU paravane.checks=vbench_guest"' \
+        >/tmp/c 2>&1
+    cat /tmp/c
+    d=$(domid_of /tmp/c)
+    [ -n "$d" ] && /bin/vane wait "$d" 1200 || return 1
+    grep -a "linuxcheck info bench domU" "$CONLOG/console-$d.log" | sed 's/.*linuxcheck info //' |
+        while read -r line; do say "$line"; done
+    rm -f /tmp/b.img
+    grep -aq "linuxcheck ok   vbench_guest" "$CONLOG/console-$d.log"
+}
+vbench_guest() {
+    n=0
+    until ip -4 addr show eth0 2>/dev/null | grep -q "inet 10.99.0."; do
+        [ $n -ge 300 ] && return 1
+        sleep 1
+        n=$((n + 1))
+    done
+    dd_bench /dev/xvda domU && tcp_bench 10.99.0.1 5101 domU
+}
+
 only=$(arg checks)
 run() {
     case ",${only:-$1}," in
@@ -782,6 +1102,16 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vconsc
     run vflood
     run vlinux
+    run vdisk
+    run vnet
+    run vhot
+    run vdev_refuse
+    run vbench
+fi
+if [ "$role" = domU ] && [ -n "$only" ]; then
+    run vdisk_guest
+    run vnet_guest
+    run vbench_guest
 fi
 wait_for=$(arg wait)
 if [ "$role" = dom0 ] && [ -n "$wait_for" ]; then

@@ -122,32 +122,57 @@ qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
     --expect "linuxcheck dom0: 5 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
+# Split devices: a domU created with two disks (an image file vane binds
+# to a loop device, and a block device by path) served by dom0's blkback;
+# the domU checks dom0's file and writes its own, dom0 finds both intact
+# once the domU is gone, with its loop device and back-end entries. Two
+# domUs on xenbr0 take addresses from dom0's DHCP server, ping dom0 200
+# times with no loss, send it 64 MiB over TCP (checksums compared) and
+# ping each other. Hot plug on a running domU's shell: block-attach,
+# block-detach refused while the guest has the disk mounted and done once
+# it has not, network-attach and -detach (vhot). Devices dom0 cannot serve
+# are refused with their cause before anything is made (vdev_refuse).
+qemu_test linux-vane-dev --smp 2 --mem 1536 --timeout 1800 \
+    --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vdisk,vnet,vhot,vdev_refuse" \
+    --module "$RV" \
+    --expect "linuxcheck ok   vdisk" --expect "linuxcheck ok   vnet" \
+    --expect "linuxcheck ok   vhot" --expect "linuxcheck ok   vdev_refuse" \
+    --expect "linuxcheck dom0: 4 passed, 0 failed" \
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+
 # make run's machine (scripts/qemu-run.sh's modules): dom0's init creates
-# the demo domU with vane create from /etc/vane/linux.cfg; a user attaches
+# the demo domU with vane create from /etc/vane/demo.cfg; a user attaches
 # with vane console, types a line into the domU's shell and sees its
-# answer, detaches with Ctrl-], finds it in vane list; vane reboot -w has
-# its Linux reboot and its keeper build it again under a new id
-# (on_reboot=restart, the default), and once its shell is up (a request
-# that comes while Linux frees its init memory is ignored by Linux for
-# good), vane shutdown -w has that one power itself off; then dom0 powers
-# off.
+# answer, mounts its disk (xvda) and reads the file dom0 left there, sees
+# the address its eth0 took, detaches with Ctrl-], finds it in vane list
+# and pings it; vane reboot -w has its Linux reboot and its keeper build it
+# again under a new id (on_reboot=restart, the default), with its devices,
+# and once its shell is up (a request that comes while Linux frees its
+# init memory is ignored by Linux for good), vane shutdown -w has that one
+# power itself off; then dom0 powers off.
 qemu_test make-run-demo --smp 2 --mem 1024 --timeout 900 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
-    --module "$K console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/linux.cfg" \
+    --module "$K console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg" \
     --module "$RV" \
     --send "paravane: demo domain created=>vane console 1"$'\r' \
     --send "${KLOG}Kernel command line: console=hvc0\$=>echo hello\$((6*7))"$'\r' \
-    --send "hello42=>"$'\x1d' \
-    --send "vane: detached from the console of domain 1=>vane list"$'\r' \
-    --send "linux +1 =>vane reboot -w linux"$'\r' \
-    --send "Domain 1 has been shut down=>until grep -q 'shell on the console' /var/log/vane/console-2.log 2>/dev/null; do sleep 1; done; vane list; vane shutdown -w linux"$'\r' \
+    --send "hello42=>until ip -4 addr show eth0 | grep -q inet; do sleep 1; done; mount /dev/xvda /mnt && cat /mnt/hello.txt && ip -4 addr show eth0 | grep inet"$'\r' \
+    --send " +inet 10\.99\.0\.[0-9]+/24=>"$'\x1d' \
+    --send "vane: detached from the console of domain 1=>vane list; vane block-list linux; vane network-list linux"$'\r' \
+    --send "0 +0 +00:16:3e=>ping -c 3 10.99.0.10"$'\r' \
+    --send "3 packets transmitted, 3 packets received=>vane reboot -w linux"$'\r' \
+    --send "Domain 1 has been shut down=>until grep -q 'shell on the console' /var/log/vane/console-2.log 2>/dev/null; do sleep 1; done; vane list; vane block-list linux; vane shutdown -w linux"$'\r' \
     --send "Domain 2 has been shut down=>poweroff -f"$'\r' \
-    --expect "paravane: demo domain created from /etc/vane/linux.cfg" \
+    --expect "paravane: demo domain created from /etc/vane/demo.cfg" \
     --expect "${KLOG}Kernel command line: console=hvc0\$" \
-    --expect "hello42" --expect "linux +1 +128 +1 " \
+    --expect "hello42" --expect "hello from the demo domU's disk, written by dom0" \
+    --expect " +inet 10\.99\.0\.10/24" --expect "linux +1 +128 +1 " \
+    --expect "51712 +0 +1 +4 " --expect "3 packets transmitted, 3 packets received" \
     --expect "paravane: domain 1 shut down \(reboot\)" \
     --expect "Domain 1 has been shut down \(its keeper restarts it\)\." \
-    --expect "linux +2 +128 +1 " --expect "paravane: domain 2 shut down \(poweroff\)" \
+    --expect "linux +2 +128 +1 " --expect "51712 +0 +2 +4 " \
+    --expect "paravane: domain 2 shut down \(poweroff\)" \
     --expect "Domain 2 has been shut down\.\$" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 

@@ -256,9 +256,37 @@ START_TEST(duplicate_vdev)
                      "         'file:/b,xvdb,w',\n"
                      "         'phy:/dev/sdc,xvda,r' ]\n",
              "d1.cfg:5: disk[2]: vdev 'xvda' is already used by disk[0]");
+    ck_fails(MINIMAL "disk = [ 'vdev=xvda,target=/a', 'vdev=d0p0,target=/b' ]\n",
+             "d1.cfg:3: disk[1]: vdev 'xvda' is already used by disk[0]");
+    ck_fails(MINIMAL "disk = [ 'vdev=vda,target=/a' ]\n",
+             "d1.cfg:3: disk[0]: bad vdev 'vda' (xvdN, hdN, sdN or a device number)");
     /* After a bad entry, indices still count every entry. */
     ck_fails(MINIMAL "disk = [ 'bad', 'vdev=xvda,target=/a', 'vdev=xvda,target=/b' ]\n",
              "d1.cfg:3: disk[0]: no vdev given");
+}
+END_TEST
+
+/* libxl's numbers (xen-vbd-interface(7)); the names it refuses. */
+START_TEST(vdev_numbers)
+{
+    ck_assert_int_eq(xlcfg_vdev_number("xvda"), 51712);
+    ck_assert_int_eq(xlcfg_vdev_number("xvdb1"), 51729);
+    ck_assert_int_eq(xlcfg_vdev_number("xvdp15"), (202 << 8) | (15 << 4) | 15);
+    ck_assert_int_eq(xlcfg_vdev_number("xvdq"), (1 << 28) | (16 << 8));
+    ck_assert_int_eq(xlcfg_vdev_number("xvda16"), (1 << 28) | 16);
+    ck_assert_int_eq(xlcfg_vdev_number("xvdaa"), (1 << 28) | (26 << 8));
+    ck_assert_int_eq(xlcfg_vdev_number("d0p0"), 51712);
+    ck_assert_int_eq(xlcfg_vdev_number("d3p2"), 51762);
+    ck_assert_int_eq(xlcfg_vdev_number("hda"), 3 << 8);
+    ck_assert_int_eq(xlcfg_vdev_number("hdb2"), (3 << 8) | 64 | 2);
+    ck_assert_int_eq(xlcfg_vdev_number("hdc"), 22 << 8);
+    ck_assert_int_eq(xlcfg_vdev_number("sdb3"), (8 << 8) | 16 | 3);
+    ck_assert_int_eq(xlcfg_vdev_number("51728"), 51728);
+    ck_assert_int_eq(xlcfg_vdev_number("0xca00"), 51712);
+    const char *bad[] = {"",    "xvd",   "xvdA", "xvda0", "xvda01", "xvda256", "hde", "hda64",
+                         "sdq", "sda16", "d1",   "d1p",   "dxp1",   "d-1p1",   "vda", "12abc"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(xlcfg_vdev_number(bad[i]) == -1, "'%s' accepted", bad[i]);
 }
 END_TEST
 
@@ -317,6 +345,7 @@ Suite *suite_devices(void)
     tcase_add_test(tc, vif_malformed);
     tcase_add_test(tc, devices_in_a_config);
     tcase_add_test(tc, duplicate_vdev);
+    tcase_add_test(tc, vdev_numbers);
     tcase_add_test(tc, bad_disk_spec_in_config);
     tcase_add_test(tc, bad_vif_in_config);
     tcase_add_test(tc, several_device_errors_reported);

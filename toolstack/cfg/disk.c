@@ -275,45 +275,13 @@ static bool flag(struct disk_parse *dp, const char *w)
     return true;
 }
 
-/* xvda, xvdaa, hdc, sdb1 (letters then an optional partition number), or
- * the numeric forms d0p1 and a plain device number. */
-static bool vdev_valid(const char *v)
-{
-    const char *p = v;
-    size_t letters = 0;
-
-    if (!strncmp(p, "xvd", 3))
-        p += 3;
-    else if (!strncmp(p, "hd", 2) || !strncmp(p, "sd", 2))
-        p += 2;
-    else if (*p == 'd' && p[1] >= '0' && p[1] <= '9') {
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            ;
-        if (*p == 'p' && p[1] >= '0' && p[1] <= '9')
-            for (p++; *p >= '0' && *p <= '9'; p++)
-                ;
-        return !*p;
-    } else {
-        for (; *p >= '0' && *p <= '9'; p++)
-            ;
-        return p != v && !*p;
-    }
-    for (; *p >= 'a' && *p <= 'z'; p++)
-        letters++;
-    if (letters < 1 || letters > 4)
-        return false;
-    for (; *p >= '0' && *p <= '9'; p++)
-        ;
-    return !*p;
-}
-
 static int finish(struct disk_parse *dp)
 {
     struct xlcfg_disk *d = dp->d;
 
     if (!d->vdev || !*d->vdev)
         return fail(dp, "no vdev given");
-    if (!vdev_valid(d->vdev))
+    if (xlcfg_vdev_number(d->vdev) < 0)
         return fail(dp, "bad vdev '%s' (xvdN, hdN, sdN or a device number)", d->vdev);
     if (d->target && !*d->target) {
         free(d->target);

@@ -513,13 +513,14 @@ static void read_disks(struct mapper *m)
             error_item(m, s, &items[i], i, "%s", err);
             continue;
         }
+        /* Two names of one device (xvda and d0p0) are a duplicate too. */
         for (j = 0; j < m->dc->n_disks; j++) {
-            if (!strcmp(m->dc->disks[j].vdev, disk.vdev))
+            if (xlcfg_vdev_number(m->dc->disks[j].vdev) == xlcfg_vdev_number(disk.vdev))
                 break;
         }
         if (j < m->dc->n_disks) {
-            error_item(m, s, &items[i], i, "vdev '%s' is already used by disk[%zu]", disk.vdev,
-                       from[j]);
+            error_item(m, s, &items[i], i, "vdev '%s' is already used by disk[%zu]",
+                       m->dc->disks[j].vdev, from[j]);
             xlcfg_disk_free(&disk);
             continue;
         }

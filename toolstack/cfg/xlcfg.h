@@ -214,6 +214,8 @@ void xlcfg_diag_init(struct xlcfg_diag *diag);
  */
 int xlcfg_parse_disk(const char *spec, struct xlcfg_disk *disk, char *err, size_t errlen);
 void xlcfg_disk_free(struct xlcfg_disk *disk);
+/* A vdev's device number (libxl's: xvda is 51712), or -1 if it names none. */
+int xlcfg_vdev_number(const char *vdev);
 int xlcfg_parse_vif(const char *spec, struct xlcfg_vif *vif, char *err, size_t errlen);
 void xlcfg_vif_free(struct xlcfg_vif *vif);
 /*

@@ -18,13 +18,24 @@ cp /bin/busybox "$root/bin/busybox"
 for app in $(/bin/busybox --list); do
     [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
 done
-# The Xen drivers dom0 needs (blkback/netback for back-ends later). A kernel
-# with them built in names a release that has no /lib/modules directory.
-for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback; do
-    [ -d "/lib/modules/$krel/kernel" ] || break
-    f=$(find "/lib/modules/$krel/kernel" -name "$m.ko*" | head -n 1)
-    [ -n "$f" ] && cp "$f" "$root/lib/modules/"
-done
+# The kernel's modules a Paravane domain uses, with what they depend on, in
+# the order they load (init insmods /lib/modules/load-order): Xen's device
+# files for the control domain, the split-device back-ends and their
+# helpers (loop devices, the bridge), the front-ends, and ext4 (which also
+# mounts ext2). A kernel with them built in names a release that has no
+# /lib/modules directory: then there is nothing to load.
+mods="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge
+      xen-blkfront xen-netfront ext4"
+: >"$root/lib/modules/load-order"
+if [ -d "/lib/modules/$krel/kernel" ]; then
+    for m in $mods; do
+        modprobe -S "$krel" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}'
+    done | awk '!seen[$0]++' | while read -r f; do
+        b=$(basename "$f")
+        cp "$f" "$root/lib/modules/$b"
+        echo "$b" >>"$root/lib/modules/load-order"
+    done
+fi
 # The kernel runs /sbin/poweroff and /sbin/reboot when its toolstack asks
 # (Xen's control/shutdown: orderly_poweroff, orderly_reboot); without them
 # a running guest ignores "poweroff". This init is no service manager, so
@@ -33,6 +44,29 @@ for cmd in poweroff reboot; do
     printf '#!/bin/sh\nsync\nexec /bin/busybox %s -f\n' "$cmd" >"$root/sbin/$cmd"
     chmod +x "$root/sbin/$cmd"
 done
+# The DHCP server dom0's init runs on xenbr0, and the hook with which a
+# domU's udhcpc puts its address on eth0.
+cat >"$root/etc/udhcpd.conf" <<'CONF'
+interface xenbr0
+start 10.99.0.10
+end 10.99.0.250
+option subnet 255.255.255.0
+option router 10.99.0.1
+lease_file /var/lib/misc/udhcpd.leases
+CONF
+mkdir -p "$root/usr/share/udhcpc"
+cat >"$root/usr/share/udhcpc/default.script" <<'HOOK'
+#!/bin/sh
+case "$1" in
+deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+bound | renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    echo "udhcpc: $interface has $ip/${mask:-24}"
+    ;;
+esac
+HOOK
+chmod +x "$root/usr/share/udhcpc/default.script"
 cp "$init" "$root/init"
 chmod +x "$root/init"
 for pair in "$@"; do
