@@ -7,8 +7,15 @@
 # check that also refuses any undefined symbol but memcpy/memset), hosted
 # with ASan/UBSan for the Check suites, and into the host tool pv-extract-elf.
 
+# The decompressors (decompress/), one file a job: containers (xz, gzip,
+# zstd frames), codecs (LZMA/LZMA2, DEFLATE, FSE, Huffman), filters and checks.
+PV_DECOMP_SRCS := $(addprefix hypercall-abi/decompress/,decompress.c crc.c xxhash.c xz.c lzma2.c \
+                  lzma.c bcj_x86.c gzip.c inflate.c zstd.c zstd_fse.c zstd_huf.c)
+PV_DECOMP_HDRS := hypercall-abi/include/paravane/decompress.h hypercall-abi/decompress/private.h \
+                  hypercall-abi/decompress/lzma.h hypercall-abi/decompress/zstd.h
+
 PV_ABI_SRCS := hypercall-abi/pv_elf.c hypercall-abi/pv_layout.c hypercall-abi/pv_pagetable.c \
-               hypercall-abi/bzimage.c
+               hypercall-abi/bzimage.c $(PV_DECOMP_SRCS)
 
 PVABI_OUT    := $(BUILD)/hypercall-abi
 PVABI_TOUT   := $(BUILD)/tests/hypercall-abi
@@ -35,9 +42,11 @@ $(PVABI_OUT)/freestanding/%.o: hypercall-abi/%.c | $(PVABI_OUT)/include/xen
 	@echo "  CC (fs) $<"
 	@$(HOST_CC) $(PVABI_FS_CFLAGS) -c $< -o $@
 
-# Freestanding objects may only need what hyp/lib provides by name.
+# Freestanding objects may only need what hyp/lib provides by name (linked
+# together first: the decompressors' files call each other).
 $(PVABI_OUT)/freestanding.ok: $(PVABI_FS_OBJS)
-	@undef=$$(nm -u $^ | awk 'NF == 2 {print $$2}' | grep -vx -e memcpy -e memset | sort -u); \
+	@ld -r -o $(PVABI_OUT)/freestanding.o $^
+	@undef=$$(nm -u $(PVABI_OUT)/freestanding.o | awk 'NF == 2 {print $$2}' | grep -vx -e memcpy -e memset | sort -u); \
 	if [ -n "$$undef" ]; then echo "hypercall-abi: freestanding objects need: $$undef" >&2; exit 1; fi
 	@touch $@
 
@@ -106,10 +115,10 @@ ALL_TARGETS += $(PVABI_OUT)/freestanding.ok $(BUILD)/guests/vmlinux-debian.elf
 UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf $(PVABI_TOUT)/check_pv_layout \
                $(PVABI_TOUT)/check_pv_debian
 
-LINT_SRCS += $(PVABI_HDRS) $(PV_ABI_SRCS) hypercall-abi/tools/pv-extract-elf.c \
+LINT_SRCS += $(PVABI_HDRS) $(PV_DECOMP_HDRS) $(PV_ABI_SRCS) hypercall-abi/tools/pv-extract-elf.c \
              tests/hypercall-abi/check_pv_layout.c tests/hypercall-abi/check_pv_debian.c \
              tests/hypercall-abi/layoutcheck.h tests/hypercall-abi/layoutcheck.c \
              tests/hypercall-abi/pvtest.h tests/hypercall-abi/pvtest.c \
              tests/hypercall-abi/check_pv_elf.c
 
--include $(wildcard $(PVABI_OUT)/*/*.d $(PVABI_TOUT)/*.d)
+-include $(wildcard $(PVABI_OUT)/*/*.d $(PVABI_OUT)/*/*/*.d $(PVABI_TOUT)/*.d)
