@@ -50,12 +50,13 @@ $(PVABI_OUT)/freestanding.ok: $(PVABI_FS_OBJS)
 	if [ -n "$$undef" ]; then echo "hypercall-abi: freestanding objects need: $$undef" >&2; exit 1; fi
 	@touch $@
 
-$(PVABI_OUT)/host/%.o: hypercall-abi/%.c
+$(PVABI_OUT)/host/%.o: hypercall-abi/%.c | $(PVABI_OUT)/include/xen
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $<"
 	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -c $< -o $@
 
 PVABI_HOST_OBJS := $(patsubst hypercall-abi/%.c,$(PVABI_OUT)/host/%.o,$(PV_ABI_SRCS))
+PV_DECOMP_HOST_OBJS := $(patsubst hypercall-abi/%.c,$(PVABI_OUT)/host/%.o,$(PV_DECOMP_SRCS))
 
 # A small PV image with Xen notes, shaped like Linux's vmlinux.
 PVABI_TEST_GUEST := $(PVABI_TOUT)/pvguest.elf
@@ -88,28 +89,29 @@ $(PVABI_TOUT)/check_pv_layout: $(PVABI_TOUT)/check_pv_layout.o $(PVABI_LAYOUT_OB
 
 # Debian's kernel (built above) and /boot/vmlinuz-* itself.
 $(PVABI_TOUT)/check_pv_debian: $(PVABI_TOUT)/check_pv_debian.o $(PVABI_LAYOUT_OBJS) \
-                               $(PVABI_OUT)/host/bzimage.o | $(BUILD)/guests/vmlinux-debian.elf
+                               $(PVABI_OUT)/host/bzimage.o $(PV_DECOMP_HOST_OBJS) \
+                               | $(BUILD)/guests/vmlinux-debian.elf
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
-# Host tool and script that pull the ELF out of a bzImage.
+# Host tool that makes the PV ELF out of a bzImage, with the same decoders.
 $(PVABI_OUT)/pv-extract-elf: hypercall-abi/tools/pv-extract-elf.c $(PVABI_OUT)/host/pv_elf.o \
-                             $(PVABI_OUT)/host/bzimage.o
+                             $(PVABI_OUT)/host/bzimage.o $(PV_DECOMP_HOST_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -o $@ $^ $(HOST_LDFLAGS)
+	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -I$(PVABI_OUT)/include -o $@ $^ $(HOST_LDFLAGS)
 
-# Debian's stock kernel (package linux-image-amd64) as a PV ELF: the newest
-# /boot/vmlinuz-*, whose setup header and xz payload are undone on the host.
+# Debian's stock kernel (package linux-image-amd64) as a PV ELF, for the
+# tests that load an ELF module: the newest /boot/vmlinuz-*, unpacked on the
+# host. (Cases that boot the bzImage itself use PVABI_VMLINUZ.)
 PVABI_VMLINUZ := $(lastword $(shell ls -v /boot/vmlinuz-* 2>/dev/null))
 
-$(BUILD)/guests/vmlinux-debian.elf: $(PVABI_VMLINUZ) hypercall-abi/tools/extract-vmlinux.sh \
-                                    $(PVABI_OUT)/pv-extract-elf
+$(BUILD)/guests/vmlinux-debian.elf: $(PVABI_VMLINUZ) $(PVABI_OUT)/pv-extract-elf
 	@test -n "$(PVABI_VMLINUZ)" || \
 	    { echo "no /boot/vmlinuz-*: run 'make deps' (linux-image-amd64)" >&2; exit 1; }
+	@mkdir -p $(@D)
 	@echo "  EXTRACT $(PVABI_VMLINUZ) -> $@"
-	@PV_EXTRACT_ELF=$(PVABI_OUT)/pv-extract-elf hypercall-abi/tools/extract-vmlinux.sh \
-	    $(PVABI_VMLINUZ) $@
+	@$(PVABI_OUT)/pv-extract-elf $(PVABI_VMLINUZ) $@
 
 ALL_TARGETS += $(PVABI_OUT)/freestanding.ok $(BUILD)/guests/vmlinux-debian.elf
 UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf $(PVABI_TOUT)/check_pv_layout \
