@@ -72,7 +72,8 @@ $(PVABI_TOUT)/%.o: tests/hypercall-abi/%.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $<"
 	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -DPVABI_TEST_GUEST='"$(PVABI_TEST_GUEST)"' \
-	    -DPVABI_DEBIAN_ELF='"$(BUILD)/guests/vmlinux-debian.elf"' -c $< -o $@
+	    -DPVABI_DEBIAN_ELF='"$(BUILD)/guests/vmlinux-debian.elf"' \
+	    -DPVABI_VMLINUZ='"$(PVABI_VMLINUZ)"' -c $< -o $@
 
 $(PVABI_TOUT)/check_pv_elf: $(PVABI_TOUT)/check_pv_elf.o $(PVABI_TOUT)/pvtest.o \
                             $(PVABI_OUT)/host/pv_elf.o | $(PVABI_TEST_GUEST)
@@ -91,6 +92,14 @@ $(PVABI_TOUT)/check_pv_layout: $(PVABI_TOUT)/check_pv_layout.o $(PVABI_LAYOUT_OB
 $(PVABI_TOUT)/check_pv_debian: $(PVABI_TOUT)/check_pv_debian.o $(PVABI_LAYOUT_OBJS) \
                                $(PVABI_OUT)/host/bzimage.o $(PV_DECOMP_HOST_OBJS) \
                                | $(BUILD)/guests/vmlinux-debian.elf
+	@echo "  LINK    $@"
+	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
+
+# The decompressors against xz, gzip and zstd, on generated inputs, Debian's
+# kernel and damaged streams.
+$(PVABI_TOUT)/check_decompress: $(PVABI_TOUT)/check_decompress.o $(PVABI_TOUT)/pvtest.o \
+                                $(PVABI_OUT)/host/bzimage.o $(PV_DECOMP_HOST_OBJS) \
+                                | $(BUILD)/guests/vmlinux-debian.elf
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
@@ -115,12 +124,12 @@ $(BUILD)/guests/vmlinux-debian.elf: $(PVABI_VMLINUZ) $(PVABI_OUT)/pv-extract-elf
 
 ALL_TARGETS += $(PVABI_OUT)/freestanding.ok $(BUILD)/guests/vmlinux-debian.elf
 UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf $(PVABI_TOUT)/check_pv_layout \
-               $(PVABI_TOUT)/check_pv_debian
+               $(PVABI_TOUT)/check_pv_debian $(PVABI_TOUT)/check_decompress
 
 LINT_SRCS += $(PVABI_HDRS) $(PV_DECOMP_HDRS) $(PV_ABI_SRCS) hypercall-abi/tools/pv-extract-elf.c \
              tests/hypercall-abi/check_pv_layout.c tests/hypercall-abi/check_pv_debian.c \
              tests/hypercall-abi/layoutcheck.h tests/hypercall-abi/layoutcheck.c \
              tests/hypercall-abi/pvtest.h tests/hypercall-abi/pvtest.c \
-             tests/hypercall-abi/check_pv_elf.c
+             tests/hypercall-abi/check_pv_elf.c tests/hypercall-abi/check_decompress.c
 
 -include $(wildcard $(PVABI_OUT)/*/*.d $(PVABI_OUT)/*/*/*.d $(PVABI_TOUT)/*.d)
