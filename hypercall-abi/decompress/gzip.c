@@ -14,7 +14,7 @@
 #define CM_DEFLATE 8
 
 struct gzip_work {
-    uint32_t crc32[256];
+    uint32_t crc32[DC_CRC32_SLICES][256];
     _Alignas(16) uint8_t inflate[INFLATE_STATE_SIZE];
 };
 _Static_assert(sizeof(struct gzip_work) <= DECOMP_WORK_SIZE, "gzip work outgrew the work area");

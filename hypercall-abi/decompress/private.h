@@ -14,8 +14,10 @@
 #define DC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Tables for the reflected CRCs the containers use, built into work areas. */
-void dc_crc32_init(uint32_t table[256]);
-uint32_t dc_crc32(const uint32_t table[256], uint32_t crc, const uint8_t *p, size_t n);
+#define DC_CRC32_SLICES 8
+void dc_crc32_init(uint32_t table[DC_CRC32_SLICES][256]);
+uint32_t dc_crc32(const uint32_t table[DC_CRC32_SLICES][256], uint32_t crc, const uint8_t *p,
+                  size_t n);
 void dc_crc64_init(uint64_t table[256]);
 uint64_t dc_crc64(const uint64_t table[256], uint64_t crc, const uint8_t *p, size_t n);
 

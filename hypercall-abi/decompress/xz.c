@@ -28,7 +28,7 @@
 static const uint8_t magic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
 
 struct xz_work {
-    uint32_t crc32[256];
+    uint32_t crc32[DC_CRC32_SLICES][256];
     uint64_t crc64[256];
     _Alignas(16) uint8_t lzma2[LZMA2_STATE_SIZE];
 };

@@ -274,11 +274,14 @@ static bool known_code(int rc)
  */
 static void mutate_all(enum decomp_format f, const char *cmd, bool checksummed)
 {
+    /* CHECK_DECOMPRESS_MUTATIONS=N runs a longer soak by hand. */
+    const char *env = getenv("CHECK_DECOMPRESS_MUTATIONS");
+    int total = env ? atoi(env) : 1000;
     struct pvt_buf plain = kernel_slice(5 << 20, 60000), z = tool(cmd, &plain);
     unsigned int count[8] = {0};
-    uint64_t x = 0x2545F4914F6CDD1Dull ^ (uint64_t)f;
+    uint64_t x = 0x2545F4914F6CDD1Dull ^ (uint64_t)f ^ (env ? (uint64_t)total << 20 : 0);
 
-    for (int n = 0; n < 1000; n++) {
+    for (int n = 0; n < total; n++) {
         struct pvt_buf m = pvt_copy(&z, z.size), out;
         struct decomp_result res;
         size_t cap = plain.size;
@@ -325,9 +328,9 @@ static void mutate_all(enum decomp_format f, const char *cmd, bool checksummed)
         pvt_free(&out);
         pvt_free(&m);
     }
-    printf("%s: 1000 mutations: %u ok, %u truncated, %u corrupt, %u check, %u nospace, %u unsupp, "
+    printf("%s: %d mutations: %u ok, %u truncated, %u corrupt, %u check, %u nospace, %u unsupp, "
            "%u format\n",
-           cmd, count[0], count[1], count[2], count[3], count[4], count[5], count[6]);
+           cmd, total, count[0], count[1], count[2], count[3], count[4], count[5], count[6]);
     pvt_free(&z);
     pvt_free(&plain);
 }
