@@ -43,7 +43,7 @@ LINT_SRCS   :=
 include $(filter-out hyp/rules.mk,$(sort $(wildcard */rules.mk) $(wildcard tests/*/rules.mk)))
 include hyp/rules.mk
 
-.PHONY: all deps test check bench lint run debug clean
+.PHONY: all deps test check bench lint run debug clean iso
 all: $(ALL_TARGETS)
 
 deps:
@@ -62,6 +62,11 @@ lint:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@set -e; for b in $(BENCHES); do echo "=== bench $$b"; $$b; done
+
+# A GRUB rescue image (BIOS, CD) booting Paravane by multiboot2 with
+# Debian's kernel and dom0's initramfs (tests/boot/qemu-iso.sh boots it).
+iso: deps
+	@$(MAKE) --no-print-directory $(BUILD)/paravane.iso
 
 # Boot the hypervisor and dom0 on this terminal (SMP=, MEM=, HYP_ARGS=,
 # MODULES= override; see scripts/qemu-run.sh).

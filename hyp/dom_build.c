@@ -13,6 +13,7 @@
 #include "console.h"
 #include "event.h"
 #include "grant_table.h"
+#include "kernel_unpack.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
 #include "mm/pv_mm.h"
@@ -176,11 +177,19 @@ int pv_build_domain(struct domain *d, const struct pv_build_args *a)
     struct pv_layout l;
     struct pv_layout_params p = {0};
     struct build_ctx c = {.d = d, .nr_pages = a->nr_pages};
+    const void *kernel = a->kernel;
+    size_t kernel_size = a->kernel_size;
+    void *unpacked = NULL;
     int rc;
 
     if (!img)
         return -XEN_ENOMEM;
-    rc = pv_elf_parse(a->kernel, a->kernel_size, img);
+    rc = kernel_unpack(d->domain_id, a->kernel, a->kernel_size, &unpacked, &kernel_size);
+    if (rc)
+        goto out;
+    if (unpacked)
+        kernel = unpacked;
+    rc = pv_elf_parse(kernel, kernel_size, img);
     if (rc) {
         pr_err("d%u: kernel image refused by the ELF loader (%d)\n", d->domain_id, rc);
         goto out;
@@ -209,7 +218,7 @@ int pv_build_domain(struct domain *d, const struct pv_build_args *a)
     if (!c.p2m)
         goto out;
 
-    rc = pv_elf_load(a->kernel, a->kernel_size, img, write_bytes, &c);
+    rc = pv_elf_load(kernel, kernel_size, img, write_bytes, &c);
     if (!rc && l.initrd.nr && !l.mod_start_is_pfn)
         copy_to_pfns(&c, l.initrd.pfn, a->initrd, a->initrd_size);
     if (!rc)
@@ -242,6 +251,7 @@ int pv_build_domain(struct domain *d, const struct pv_build_args *a)
             l.stack_top);
     rc = 0;
 out:
+    xfree(unpacked);
     xfree(c.p2m);
     xfree(img);
     return rc;

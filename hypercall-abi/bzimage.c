@@ -5,15 +5,18 @@
  * protected-mode part follows, and from protocol 2.08 on the setup header
  * says where in that part the compressed payload lies.
  *
- * Only locating happens here: decompression is the host's job (the
- * extract-vmlinux.sh script), never the hypervisor's. The image is
- * untrusted; every field is range-checked before use.
+ * The payload is an xz, gzip or zstd stream (as the kernel was configured)
+ * followed by, or ending with, the decompressed size; the builders (the
+ * hypervisor's and the toolstack's) allocate that much and decompress
+ * with hypercall-abi/decompress/. The image is untrusted; every field is
+ * range-checked before use.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include <xen/errno.h>
 
+#include <paravane/decompress.h>
 #include <paravane/pv_image.h>
 #include "pv_lib.h"
 
@@ -46,4 +49,36 @@ int pv_bzimage_payload(const void *image, size_t size, size_t *off, size_t *len)
     *off = (size_t)start;
     *len = (size_t)plen;
     return 0;
+}
+
+int pv_bzimage_inspect(const void *image, size_t size, struct pv_bzimage *bz)
+{
+    const uint8_t *p;
+    size_t stated;
+    int rc = pv_bzimage_payload(image, size, &bz->payload_off, &bz->payload_len);
+
+    if (rc)
+        return rc;
+    if (bz->payload_len < 4)
+        return -XEN_EINVAL;
+    p = (const uint8_t *)image + bz->payload_off;
+    bz->format = decomp_detect(p, bz->payload_len);
+    if (bz->format == DECOMP_NONE)
+        return -XEN_EOPNOTSUPP;
+    stated = pv_le32(p + bz->payload_len - 4);
+    if (stated == 0 || stated > PV_BZIMAGE_MAX_KERNEL)
+        return -XEN_E2BIG;
+    bz->kernel_size = stated;
+    return 0;
+}
+
+int pv_bzimage_decompress(const void *image, const struct pv_bzimage *bz, void *out, void *work)
+{
+    struct decomp_result res;
+    int rc = decomp_run((enum decomp_format)bz->format, (const uint8_t *)image + bz->payload_off,
+                        bz->payload_len, out, bz->kernel_size, work, &res);
+
+    if (rc)
+        return rc;
+    return res.out_len == bz->kernel_size ? 0 : DECOMP_ECORRUPT;
 }

@@ -2,7 +2,9 @@
 # Boot Paravane in QEMU on this terminal (`make run`), or stopped under
 # QEMU's gdb stub with gdb attached (`make debug`).
 #
-# By default it boots Debian's stock kernel as dom0 (2 vCPUs, 512 MiB) on
+# By default it boots Debian's stock kernel as installed (the newest
+# /boot/vmlinuz-*-amd64, a bzImage the hypervisor decompresses itself; KERNEL
+# overrides) as dom0 (2 vCPUs, 512 MiB) on
 # the busybox initramfs from toolstack/rootfs, with a shell on the console;
 # dom0's init runs xenstored and the console daemon and creates the demo
 # domU with `vane create /etc/vane/linux.cfg` (the same kernel, 1 vCPU,
@@ -18,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-run}
 elf=build/paravane.elf
-k=build/guests/vmlinux-debian.elf
+k=${KERNEL:-$(ls -v /boot/vmlinuz-*-amd64 2>/dev/null | tail -n 1)}
 r=build/linux/dom0-vane.cpio.gz
 default_modules="$k console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg,$r"
 args=(-smp "${SMP:-2}" -m "${MEM:-1024}" -kernel "$elf"

@@ -1,5 +1,5 @@
 /*
- * What the boot loader handed over (multiboot 1), copied out of the
+ * What the boot loader handed over (multiboot 1 or 2), copied out of the
  * loader's structures into hypervisor memory before anything can overwrite
  * them.
  */
@@ -9,9 +9,10 @@
 #include "mm/memmap.h"
 #include "types.h"
 
-#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
-#define MAX_BOOT_MODULES           16
-#define BOOT_CMDLINE_MAX           1024
+#define MULTIBOOT_BOOTLOADER_MAGIC  0x2badb002
+#define MULTIBOOT2_BOOTLOADER_MAGIC 0x36d76289
+#define MAX_BOOT_MODULES            16
+#define BOOT_CMDLINE_MAX            1024
 
 struct boot_module {
     paddr_t start, end; /* [start, end) */
@@ -28,8 +29,9 @@ struct boot_info {
 extern struct boot_info boot_info;
 
 /*
- * Parse the multiboot information at physical `mbi` (mapped by the boot
- * page tables). Returns 0 or a negative Xen errno; the reason is logged.
+ * Parse the multiboot (magic MULTIBOOT_BOOTLOADER_MAGIC) or multiboot2
+ * (MULTIBOOT2_BOOTLOADER_MAGIC) information at physical `mbi` (mapped by
+ * the boot page tables). Returns 0 or a negative Xen errno; the reason is logged.
  */
 int multiboot_parse(uint32_t magic, paddr_t mbi);
 

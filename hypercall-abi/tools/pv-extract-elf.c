@@ -1,23 +1,22 @@
 /*
- * pv-extract-elf: host helper of extract-vmlinux.sh.
+ * pv-extract-elf IN OUT: write the PV kernel ELF contained in IN to OUT.
  *
- *   pv-extract-elf payload BZIMAGE OUT   write the compressed kernel found
- *                                        through the bzImage setup header
- *   pv-extract-elf trim IN OUT           IN is a decompressed vmlinux.bin
- *                                        (an ELF, possibly followed by
- *                                        relocation data): write just the
- *                                        ELF, after pv_elf_parse() accepts it
- *
- * The ELF's extent is the furthest byte any header, program header,
- * segment, section header or section names. Exits 0 on success, 1 with a
- * message on stderr otherwise.
+ * IN is a Linux bzImage (Debian's /boot/vmlinuz-*) or already an ELF. A
+ * bzImage's payload is decompressed with the decoders the hypervisor
+ * itself uses (hypercall-abi/decompress/); the result, an ELF followed by
+ * relocation data, is cut to the ELF, written only once pv_elf_parse()
+ * accepts it. The ELF's extent is the furthest byte any header, program
+ * header, segment, section header or section names. Exits 0 on success,
+ * 1 with a message on stderr otherwise.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <paravane/decompress.h>
 #include <paravane/pv_image.h>
+#include <xen/errno.h>
 
 static uint8_t *read_all(const char *path, size_t *size)
 {
@@ -109,38 +108,62 @@ static int elf_extent(const uint8_t *b, size_t size, uint64_t *end)
     return 0;
 }
 
+/* A bzImage's kernel, decompressed; the image itself when it is not one. */
+static uint8_t *unpack(const char *path, uint8_t *img, size_t *size)
+{
+    struct pv_bzimage bz;
+    uint8_t *out;
+    void *work;
+    int rc = pv_bzimage_inspect(img, *size, &bz);
+
+    if (rc == -XEN_ENOEXEC)
+        return img;
+    if (rc) {
+        fprintf(stderr, "pv-extract-elf: %s: bzImage without a payload we can decompress (%d)\n",
+                path, rc);
+        exit(1);
+    }
+    out = malloc(bz.kernel_size);
+    work = aligned_alloc(16, DECOMP_WORK_SIZE);
+    if (!out || !work) {
+        fprintf(stderr, "pv-extract-elf: out of memory\n");
+        exit(1);
+    }
+    rc = pv_bzimage_decompress(img, &bz, out, work);
+    if (rc) {
+        fprintf(stderr, "pv-extract-elf: %s: %s payload: %s\n", path, decomp_format_name(bz.format),
+                decomp_strerror(rc));
+        exit(1);
+    }
+    free(work);
+    free(img);
+    *size = bz.kernel_size;
+    return out;
+}
+
 int main(int argc, char **argv)
 {
     struct pv_image_info info;
-    size_t size, off, len;
+    size_t size;
     uint64_t end;
     uint8_t *img;
     int rc;
 
-    if (argc != 4 || (strcmp(argv[1], "payload") != 0 && strcmp(argv[1], "trim") != 0)) {
-        fprintf(stderr, "usage: pv-extract-elf payload BZIMAGE OUT | trim IN OUT\n");
+    if (argc != 3) {
+        fprintf(stderr, "usage: pv-extract-elf BZIMAGE-OR-ELF OUT\n");
         return 1;
     }
-    img = read_all(argv[2], &size);
-    if (strcmp(argv[1], "payload") == 0) {
-        rc = pv_bzimage_payload(img, size, &off, &len);
-        if (rc) {
-            fprintf(stderr, "pv-extract-elf: %s: not a bzImage with a payload (%d)\n", argv[2], rc);
-            return 1;
-        }
-        write_all(argv[3], img + off, len);
-    } else {
-        rc = pv_elf_parse(img, size, &info);
-        if (rc) {
-            fprintf(stderr, "pv-extract-elf: %s: not a PV kernel ELF (%d)\n", argv[2], rc);
-            return 1;
-        }
-        if (elf_extent(img, size, &end)) {
-            fprintf(stderr, "pv-extract-elf: %s: section table out of bounds\n", argv[2]);
-            return 1;
-        }
-        write_all(argv[3], img, (size_t)end);
+    img = unpack(argv[1], read_all(argv[1], &size), &size);
+    rc = pv_elf_parse(img, size, &info);
+    if (rc) {
+        fprintf(stderr, "pv-extract-elf: %s: not a PV kernel (%d)\n", argv[1], rc);
+        return 1;
     }
+    if (elf_extent(img, size, &end)) {
+        fprintf(stderr, "pv-extract-elf: %s: section table out of bounds\n", argv[1]);
+        return 1;
+    }
+    write_all(argv[2], img, (size_t)end);
     free(img);
     return 0;
 }

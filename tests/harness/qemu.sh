@@ -9,6 +9,9 @@
 #     --timeout S           seconds before the case fails (default 60)
 #     --cmdline "ARGS"      hypervisor command line
 #     --module "FILE ARGS"  a multiboot module and its command line (repeatable)
+#     --cdrom ISO           boot this CD image through its own loader (GRUB)
+#                           instead of QEMU's multiboot -kernel (no --cmdline,
+#                           no --module: the image's grub.cfg has them)
 #     --expect RE           an extended regex that must match a line, in order
 #                           (repeatable); anchored at the start of the line
 #     --unordered           the expected lines may appear in any order (several
@@ -104,7 +107,7 @@ qemu_test() {
     local name=$1
     shift
     [ -z "${QEMU_ONLY:-}" ] || [[ " $QEMU_ONLY " == *" $name "* ]] || return 0
-    local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0 unordered=0
+    local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0 unordered=0 cdrom=""
     local -a modules=() expects=() forbids=() sends=() ready=()
     while [ $# -gt 0 ]; do
         case $1 in
@@ -113,6 +116,7 @@ qemu_test() {
         --timeout) timeout=$2; shift 2 ;;
         --cmdline) cmdline=$2; shift 2 ;;
         --module) modules+=("$2"); shift 2 ;;
+        --cdrom) cdrom=$2; shift 2 ;;
         --expect) expects+=("$2"); shift 2 ;;
         --forbid) forbids+=("$2"); shift 2 ;;
         --send) sends+=("$2"); shift 2 ;;
@@ -139,9 +143,10 @@ qemu_test() {
     # QEMU reads keys from serial.in and writes the console to serial.out.
     cat "$dir/serial.out" >"$log" &
     local reader=$!
+    local -a boot=(-kernel "$PARAVANE_ELF" -append "$cmdline" ${initrd:+-initrd "$initrd"})
+    [ -z "$cdrom" ] || boot=(-cdrom "$cdrom" -boot d)
     # shellcheck disable=SC2046
-    $QEMU $(qemu_base_args) -smp "$smp" -m "$mem" -kernel "$PARAVANE_ELF" \
-        -append "$cmdline" ${initrd:+-initrd "$initrd"} \
+    $QEMU $(qemu_base_args) -smp "$smp" -m "$mem" "${boot[@]}" \
         -chardev pipe,id=ser0,path="$dir/serial" -serial chardev:ser0 \
         >"$dir/qemu.out" 2>&1 &
     local qemu=$!

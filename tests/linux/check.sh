@@ -727,7 +727,7 @@ vlinux() {
     # hvc0, the ring the daemon serves. It does not reach its shell yet:
     # its balloon driver waits in xs_talkv for a xenstored, and run-time
     # domains are not introduced to one yet.
-    [ -f /etc/vane/linux.cfg ] && [ -f /boot/vmlinux-debian.elf ] || { echo "no Linux domU here"; return 1; }
+    [ -f /etc/vane/linux.cfg ] && [ -f /boot/vmlinuz ] || { echo "no Linux domU here"; return 1; }
     before=$(free_mib)
     t0=$(date +%s)
     /bin/vane create /etc/vane/linux.cfg >/tmp/l.out 2>&1 || { cat /tmp/l.out; return 1; }

@@ -52,7 +52,7 @@ LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/
 $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                $(LINUX_VANE_CFGS) $(BUILD)/guests/vmlinux-debian.elf \
+                                $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
                                 $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
@@ -60,7 +60,7 @@ $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/in
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
-	    $(BUILD)/guests/vmlinux-debian.elf:/boot/vmlinux-debian.elf $(LINUX_XL) \
+	    $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
 	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
 	    $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))

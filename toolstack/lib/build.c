@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <paravane/decompress.h>
 #include <paravane/pv_image.h>
 #include <paravane/pv_layout.h>
 #include <xen/errno.h>
@@ -129,6 +130,39 @@ static int start_vcpu0(struct xc *xc, domid_t dom, const struct pv_layout *l, ui
     return rc;
 }
 
+/*
+ * A bzImage (kernel= naming /boot/vmlinuz-* as installed) becomes its
+ * decompressed ELF in *elf, with the decoders the hypervisor uses for
+ * boot-time domains; any other image is left to the ELF loader (*elf NULL).
+ */
+static int unpack_kernel(const struct build_params *p, uint8_t **elf, size_t *elf_size, char *err,
+                         size_t errlen)
+{
+    struct pv_bzimage bz;
+    void *work;
+    int rc = pv_bzimage_inspect(p->kernel, p->kernel_size, &bz);
+
+    *elf = NULL;
+    if (rc == -XEN_ENOEXEC)
+        return 0;
+    if (rc)
+        return fail(err, errlen, -ENOEXEC,
+                    "kernel: a bzImage whose payload cannot be unpacked (%d)", rc);
+    *elf = malloc(bz.kernel_size);
+    work = aligned_alloc(16, DECOMP_WORK_SIZE);
+    if (!*elf || !work) {
+        free(work);
+        return fail(err, errlen, -ENOMEM, "out of memory for a %zu-byte kernel", bz.kernel_size);
+    }
+    rc = pv_bzimage_decompress(p->kernel, &bz, *elf, work);
+    free(work);
+    if (rc)
+        return fail(err, errlen, -ENOEXEC, "kernel: its %s payload does not decompress: %s",
+                    decomp_format_name(bz.format), decomp_strerror(rc));
+    *elf_size = bz.kernel_size;
+    return 0;
+}
+
 int vane_build_pv(struct xc *xc, domid_t dom, const struct build_params *p,
                   struct build_result *out, char *err, size_t errlen)
 {
@@ -138,12 +172,20 @@ int vane_build_pv(struct xc *xc, domid_t dom, const struct build_params *p,
     struct xen_domctl_getdomaininfo info;
     struct dom_mem m = {.nr_pages = p->nr_pages};
     uint64_t *pfns = NULL, *p2m = NULL;
+    uint8_t *unpacked = NULL;
+    const void *kernel = p->kernel;
+    size_t kernel_size = p->kernel_size;
     int rc;
 
     memset(out, 0, sizeof(*out));
     if (!img)
         return fail(err, errlen, -ENOMEM, "out of memory");
-    rc = pv_elf_parse(p->kernel, p->kernel_size, img);
+    rc = unpack_kernel(p, &unpacked, &kernel_size, err, errlen);
+    if (rc)
+        goto out;
+    if (unpacked)
+        kernel = unpacked;
+    rc = pv_elf_parse(kernel, kernel_size, img);
     if (rc) {
         rc = fail(err, errlen, -ENOEXEC, "kernel: not a PV kernel image (loader error %d)", rc);
         goto out;
@@ -184,7 +226,7 @@ int vane_build_pv(struct xc *xc, domid_t dom, const struct build_params *p,
         goto out;
     }
 
-    rc = pv_elf_load(p->kernel, p->kernel_size, img, write_bytes, &m);
+    rc = pv_elf_load(kernel, kernel_size, img, write_bytes, &m);
     if (!rc && l.initrd.nr && !l.mod_start_is_pfn)
         memcpy(m.base + l.initrd.pfn * PAGE_SIZE, p->ramdisk, p->ramdisk_size);
     if (!rc)
@@ -237,6 +279,7 @@ int vane_build_pv(struct xc *xc, domid_t dom, const struct build_params *p,
         rc = fail(err, errlen, rc, "vCPU 0 refused its context: %s", strerror(-rc));
 out:
     xc_unmap(m.base, p->nr_pages);
+    free(unpacked);
     free(pfns);
     free(p2m);
     free(img);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 struct build_params {
-    const void *kernel; /* a PV ELF image in memory */
+    const void *kernel; /* a PV ELF image or a bzImage, in memory */
     size_t kernel_size;
     const void *ramdisk; /* may be NULL */
     size_t ramdisk_size;

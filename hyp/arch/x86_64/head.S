@@ -1,5 +1,5 @@
 /*
- * Multiboot entry and the switch to long mode.
+ * Multiboot (1 and 2) entry and the switch to long mode.
  *
  * QEMU's multiboot loader refuses 64-bit ELF images, so the header uses the
  * "a.out kludge" (flag 16): it gives the physical load range explicitly and
@@ -7,7 +7,8 @@
  * script keeps the image contiguous in the file for that reason.
  *
  * We arrive in 32-bit protected mode, paging off, with EAX = multiboot
- * magic and EBX = physical address of the multiboot information. The image
+ * (or multiboot2) magic and EBX = physical address of the multiboot
+ * information; multiboot_parse() tells the two apart. The image
  * is linked at HYP_IMAGE_OFFSET + physical, so until paging is on every
  * symbol reference subtracts HYP_IMAGE_OFFSET (the SYM_PHYS macro).
  *
@@ -40,6 +41,38 @@ multiboot_header:
         .long   SYM_PHYS(__load_end)            /* load_end_addr */
         .long   SYM_PHYS(__bss_end)             /* bss_end_addr */
         .long   SYM_PHYS(start32)               /* entry_addr */
+
+/*
+ * The multiboot2 header, for GRUB's multiboot2 command (as Xen is booted):
+ * the same load range through an address tag, the same entry, and modules
+ * page-aligned. Tags are 8-byte aligned.
+ */
+#define MB2_MAGIC     0xe85250d6
+#define MB2_ARCH_I386 0
+        .balign 8
+multiboot2_header:
+        .long   MB2_MAGIC
+        .long   MB2_ARCH_I386
+        .long   multiboot2_header_end - multiboot2_header
+        .long   -(MB2_MAGIC + MB2_ARCH_I386 + (multiboot2_header_end - multiboot2_header))
+        .balign 8
+        .short  2, 0                            /* address tag */
+        .long   24
+        .long   SYM_PHYS(multiboot2_header)     /* header_addr */
+        .long   SYM_PHYS(__image_start)         /* load_addr */
+        .long   SYM_PHYS(__load_end)            /* load_end_addr */
+        .long   SYM_PHYS(__bss_end)             /* bss_end_addr */
+        .balign 8
+        .short  3, 0                            /* entry address tag */
+        .long   12
+        .long   SYM_PHYS(start32)
+        .balign 8
+        .short  6, 0                            /* module alignment tag: page-aligned */
+        .long   8
+        .balign 8
+        .short  0, 0                            /* end tag */
+        .long   8
+multiboot2_header_end:
 
         .section .text.boot, "ax"
         .code32

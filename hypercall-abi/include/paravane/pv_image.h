@@ -151,6 +151,40 @@ int pv_elf_load(const void *image, size_t size, const struct pv_image_info *info
  */
 int pv_bzimage_payload(const void *image, size_t size, size_t *off, size_t *len);
 
+/* What pv_bzimage_inspect() finds in a bzImage. */
+struct pv_bzimage {
+    size_t payload_off, payload_len; /* the compressed payload, inside the image */
+    int format;                      /* enum decomp_format */
+    size_t kernel_size;              /* the decompressed kernel's size, as the payload states it */
+};
+
+/* The largest decompressed kernel a builder will allocate for. */
+#define PV_BZIMAGE_MAX_KERNEL ((size_t)512 << 20)
+
+/*
+ * pv_bzimage_inspect: locate a bzImage's payload, name its compression and
+ * read the decompressed size that Linux's build appends to every payload
+ * (its last four bytes, little-endian; gzip's own ISIZE field).
+ *
+ * Returns 0, -XEN_ENOEXEC if the image is not a bzImage, -XEN_EINVAL if the
+ * payload lies outside the image or is shorter than its size field,
+ * -XEN_EOPNOTSUPP for a compression without a decoder here (bzip2, lzma,
+ * lzo, lz4), -XEN_E2BIG for a stated size of 0 or over
+ * PV_BZIMAGE_MAX_KERNEL.
+ */
+int pv_bzimage_inspect(const void *image, size_t size, struct pv_bzimage *bz);
+
+/*
+ * pv_bzimage_decompress: decompress the payload bz describes into out,
+ * which holds bz->kernel_size bytes, with a DECOMP_WORK_SIZE work area.
+ *
+ * Returns 0 when exactly bz->kernel_size bytes came out, else a DECOMP_E*
+ * code (see <paravane/decompress.h>; DECOMP_ECORRUPT for a size that
+ * differs from the stated one), for the caller to log with
+ * decomp_strerror().
+ */
+int pv_bzimage_decompress(const void *image, const struct pv_bzimage *bz, void *out, void *work);
+
 /* True when feature bit nr (XENFEAT_*) is set in bitmap map. */
 static inline bool pv_feature_test(const uint32_t map[XENFEAT_NR_SUBMAPS], unsigned int nr)
 {
