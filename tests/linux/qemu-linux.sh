@@ -161,7 +161,7 @@ qemu_test linux-vane-dev --smp 2 --mem 1536 --timeout 1800 \
 # power itself off; then dom0 powers off.
 qemu_test make-run-demo --smp 2 --mem 1024 --timeout 900 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
-    --module "$K console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg" \
+    --module "$BZ console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg" \
     --module "$RV" \
     --send "paravane: demo domain created=>vane console 1"$'\r' \
     --send "${KLOG}Kernel command line: console=hvc0\$=>echo hello\$((6*7))"$'\r' \

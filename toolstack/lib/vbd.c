@@ -8,7 +8,6 @@
 #include "xsdev.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +18,6 @@
 
 #define BLKBACK_DRIVER "/sys/bus/xen-backend/drivers/vbd"
 #define READY_MS       10000 /* blkback answers in milliseconds; 10 s is libxl's bound too */
-
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static const char *format_name(enum xlcfg_disk_format f)
 {
@@ -42,27 +30,31 @@ int vane_vbd_check(const struct xlcfg_disk *d, char *err, size_t len)
     struct stat st;
 
     if (!d->target)
-        return fail(err, len, "disk %s: no medium (an empty cdrom needs a device model)", d->vdev);
+        return vane_dev_fail(err, len, "disk %s: no medium (an empty cdrom needs a device model)",
+                             d->vdev);
     if (d->format != XLCFG_DISK_RAW)
-        return fail(err, len, "disk %s: format %s: dom0's blkback serves raw images only", d->vdev,
-                    format_name(d->format));
+        return vane_dev_fail(err, len, "disk %s: format %s: dom0's blkback serves raw images only",
+                             d->vdev, format_name(d->format));
     if (d->backend && strcmp(d->backend, "0") && strcmp(d->backend, "Domain-0"))
-        return fail(err, len, "disk %s: backend=%s: only dom0 serves disks", d->vdev, d->backend);
+        return vane_dev_fail(err, len, "disk %s: backend=%s: only dom0 serves disks", d->vdev,
+                             d->backend);
     if (d->backendtype != XLCFG_BACKEND_AUTO && d->backendtype != XLCFG_BACKEND_PHY)
-        return fail(err, len, "disk %s: only the phy back-end (blkback) is available", d->vdev);
+        return vane_dev_fail(err, len, "disk %s: only the phy back-end (blkback) is available",
+                             d->vdev);
     if (d->script)
-        return fail(err, len, "disk %s: script=%s: vane runs no hotplug scripts", d->vdev,
-                    d->script);
+        return vane_dev_fail(err, len, "disk %s: script=%s: vane runs no hotplug scripts", d->vdev,
+                             d->script);
     if (stat(d->target, &st))
-        return fail(err, len, "disk %s: %s: %s", d->vdev, d->target, strerror(errno));
+        return vane_dev_fail(err, len, "disk %s: %s: %s", d->vdev, d->target, strerror(errno));
     if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
-        return fail(err, len, "disk %s: %s is neither a block device nor a file", d->vdev,
-                    d->target);
+        return vane_dev_fail(err, len, "disk %s: %s is neither a block device nor a file", d->vdev,
+                             d->target);
     if (access(d->target, d->readonly ? R_OK : R_OK | W_OK))
-        return fail(err, len, "disk %s: %s: %s", d->vdev, d->target, strerror(errno));
+        return vane_dev_fail(err, len, "disk %s: %s: %s", d->vdev, d->target, strerror(errno));
     if (access(BLKBACK_DRIVER, F_OK))
-        return fail(err, len, "disk %s: dom0's block back-end is not loaded (modprobe xen-blkback)",
-                    d->vdev);
+        return vane_dev_fail(err, len,
+                             "disk %s: dom0's block back-end is not loaded (modprobe xen-blkback)",
+                             d->vdev);
     return 0;
 }
 
@@ -73,7 +65,7 @@ static int block_device(const struct xlcfg_disk *d, char *node, size_t nlen, boo
     int rc;
 
     if (stat(d->target, st))
-        return fail(err, len, "disk %s: %s: %s", d->vdev, d->target, strerror(errno));
+        return vane_dev_fail(err, len, "disk %s: %s: %s", d->vdev, d->target, strerror(errno));
     *loop = !S_ISBLK(st->st_mode);
     if (!*loop) {
         snprintf(node, nlen, "%s", d->target);
@@ -81,12 +73,12 @@ static int block_device(const struct xlcfg_disk *d, char *node, size_t nlen, boo
     }
     rc = vane_loop_attach(d->target, d->readonly, node, nlen);
     if (rc)
-        return fail(err, len, "disk %s: no loop device for %s: %s", d->vdev, d->target,
-                    strerror(-rc));
+        return vane_dev_fail(err, len, "disk %s: no loop device for %s: %s", d->vdev, d->target,
+                             strerror(-rc));
     if (stat(node, st)) {
         rc = errno;
         vane_loop_detach(node);
-        return fail(err, len, "disk %s: %s: %s", d->vdev, node, strerror(rc));
+        return vane_dev_fail(err, len, "disk %s: %s: %s", d->vdev, node, strerror(rc));
     }
     return 0;
 }
@@ -140,15 +132,15 @@ int vane_vbd_add(struct xsc *xs, unsigned int dom, const struct xlcfg_disk *d, c
         rc = vane_xsdev_add(xs, &dev, back, front);
     }
     if (rc) {
-        fail(err, len, "disk %s: xenstore: %s", d->vdev, strerror(-rc));
+        vane_dev_fail(err, len, "disk %s: xenstore: %s", d->vdev, strerror(-rc));
     } else if ((rc = vane_xsdev_wait(xs, &dev, XenbusStateInitWait, READY_MS, &seen))) {
         char *e = xsc_read(xs, 0, "/local/domain/0/error/backend", NULL);
 
-        fail(err, len, "disk %s: blkback did not take %s (state %d after %d s)%s%s", d->vdev, node,
-             seen, READY_MS / 1000, e ? ": " : "", e ? e : "");
+        vane_dev_fail(err, len, "disk %s: blkback did not take %s (state %d after %d s)%s%s",
+                      d->vdev, node, seen, READY_MS / 1000, e ? ": " : "", e ? e : "");
         free(e);
     } else if ((rc = vane_xsdev_back_write(xs, &dev, "hotplug-status", "connected"))) {
-        fail(err, len, "disk %s: xenstore: %s", d->vdev, strerror(-rc));
+        vane_dev_fail(err, len, "disk %s: xenstore: %s", d->vdev, strerror(-rc));
     }
     if (rc) {
         vane_xsdev_remove(xs, &dev);
@@ -190,10 +182,11 @@ int vane_vbd_remove(struct xsc *xs, unsigned int dom, int devid, char *err, size
     vane_xsdev_init(&dev, "vbd", dom, devid);
     image = vane_xsdev_back_read(xs, &dev, "params");
     if (!image)
-        return fail(err, len, "domain %u has no disk %d", dom, devid);
+        return vane_dev_fail(err, len, "domain %u has no disk %d", dom, devid);
     if (vane_xsdev_close(xs, &dev, READY_MS, why, sizeof(why))) {
         free(image);
-        return fail(err, len, "disk %d of domain %u is in use by the guest: %s", devid, dom, why);
+        return vane_dev_fail(err, len, "disk %d of domain %u is in use by the guest: %s", devid,
+                             dom, why);
     }
     node = vane_xsdev_back_read(xs, &dev, "node");
     vane_xsdev_remove(xs, &dev);

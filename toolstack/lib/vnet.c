@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +19,6 @@
 #define NETBACK_DRIVER "/sys/bus/xen-backend/drivers/vif"
 #define READY_MS       10000
 
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static bool is_bridge(const char *name)
 {
     char path[96];
@@ -42,17 +30,22 @@ static bool is_bridge(const char *name)
 int vane_vif_check(const struct xlcfg_vif *v, int devid, char *err, size_t len)
 {
     if (v->backend && strcmp(v->backend, "0") && strcmp(v->backend, "Domain-0"))
-        return fail(err, len, "vif %d: backend=%s: only dom0 serves networks", devid, v->backend);
+        return vane_dev_fail(err, len, "vif %d: backend=%s: only dom0 serves networks", devid,
+                             v->backend);
     if (v->script && strcmp(v->script, "vif-bridge") && !strstr(v->script, "/vif-bridge"))
-        return fail(err, len, "vif %d: script=%s: vane bridges interfaces itself (vif-bridge)",
-                    devid, v->script);
+        return vane_dev_fail(err, len,
+                             "vif %d: script=%s: vane bridges interfaces itself (vif-bridge)",
+                             devid, v->script);
     if (v->rate)
-        return fail(err, len, "vif %d: rate=%s: rate limits are not supported", devid, v->rate);
+        return vane_dev_fail(err, len, "vif %d: rate=%s: rate limits are not supported", devid,
+                             v->rate);
     if (!is_bridge(v->bridge))
-        return fail(err, len, "vif %d: bridge %s does not exist in dom0", devid, v->bridge);
+        return vane_dev_fail(err, len, "vif %d: bridge %s does not exist in dom0", devid,
+                             v->bridge);
     if (access(NETBACK_DRIVER, F_OK))
-        return fail(err, len,
-                    "vif %d: dom0's network back-end is not loaded (modprobe xen-netback)", devid);
+        return vane_dev_fail(err, len,
+                             "vif %d: dom0's network back-end is not loaded (modprobe xen-netback)",
+                             devid);
     return 0;
 }
 
@@ -148,11 +141,11 @@ int vane_vif_add(struct xsc *xs, unsigned int dom, int devid, const struct xlcfg
         rc = vane_xsdev_add(xs, &dev, back, front);
     }
     if (rc)
-        return fail(err, len, "vif %d: xenstore: %s", devid, strerror(-rc));
+        return vane_dev_fail(err, len, "vif %d: xenstore: %s", devid, strerror(-rc));
     snprintf(ifname, sizeof(ifname), "vif%u.%d", dom, devid);
     if (vane_xsdev_wait(xs, &dev, XenbusStateInitWait, READY_MS, &seen)) {
-        fail(err, len, "vif %d: netback did not answer (state %d after %d s)", devid, seen,
-             READY_MS / 1000);
+        vane_dev_fail(err, len, "vif %d: netback did not answer (state %d after %d s)", devid, seen,
+                      READY_MS / 1000);
         goto undo;
     }
     /* netback says InitWait before it makes the interface (the moment Xen's
@@ -160,19 +153,20 @@ int vane_vif_add(struct xsc *xs, unsigned int dom, int devid, const struct xlcfg
     for (int i = 0; i < READY_MS / 20 && !if_nametoindex(ifname); i++)
         usleep(20000);
     if (v->vifname && (rc = rename_if(ifname, v->vifname))) {
-        fail(err, len, "vif %d: renaming %s to %s: %s", devid, ifname, v->vifname, strerror(-rc));
+        vane_dev_fail(err, len, "vif %d: renaming %s to %s: %s", devid, ifname, v->vifname,
+                      strerror(-rc));
         goto undo;
     }
     if (v->vifname)
         snprintf(ifname, sizeof(ifname), "%s", v->vifname);
     if ((rc = bridge_add(v->bridge, ifname))) {
-        fail(err, len, "vif %d: adding %s to bridge %s: %s", devid, ifname, v->bridge,
-             strerror(-rc));
+        vane_dev_fail(err, len, "vif %d: adding %s to bridge %s: %s", devid, ifname, v->bridge,
+                      strerror(-rc));
         goto undo;
     }
     vane_xsdev_back_write(xs, &dev, "vifname", ifname);
     if ((rc = vane_xsdev_back_write(xs, &dev, "hotplug-status", "connected"))) {
-        fail(err, len, "vif %d: xenstore: %s", devid, strerror(-rc));
+        vane_dev_fail(err, len, "vif %d: xenstore: %s", devid, strerror(-rc));
         goto undo;
     }
     return 0;
@@ -189,10 +183,11 @@ int vane_vif_remove(struct xsc *xs, unsigned int dom, int devid, char *err, size
     vane_xsdev_init(&dev, "vif", dom, devid);
     state = vane_xsdev_back_read(xs, &dev, "state");
     if (!state)
-        return fail(err, len, "domain %u has no network interface %d", dom, devid);
+        return vane_dev_fail(err, len, "domain %u has no network interface %d", dom, devid);
     free(state);
     if (vane_xsdev_close(xs, &dev, READY_MS, why, sizeof(why)))
-        return fail(err, len, "interface %d of domain %u did not close: %s", devid, dom, why);
+        return vane_dev_fail(err, len, "interface %d of domain %u did not close: %s", devid, dom,
+                             why);
     vane_xsdev_remove(xs, &dev);
     return 0;
 }

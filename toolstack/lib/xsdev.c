@@ -7,10 +7,21 @@
 #include "xsdom.h"
 #include "xs_client.h"
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+int vane_dev_fail(char *err, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(err, len, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
 void vane_xsdev_init(struct vane_xsdev *d, const char *kind, unsigned int dom, int devid)
 {

@@ -20,6 +20,10 @@ struct vane_xsdev {
     char front[96];
 };
 
+/* The devices' error messages: printf into err; returns -1. */
+int vane_dev_fail(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 void vane_xsdev_init(struct vane_xsdev *d, const char *kind, unsigned int dom, int devid);
 
 /*
