@@ -809,7 +809,10 @@ xs_set() { [ -n "$(xs read "$1" 2>/dev/null)" ]; }
 # dom0's side of the network, when something was lost.
 net_state() {
     cat /proc/net/dev
-    grep -E "^(Icmp|IcmpMsg):" /proc/net/snmp
+    grep -E "^(Ip|Icmp|IcmpMsg):" /proc/net/snmp
+    for f in /sys/class/net/xenbr0/statistics/*; do
+        [ "$(cat "$f")" = 0 ] || echo "$f: $(cat "$f")"
+    done
     ip neigh
     for f in /sys/class/net/vif*/statistics/*_dropped /sys/class/net/vif*/statistics/*_errors; do
         [ "$(cat "$f")" = 0 ] || echo "$f: $(cat "$f")"
@@ -1018,7 +1021,7 @@ vdev_refuse() {
 # (dom0 to its own loopback, the domU to dom0 through netfront). Figures
 # in MiB/s, "linuxcheck info bench WHERE KEY VALUE" lines.
 cs() { awk '{printf "%d\n", $1 * 100}' /proc/uptime; }
-rate() { awk -v t="$1" 'BEGIN {printf "%.1f\n", t > 0 ? 6400 / t : 0}'; }
+rate() { awk -v t="$1" 'BEGIN {printf "%.1f\n", (t > 0 ? 6400 / t : 0)}'; }
 dd_bench() {
     t0=$(cs)
     dd if=/dev/zero of="$1" bs=1M count=64 conv=fsync 2>/dev/null || return 1
