@@ -610,13 +610,31 @@ static void copy_op(union grant_op *op)
     copy_one(&op->copy);
 }
 
-static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count, size_t size,
-                        void (*one)(union grant_op *))
+/*
+ * What a batch reads and writes back per element: Xen writes a map's
+ * whole element (handle, bus address, status) but only the status of an
+ * unmap or a copy, so the rest of the guest's element (and whatever a
+ * wrong count makes the list overlap) is left as the guest has it now.
+ */
+struct grant_batch {
+    size_t size, out_off, out_len;
+    void (*one)(union grant_op *);
+};
+
+#define BATCH(type, fn, field)                                                                         {sizeof(struct type), offsetof(struct type, field), sizeof(((struct type *)0)->field), fn}
+static const struct grant_batch batch_map = {sizeof(struct gnttab_map_grant_ref), 0,
+                                             sizeof(struct gnttab_map_grant_ref), map_op};
+static const struct grant_batch batch_unmap = BATCH(gnttab_unmap_grant_ref, unmap_op, status);
+static const struct grant_batch batch_replace = BATCH(gnttab_unmap_and_replace, replace_op, status);
+static const struct grant_batch batch_copy = BATCH(gnttab_copy, copy_op, status);
+
+static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count,
+                        const struct grant_batch *b)
 {
     union grant_op op;
 
     for (unsigned int i = 0; i < count; i++) {
-        guest_ptr_t p = uop + i * size;
+        guest_ptr_t p = uop + i * b->size;
 
         if (i && (i % GRANT_OP_CHUNK == 0) &&
             (i >= 4 * GRANT_OP_CHUNK || hypercall_preempt_check())) {
@@ -624,10 +642,10 @@ static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count, s
             hypercall_create_continuation(__HYPERVISOR_grant_table_op, 3, args);
             return 0;
         }
-        if (copy_from_guest(&op, p, size))
+        if (copy_from_guest(&op, p, b->size))
             return -XEN_EFAULT;
-        one(&op);
-        if (copy_to_guest(p, &op, size))
+        b->one(&op);
+        if (copy_to_guest(p + b->out_off, (char *)&op + b->out_off, b->out_len))
             return -XEN_EFAULT;
     }
     return 0;
@@ -678,20 +696,20 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
         return 0;
     }
     case GNTTABOP_map_grant_ref:
-        return for_each_op(cmd, uop, count, sizeof(struct gnttab_map_grant_ref), map_op);
+        return for_each_op(cmd, uop, count, &batch_map);
     case GNTTABOP_unmap_grant_ref: {
-        long rc = for_each_op(cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_op);
+        long rc = for_each_op(cmd, uop, count, &batch_unmap);
         /* No stale mapping may survive the batch, even a failed one (the ABI promises it). */
         domain_flush_tlb(current->domain, true, 0);
         return rc;
     }
     case GNTTABOP_unmap_and_replace: {
-        long rc = for_each_op(cmd, uop, count, sizeof(struct gnttab_unmap_and_replace), replace_op);
+        long rc = for_each_op(cmd, uop, count, &batch_replace);
         domain_flush_tlb(current->domain, true, 0); /* as after an unmap */
         return rc;
     }
     case GNTTABOP_copy:
-        return for_each_op(cmd, uop, count, sizeof(struct gnttab_copy), copy_op);
+        return for_each_op(cmd, uop, count, &batch_copy);
     default: /* set_version 2, cache_flush (ARM only on Xen) and the rest */
         return -XEN_ENOSYS;
     }
