@@ -679,7 +679,10 @@ struct grant_batch {
     void (*one)(union grant_op *);
 };
 
-#define BATCH(type, fn, field)                                                                         {sizeof(struct type), offsetof(struct type, field), sizeof(((struct type *)0)->field), fn}
+#define BATCH(type, fn, field)                                                                     \
+    {                                                                                              \
+        sizeof(struct type), offsetof(struct type, field), sizeof(((struct type *)0)->field), fn   \
+    }
 static const struct grant_batch batch_map = {sizeof(struct gnttab_map_grant_ref), 0,
                                              sizeof(struct gnttab_map_grant_ref), map_op};
 static const struct grant_batch batch_unmap = BATCH(gnttab_unmap_grant_ref, unmap_op, status);

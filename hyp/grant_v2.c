@@ -149,8 +149,8 @@ static void save_reserved(struct grant_table *gt, grant_entry_v1_t *keep, unsign
         e = v2_entry(gt, i);
         keep[i] = (grant_entry_v1_t){0};
         if ((e->hdr.flags & GTF_type_mask) == GTF_permit_access)
-            keep[i] = (grant_entry_v1_t){(uint16_t)(e->hdr.flags | *status_of(gt, i)),
-                                         e->hdr.domid, (uint32_t)e->full_page.frame};
+            keep[i] = (grant_entry_v1_t){(uint16_t)(e->hdr.flags | *status_of(gt, i)), e->hdr.domid,
+                                         (uint32_t)e->full_page.frame};
     }
 }
 

@@ -127,8 +127,7 @@ void pv_deliver_failsafe(struct vcpu *v)
         domain_crash(v->domain, "segment reload failed with no failsafe callback");
         return;
     }
-    create_frame(v, v->arch.failsafe_callback_eip, false, 0, v->arch.failsafe_masks_events, sel,
-                 4);
+    create_frame(v, v->arch.failsafe_callback_eip, false, 0, v->arch.failsafe_masks_events, sel, 4);
 }
 
 /*
