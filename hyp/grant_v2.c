@@ -121,19 +121,36 @@ fail:
     return -XEN_ENOMEM;
 }
 
-/* Give the status frames back (none may be mapped). pv_mm_lock held. */
-static void release_status(struct grant_table *gt)
+/*
+ * Take the status frames off the table into `gone` (their count returned),
+ * to be given back with release_status() once the table lock is dropped:
+ * freeing a frame may wait for other pCPUs to flush their TLBs, which they
+ * cannot while one spins for the lock with interrupts off.
+ */
+static unsigned int detach_status(struct grant_table *gt, grant_status_t **gone)
 {
-    for (unsigned int i = 0; i < gt->nr_status_frames; i++) {
-        grant_release_shared_page(gt->status[i]);
+    unsigned int n = gt->nr_status_frames;
+
+    for (unsigned int i = 0; i < n; i++) {
+        gone[i] = gt->status[i];
         gt->status[i] = NULL;
     }
     gt->nr_status_frames = 0;
+    return n;
+}
+
+/* pv_mm_lock held, not the table lock. */
+static void release_status(grant_status_t **gone, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++)
+        grant_release_shared_page(gone[i]);
 }
 
 void grant_v2_destroy(struct grant_table *gt)
 {
-    release_status(gt);
+    grant_status_t *gone[GNT_MAX_STATUS_FRAMES];
+
+    release_status(gone, detach_status(gt, gone));
 }
 
 /* The reserved entries, read in version 1's form from the current layout. */
@@ -190,8 +207,12 @@ static int check_leaving_v2(struct grant_table *gt, unsigned int reserved)
     return 0;
 }
 
-/* Both locks held. 0 or a negative Xen errno, the table unchanged on error. */
-static int switch_version(struct domain *d, unsigned int version)
+/*
+ * Both locks held. 0 or a negative Xen errno, the table unchanged on
+ * error; status frames no longer needed are left in gone[*nr_gone].
+ */
+static int switch_version(struct domain *d, unsigned int version, grant_status_t **gone,
+                          unsigned int *nr_gone)
 {
     struct grant_table *gt = d->grant;
     grant_entry_v1_t keep[GNTTAB_NR_RESERVED_ENTRIES];
@@ -211,7 +232,7 @@ static int switch_version(struct domain *d, unsigned int version)
         return rc;
     save_reserved(gt, keep, reserved);
     if (version == 1)
-        release_status(gt);
+        *nr_gone = detach_status(gt, gone);
     for (unsigned int f = 0; f < gt->nr_frames; f++)
         memset(gt->shared[f], 0, PAGE_SIZE);
     gt->version = version;
@@ -223,6 +244,8 @@ long grant_v2_set_version(guest_ptr_t uop)
 {
     struct domain *d = current->domain;
     struct grant_table *gt = d->grant;
+    grant_status_t *gone[GNT_MAX_STATUS_FRAMES];
+    unsigned int nr_gone = 0;
     struct gnttab_set_version op;
     unsigned long irq;
     long rc;
@@ -238,8 +261,9 @@ long grant_v2_set_version(guest_ptr_t uop)
         goto out;
     spin_lock(&pv_mm_lock);
     irq = spin_lock_irqsave(&gt->lock);
-    rc = switch_version(d, op.version);
+    rc = switch_version(d, op.version, gone, &nr_gone);
     spin_unlock_irqrestore(&gt->lock, irq);
+    release_status(gone, nr_gone);
     spin_unlock(&pv_mm_lock);
 out:
     op.version = gt->version; /* the version in force, whatever the outcome */

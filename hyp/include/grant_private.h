@@ -84,7 +84,7 @@ int grant_v2_claim(struct grant_table *gt, grant_ref_t ref, domid_t user, bool r
 void grant_v2_sync_status(struct grant_table *gt, grant_ref_t ref);
 /* Status frames for a table of nr_frames grant frames: 0 or -XEN_ENOMEM. */
 int grant_v2_grow_status(struct domain *d, unsigned int nr_frames);
-/* Free them as the domain goes (no mapping of them can be left). */
+/* Give them back as the domain goes (freed once unmapped). pv_mm_lock held. */
 void grant_v2_destroy(struct grant_table *gt);
 long grant_v2_set_version(guest_ptr_t uop);
 long grant_v2_get_version(guest_ptr_t uop);
