@@ -137,7 +137,7 @@ void grant_release_shared_page(void *page)
 
 /* Grow d's table to `nr` frames (shared with d like its shared_info), and
  * its status frames with it under version 2. */
-static int grow_table(struct domain *d, unsigned int nr)
+int grant_grow_table(struct domain *d, unsigned int nr)
 {
     struct grant_table *gt = d->grant;
 
@@ -162,7 +162,7 @@ static int grow_table(struct domain *d, unsigned int nr)
 int grant_table_seed(struct domain *d, grant_ref_t ref, domid_t grantee, mfn_t frame)
 {
     unsigned long irq = spin_lock_irqsave(&d->grant->lock);
-    int rc = grow_table(d, 1);
+    int rc = grant_grow_table(d, 1);
 
     if (!rc && (ref >= GNT_PER_FRAME || frame != (uint32_t)frame))
         rc = -XEN_EINVAL; /* v1 entries hold 32-bit frame numbers */
@@ -195,7 +195,7 @@ static long setup_table(guest_ptr_t arg)
         op.status = GNTST_general_error;
     if (op.status == GNTST_okay) {
         irq = spin_lock_irqsave(&d->grant->lock);
-        if (grow_table(d, op.nr_frames))
+        if (grant_grow_table(d, op.nr_frames))
             op.status = GNTST_no_space;
         for (unsigned int i = 0; op.status == GNTST_okay && i < op.nr_frames; i++) {
             xen_pfn_t f = virt_to_mfn(d->grant->shared[i]);

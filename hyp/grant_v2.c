@@ -227,7 +227,14 @@ static int switch_version(struct domain *d, unsigned int version, grant_status_t
         if (a->readers || a->writers)
             return -XEN_EBUSY;
     }
-    rc = gt->version == 2 ? check_leaving_v2(gt, reserved) : grant_v2_grow_status(d, gt->nr_frames);
+    /*
+     * Into version 2 with at least one frame: Xen's tables always have
+     * one, and Linux asks for its status frames before its setup_table.
+     */
+    rc = gt->version == 2 ? check_leaving_v2(gt, reserved)
+                          : grant_grow_table(d, MAX(gt->nr_frames, 1u));
+    if (!rc && gt->version == 1)
+        rc = grant_v2_grow_status(d, gt->nr_frames);
     if (rc)
         return rc;
     save_reserved(gt, keep, reserved);

@@ -63,6 +63,11 @@ static inline unsigned int grant_nr_entries(const struct grant_table *gt)
 /* Clear a fresh xenheap page and share it with d as its own (a grant or
  * status frame: d maps it by its machine frame, as a PV guest does). */
 void grant_share_page(struct domain *d, void *page);
+/*
+ * Grow d's table to nr frames, and its status frames with it under
+ * version 2: 0 or -XEN_ENOMEM. Table lock held.
+ */
+int grant_grow_table(struct domain *d, unsigned int nr);
 /* Does anyone (its domain, a foreign mapper) still hold a reference to it? */
 bool grant_shared_page_mapped(const void *page);
 /* Give it up: freed now, or when the last mapping of it goes. pv_mm_lock held. */

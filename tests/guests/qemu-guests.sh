@@ -61,9 +61,12 @@ qemu_test guest-edges-dom0 --smp 1 --module "$G/pvtest-edges.elf" \
     --expect "${HYP}d0v0: #DB in hypervisor context at [0-9a-f]+, DR6 [0-9a-f]+: ignored" \
     --expect "$(verdict edges)" --exit success
 
-# Grant tables version 2 (tests/guests/gntv2.c), as a domU beside dom0:
-# set_version both ways, status frames, sub-page and transitive grants,
-# and Xen's answer to each misuse; the domU's frames all come back.
+# Grant tables version 2 (tests/guests/gntv2.c), as dom0 (an empty table
+# at first) and as a domU beside dom0: set_version both ways, status
+# frames, sub-page and transitive grants, and Xen's answer to each misuse;
+# the domU's frames all come back.
+qemu_test guest-gntv2-dom0 --smp 1 --module "$G/pvtest-gntv2.elf" \
+    --expect "$(verdict gntv2)" --exit success
 qemu_test guest-gntv2-domU --smp 1 --cmdline "domain=1:32M:1" --unordered \
     --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-gntv2.elf" \
     --expect "\(d1\) $(verdict gntv2)" --expect "${HYP}domain 1 destroyed, 8192 pages returned" \
