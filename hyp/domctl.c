@@ -408,7 +408,7 @@ static int check_create_config(const struct xen_domctl_createdomain *c)
     if (c->max_vcpus == 0 || c->max_vcpus > MAX_VCPUS)
         return -XEN_EINVAL;
     if (c->grant_opts & ~XEN_DOMCTL_GRANT_version_mask ||
-        XEN_DOMCTL_GRANT_version(c->grant_opts) != 1)
+        grant_table_set_max_version(NULL, c->grant_opts & XEN_DOMCTL_GRANT_version_mask))
         return -XEN_EINVAL;
     if (c->arch.emulation_flags)
         return -XEN_EOPNOTSUPP;
@@ -441,6 +441,7 @@ static long createdomain(domid_t *domid, struct xen_domctl_createdomain *c)
     if (!d)
         return -XEN_ENOMEM;
     grant_table_set_limits(d, c->max_grant_frames, c->max_maptrack_frames);
+    grant_table_set_max_version(d, c->grant_opts & XEN_DOMCTL_GRANT_version_mask);
     d->max_evtchn_port = MIN(c->max_evtchn_port, d->max_evtchn_port);
     d->auto_reap = false;
     d->cpu_policy.settable = true; /* until it first runs */

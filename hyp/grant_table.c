@@ -26,6 +26,7 @@
  * maptrack, frame references and grant PTEs change under pv_mm_lock.
  */
 #include "grant_table.h"
+#include "grant_private.h"
 #include "cmdline.h"
 #include "console.h"
 #include "guest_access.h"
@@ -39,13 +40,7 @@
 #include <xen/errno.h>
 #include <xen/grant_table.h>
 
-#define GNT_MAX_FRAMES 32
-#define GNT_PER_FRAME  (PAGE_SIZE / sizeof(grant_entry_v1_t))
-#define MAPTRACK_MAX   4096
-
-struct grant_active {
-    uint16_t readers, writers;
-};
+#define MAPTRACK_MAX 4096
 
 struct maptrack {
     bool in_use;
@@ -58,16 +53,6 @@ struct maptrack {
     bool host;        /* a host mapping exists */
     bool device;      /* a device (bus address) mapping exists: GNTMAP_device_map */
     bool by_pte_addr; /* GNTMAP_contains_pte: host_addr names the PTE itself */
-};
-
-struct grant_table {
-    spinlock_t lock;
-    unsigned int nr_frames;
-    unsigned int max_frames;   /* GNT_MAX_FRAMES unless its creator asked fewer */
-    unsigned int max_maptrack; /* MAPTRACK_MAX, likewise */
-    grant_entry_v1_t *shared[GNT_MAX_FRAMES];
-    struct grant_active *active[GNT_MAX_FRAMES];
-    struct maptrack *maptrack; /* MAPTRACK_MAX, allocated on first map */
 };
 
 /*
@@ -98,6 +83,8 @@ int grant_table_init(struct domain *d)
     spin_lock_init(&d->grant->lock);
     d->grant->max_frames = GNT_MAX_FRAMES;
     d->grant->max_maptrack = MAPTRACK_MAX;
+    d->grant->version = 1;
+    d->grant->max_version = 2;
     return 0;
 }
 
@@ -126,8 +113,31 @@ static struct domain *named(domid_t id)
     return domain_get_by_id(id);
 }
 
-/* Grow d's table to `nr` frames (shared with d like its shared_info). */
-static int grow_table(struct domain *d, unsigned int nr)
+void grant_share_page(struct domain *d, void *page)
+{
+    struct page_info *pg = mfn_to_page(virt_to_mfn(page));
+
+    clear_page(page);
+    page_assign(pg, d->domain_id);
+    pg->count_info |= PGC_xen_heap;
+}
+
+bool grant_shared_page_mapped(const void *page)
+{
+    return page_count(mfn_to_page(virt_to_mfn(page))) != 1; /* beyond the allocation's */
+}
+
+void grant_release_shared_page(void *page)
+{
+    struct page_info *pg = mfn_to_page(virt_to_mfn(page));
+
+    pg->count_info &= ~PGC_xen_heap;
+    page_release(pg);
+}
+
+/* Grow d's table to `nr` frames (shared with d like its shared_info), and
+ * its status frames with it under version 2. */
+int grant_grow_table(struct domain *d, unsigned int nr)
 {
     struct grant_table *gt = d->grant;
 
@@ -135,28 +145,24 @@ static int grow_table(struct domain *d, unsigned int nr)
         unsigned int f = gt->nr_frames;
         void *page = alloc_xenheap_pages(0);
         struct grant_active *act = xzalloc_array(struct grant_active, GNT_PER_FRAME);
-        struct page_info *pg;
 
         if (!page || !act) {
             free_xenheap_pages(page, 0);
             xfree(act);
             return -XEN_ENOMEM;
         }
-        clear_page(page);
-        pg = mfn_to_page(virt_to_mfn(page));
-        page_assign(pg, d->domain_id);
-        pg->count_info |= PGC_xen_heap;
+        grant_share_page(d, page);
         gt->shared[f] = page;
         gt->active[f] = act;
         gt->nr_frames = f + 1;
     }
-    return 0;
+    return gt->version == 2 ? grant_v2_grow_status(d, gt->nr_frames) : 0;
 }
 
 int grant_table_seed(struct domain *d, grant_ref_t ref, domid_t grantee, mfn_t frame)
 {
     unsigned long irq = spin_lock_irqsave(&d->grant->lock);
-    int rc = grow_table(d, 1);
+    int rc = grant_grow_table(d, 1);
 
     if (!rc && (ref >= GNT_PER_FRAME || frame != (uint32_t)frame))
         rc = -XEN_EINVAL; /* v1 entries hold 32-bit frame numbers */
@@ -181,13 +187,15 @@ static long setup_table(guest_ptr_t arg)
         return -XEN_EFAULT;
     d = named(op.dom);
     op.status = GNTST_okay;
-    if (!d || (d != current->domain && !current->domain->is_privileged))
+    if (!d)
         op.status = GNTST_bad_domain;
+    else if (d != current->domain && !current->domain->is_privileged)
+        op.status = GNTST_permission_denied; /* Xen's XSM_TARGET */
     else if (op.nr_frames > d->grant->max_frames)
         op.status = GNTST_general_error;
     if (op.status == GNTST_okay) {
         irq = spin_lock_irqsave(&d->grant->lock);
-        if (grow_table(d, op.nr_frames))
+        if (grant_grow_table(d, op.nr_frames))
             op.status = GNTST_no_space;
         for (unsigned int i = 0; op.status == GNTST_okay && i < op.nr_frames; i++) {
             xen_pfn_t f = virt_to_mfn(d->grant->shared[i]);
@@ -208,64 +216,95 @@ static void sync_flags(grant_entry_v1_t *e, const struct grant_active *a)
 }
 
 /*
+ * Version 1's entry `ref`: granted to `user`, writable if asked. Lock held.
+ * (Xen's answer to a write use of a read-only grant is
+ * GNTST_general_error; this one predates version 2 and is left to the
+ * map/copy work.)
+ */
+static int v1_claim(struct grant_table *gt, grant_ref_t ref, domid_t user, bool readonly,
+                    struct grant_span *span)
+{
+    grant_entry_v1_t *e = &gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
+    uint16_t flags = READ_ONCE(e->flags);
+
+    /* Not granted (or ended), granted to someone else: Xen's general error. */
+    if ((flags & GTF_type_mask) != GTF_permit_access || READ_ONCE(e->domid) != user)
+        return GNTST_general_error;
+    if (!readonly && (flags & GTF_readonly))
+        return GNTST_permission_denied;
+    span->frame = READ_ONCE(e->frame);
+    span->offset = 0;
+    span->length = PAGE_SIZE;
+    return GNTST_okay;
+}
+
+/* Make entry ref's in-use bits say what its active counts say. Lock held. */
+static void sync_in_use(struct grant_table *gt, grant_ref_t ref)
+{
+    if (gt->version == 2)
+        grant_v2_sync_status(gt, ref);
+    else
+        sync_flags(&gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME], grant_active_of(gt, ref));
+}
+
+/*
  * Pin grant `ref` of `granter` for `user` and take the frame references the
- * use needs: the entry must permit access to `user`, and not be read-only
- * if a writable use is asked. The references are taken here, under the
+ * use needs: the entry must permit access to `user` (and be a whole-frame
+ * grant if `map`), and not be read-only if a writable use is asked. The
+ * references are taken here, under the
  * granter's lock and against the granter's id: a granter giving the frame
  * back (decrease_reservation) needs pv_mm_lock, which the caller holds, so
  * the frame cannot change hands between the look and the reference.
- * Returns a GNTST_* status; on success *frame is the granted frame.
+ * Returns a GNTST_* status; on success *span is what was granted.
  */
 static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *user, bool readonly,
-                     mfn_t *frame)
+                     bool map, struct grant_span *span)
 {
     struct grant_table *gt = granter->grant;
-    grant_entry_v1_t *e;
     struct grant_active *a;
     struct page_info *pg;
     unsigned long irq;
-    uint16_t flags;
     int st = GNTST_okay;
 
     irq = spin_lock_irqsave(&gt->lock);
-    if (ref >= gt->nr_frames * GNT_PER_FRAME) {
+    if (ref >= grant_nr_entries(gt)) {
         st = GNTST_bad_gntref;
         goto out;
     }
-    e = &gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
-    a = &gt->active[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
-    flags = READ_ONCE(e->flags);
-    /* Not granted (or ended), granted to someone else: Xen's general error. */
-    if ((flags & GTF_type_mask) != GTF_permit_access || READ_ONCE(e->domid) != user->domain_id) {
-        st = GNTST_general_error;
+    a = grant_active_of(gt, ref);
+    /* Version 2 marks the entry in use before its second look at it. */
+    if (gt->version == 2)
+        st = grant_v2_claim(gt, ref, user->domain_id, readonly, map, span);
+    else
+        st = v1_claim(gt, ref, user->domain_id, readonly, span);
+    if (st != GNTST_okay)
         goto out;
-    }
-    if (!readonly && (flags & GTF_readonly)) {
-        st = GNTST_permission_denied;
-        goto out;
-    }
-    *frame = READ_ONCE(e->frame);
-    if (*frame >= max_mfn) {
+    if (span->frame >= max_mfn) {
         st = GNTST_bad_page;
-        goto out;
+        goto undo;
     }
-    pg = mfn_to_page(*frame);
+    pg = mfn_to_page(span->frame);
     test_map_delay();
     if (!get_page(pg, granter->domain_id)) {
         st = GNTST_bad_page; /* not the granter's to grant */
-        goto out;
+        goto undo;
     }
     if (!readonly && get_page_type(pg, PGT_writable)) {
         put_page(pg);             /* not the last reference: the granter's keeps it */
         st = GNTST_general_error; /* a page table or descriptor page */
-        goto out;
+        goto undo;
     }
     if (readonly)
         a->readers++;
     else
         a->writers++;
-    __atomic_fetch_or(&e->flags, (uint16_t)(GTF_reading | (readonly ? 0 : GTF_writing)),
-                      __ATOMIC_SEQ_CST);
+    if (gt->version == 1)
+        __atomic_fetch_or(&gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME].flags,
+                          (uint16_t)(GTF_reading | (readonly ? 0 : GTF_writing)), __ATOMIC_SEQ_CST);
+    goto out;
+undo:
+    if (gt->version == 2)
+        grant_v2_sync_status(gt, ref);
 out:
     spin_unlock_irqrestore(&gt->lock, irq);
     return st;
@@ -280,13 +319,17 @@ static void unpin_grant(struct domain *granter, grant_ref_t ref, bool readonly)
         return;
     gt = granter->grant;
     irq = spin_lock_irqsave(&gt->lock);
+    /* Below the v1 bound even if the version changed meanwhile: the pin
+     * kept the count (and set_version allows that only for the reserved
+     * entries, which both versions have). */
     if (ref < gt->nr_frames * GNT_PER_FRAME) {
-        struct grant_active *a = &gt->active[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
+        struct grant_active *a = grant_active_of(gt, ref);
         if (readonly && a->readers)
             a->readers--;
         else if (!readonly && a->writers)
             a->writers--;
-        sync_flags(&gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME], a);
+        if (ref < grant_nr_entries(gt))
+            sync_in_use(gt, ref);
     }
     spin_unlock_irqrestore(&gt->lock, irq);
 }
@@ -327,6 +370,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
     struct domain *mapper = current->domain, *granter;
     bool ro = op->flags & GNTMAP_readonly;
     struct maptrack m = {.ref = op->ref, .readonly = ro, .device = op->flags & GNTMAP_device_map};
+    struct grant_span span;
     int h = -1;
 
     op->handle = (grant_handle_t)~0U;
@@ -341,9 +385,10 @@ static void map_one(struct gnttab_map_grant_ref *op)
     }
     m.granter = granter->domain_id;
     spin_lock(&pv_mm_lock);
-    op->status = (int16_t)pin_grant(granter, op->ref, mapper, ro, &m.frame);
+    op->status = (int16_t)pin_grant(granter, op->ref, mapper, ro, true, &span);
     if (op->status != GNTST_okay)
         goto out;
+    m.frame = span.frame;
     if (op->flags & GNTMAP_host_map) {
         int rc;
         if (op->flags & GNTMAP_contains_pte) {
@@ -489,8 +534,8 @@ out:
  * general reference, and a writable type one if written. pv_mm_lock held.
  * GNTST_*; on success *granter is the granter, or NULL for a local frame.
  */
-static int get_copy_operand(const struct gnttab_copy_ptr *p, bool is_gref, bool write, mfn_t *frame,
-                            struct domain **granter)
+static int get_copy_operand(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
+                            struct grant_span *span, struct domain **granter)
 {
     struct domain *cur = current->domain;
     struct page_info *pg;
@@ -501,7 +546,7 @@ static int get_copy_operand(const struct gnttab_copy_ptr *p, bool is_gref, bool 
         struct domain *g = domain_get_by_id(p->domid);
         if (!g)
             return GNTST_bad_domain;
-        st = pin_grant(g, p->u.ref, cur, !write, frame);
+        st = pin_grant(g, p->u.ref, cur, !write, false, span);
         if (st == GNTST_okay)
             *granter = g; /* held until put_copy_operand() */
         else
@@ -517,8 +562,14 @@ static int get_copy_operand(const struct gnttab_copy_ptr *p, bool is_gref, bool 
         put_page(pg);
         return GNTST_bad_page; /* the destination is never a table */
     }
-    *frame = p->u.gmfn;
+    *span = (struct grant_span){p->u.gmfn, 0, PAGE_SIZE};
     return GNTST_okay;
+}
+
+/* Does the copy stay inside what the operand grants (a sub-page grant)? */
+static bool within(const struct grant_span *s, uint16_t offset, uint16_t len)
+{
+    return offset >= s->offset && (uint32_t)offset + len <= (uint32_t)s->offset + s->length;
 }
 
 static void put_copy_operand(const struct gnttab_copy_ptr *p, bool write, mfn_t frame,
@@ -533,7 +584,7 @@ static void put_copy_operand(const struct gnttab_copy_ptr *p, bool write, mfn_t 
 static void copy_one(struct gnttab_copy *c)
 {
     struct domain *sg, *dg;
-    mfn_t sf = 0, df = 0;
+    struct grant_span ss, ds;
     int st;
 
     if ((uint32_t)c->source.offset + c->len > PAGE_SIZE ||
@@ -542,11 +593,18 @@ static void copy_one(struct gnttab_copy *c)
         return;
     }
     spin_lock(&pv_mm_lock);
-    st = get_copy_operand(&c->source, c->flags & GNTCOPY_source_gref, false, &sf, &sg);
+    st = get_copy_operand(&c->source, c->flags & GNTCOPY_source_gref, false, &ss, &sg);
     if (st == GNTST_okay) {
-        st = get_copy_operand(&c->dest, c->flags & GNTCOPY_dest_gref, true, &df, &dg);
+        st = get_copy_operand(&c->dest, c->flags & GNTCOPY_dest_gref, true, &ds, &dg);
         if (st != GNTST_okay)
-            put_copy_operand(&c->source, false, sf, sg);
+            put_copy_operand(&c->source, false, ss.frame, sg);
+    }
+    /* Past a sub-page grant's bounds: Xen's general error, nothing copied. */
+    if (st == GNTST_okay &&
+        (!within(&ss, c->source.offset, c->len) || !within(&ds, c->dest.offset, c->len))) {
+        put_copy_operand(&c->dest, true, ds.frame, dg);
+        put_copy_operand(&c->source, false, ss.frame, sg);
+        st = GNTST_general_error;
     }
     spin_unlock(&pv_mm_lock);
     if (st != GNTST_okay) {
@@ -554,11 +612,11 @@ static void copy_one(struct gnttab_copy *c)
         return;
     }
     /* Outside the lock: the references keep both frames where they are. */
-    memmove((char *)mfn_to_virt(df) + c->dest.offset, (char *)mfn_to_virt(sf) + c->source.offset,
-            c->len);
+    memmove((char *)mfn_to_virt(ds.frame) + c->dest.offset,
+            (char *)mfn_to_virt(ss.frame) + c->source.offset, c->len);
     spin_lock(&pv_mm_lock);
-    put_copy_operand(&c->dest, true, df, dg);
-    put_copy_operand(&c->source, false, sf, sg);
+    put_copy_operand(&c->dest, true, ds.frame, dg);
+    put_copy_operand(&c->source, false, ss.frame, sg);
     spin_unlock(&pv_mm_lock);
     c->status = GNTST_okay;
 }
@@ -610,13 +668,34 @@ static void copy_op(union grant_op *op)
     copy_one(&op->copy);
 }
 
-static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count, size_t size,
-                        void (*one)(union grant_op *))
+/*
+ * What a batch reads and writes back per element: Xen writes a map's
+ * whole element (handle, bus address, status) but only the status of an
+ * unmap or a copy, so the rest of the guest's element (and whatever a
+ * wrong count makes the list overlap) is left as the guest has it now.
+ */
+struct grant_batch {
+    size_t size, out_off, out_len;
+    void (*one)(union grant_op *);
+};
+
+#define BATCH(type, fn, field)                                                                     \
+    {                                                                                              \
+        sizeof(struct type), offsetof(struct type, field), sizeof(((struct type *)0)->field), fn   \
+    }
+static const struct grant_batch batch_map = {sizeof(struct gnttab_map_grant_ref), 0,
+                                             sizeof(struct gnttab_map_grant_ref), map_op};
+static const struct grant_batch batch_unmap = BATCH(gnttab_unmap_grant_ref, unmap_op, status);
+static const struct grant_batch batch_replace = BATCH(gnttab_unmap_and_replace, replace_op, status);
+static const struct grant_batch batch_copy = BATCH(gnttab_copy, copy_op, status);
+
+static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count,
+                        const struct grant_batch *b)
 {
     union grant_op op;
 
     for (unsigned int i = 0; i < count; i++) {
-        guest_ptr_t p = uop + i * size;
+        guest_ptr_t p = uop + i * b->size;
 
         if (i && (i % GRANT_OP_CHUNK == 0) &&
             (i >= 4 * GRANT_OP_CHUNK || hypercall_preempt_check())) {
@@ -624,19 +703,25 @@ static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count, s
             hypercall_create_continuation(__HYPERVISOR_grant_table_op, 3, args);
             return 0;
         }
-        if (copy_from_guest(&op, p, size))
+        if (copy_from_guest(&op, p, b->size))
             return -XEN_EFAULT;
-        one(&op);
-        if (copy_to_guest(p, &op, size))
+        b->one(&op);
+        if (copy_to_guest(p + b->out_off, (char *)&op + b->out_off, b->out_len))
             return -XEN_EFAULT;
     }
     return 0;
 }
 
+/* Xen keeps cache_flush's continuation state in the command's upper bits. */
+#define GNTTABOP_CMD_MASK 0xfffU
+
 long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
 {
     if ((int)count < 0)
         return -XEN_EINVAL; /* as Xen: a negative count */
+    /* Upper bits on any other command: Xen's -EINVAL. */
+    if ((cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush && (cmd & ~GNTTABOP_CMD_MASK))
+        return -XEN_EINVAL;
     switch (cmd) {
     case GNTTABOP_setup_table:
         return count == 1 ? setup_table(uop) : -XEN_EINVAL;
@@ -661,38 +746,30 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
         return copy_to_guest(uop, &q, sizeof(q)) ? -XEN_EFAULT : 0;
     }
     case GNTTABOP_set_version:
-    case GNTTABOP_get_version: {
-        uint32_t v;
-        if (cmd == GNTTABOP_get_version)
-            return copy_to_guest(uop + offsetof(struct gnttab_get_version, version), &(uint32_t){1},
-                                 4)
-                       ? -XEN_EFAULT
-                       : 0;
-        if (copy_from_guest(&v, uop, sizeof(v)))
-            return -XEN_EFAULT;
-        if (v != 1) {
-            v = 1;
-            copy_to_guest(uop, &v, sizeof(v));
-            return -XEN_EINVAL; /* only version 1 */
-        }
-        return 0;
-    }
+        return grant_v2_set_version(uop);
+    case GNTTABOP_get_version:
+        return grant_v2_get_version(uop);
+    case GNTTABOP_get_status_frames:
+        return grant_v2_get_status_frames(uop, count);
     case GNTTABOP_map_grant_ref:
-        return for_each_op(cmd, uop, count, sizeof(struct gnttab_map_grant_ref), map_op);
+        return for_each_op(cmd, uop, count, &batch_map);
     case GNTTABOP_unmap_grant_ref: {
-        long rc = for_each_op(cmd, uop, count, sizeof(struct gnttab_unmap_grant_ref), unmap_op);
+        long rc = for_each_op(cmd, uop, count, &batch_unmap);
         /* No stale mapping may survive the batch, even a failed one (the ABI promises it). */
         domain_flush_tlb(current->domain, true, 0);
         return rc;
     }
     case GNTTABOP_unmap_and_replace: {
-        long rc = for_each_op(cmd, uop, count, sizeof(struct gnttab_unmap_and_replace), replace_op);
+        long rc = for_each_op(cmd, uop, count, &batch_replace);
         domain_flush_tlb(current->domain, true, 0); /* as after an unmap */
         return rc;
     }
     case GNTTABOP_copy:
-        return for_each_op(cmd, uop, count, sizeof(struct gnttab_copy), copy_op);
-    default: /* set_version 2, cache_flush (ARM only on Xen) and the rest */
+        return for_each_op(cmd, uop, count, &batch_copy);
+    /* GNTTABOP_cache_flush: Xen builds it for ARM only (CONFIG_HAS_GRANT_
+     * CACHE_FLUSH), so an x86 guest gets -ENOSYS, with or without
+     * continuation bits; transfer and swap_grant_ref are not provided. */
+    default:
         return -XEN_ENOSYS;
     }
 }
@@ -716,11 +793,10 @@ void grant_table_destroy(struct domain *d)
     spin_lock(&pv_mm_lock);
     for (unsigned int f = 0; f < gt->nr_frames; f++) {
         /* Freed now, or when the last mapping of it (dom0's, say) goes. */
-        struct page_info *pg = mfn_to_page(virt_to_mfn(gt->shared[f]));
-        pg->count_info &= ~PGC_xen_heap;
-        page_release(pg);
+        grant_release_shared_page(gt->shared[f]);
         xfree(gt->active[f]);
     }
+    grant_v2_destroy(gt);
     spin_unlock(&pv_mm_lock);
     xfree(gt->maptrack);
     xfree(gt);

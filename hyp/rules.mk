@@ -27,7 +27,7 @@ HYP_SRCS := \
     hyp/timer.c hyp/smp.c hyp/symbols.c hyp/softirq.c hyp/guest_access.c \
     hyp/domain.c hyp/vcpu.c hyp/schedule.c hyp/sched_env.c hyp/boot_domains.c \
     hyp/dom_build.c hyp/kernel_unpack.c hyp/hypercall.c hyp/console_io.c hyp/console_ring.c hyp/version.c hyp/sched_op.c \
-    hyp/event_channel.c hyp/guest_time.c hyp/vcpu_op.c hyp/domctl.c hyp/sysctl.c hyp/grant_table.c \
+    hyp/event_channel.c hyp/guest_time.c hyp/vcpu_op.c hyp/domctl.c hyp/sysctl.c hyp/grant_table.c hyp/grant_v2.c \
     hyp/cpu_policy.c hyp/tsc_mode.c hyp/physdev.c \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \

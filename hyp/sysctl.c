@@ -48,7 +48,8 @@ static void physinfo(struct xen_sysctl_physinfo *p)
     p->nr_nodes = 1;
     p->max_node_id = 0;
     p->cpu_khz = (uint32_t)tsc_khz();
-    p->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+    p->capabilities =
+        XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
     p->total_pages = h.heap_pages;
     p->free_pages = h.free_pages;
     p->max_mfn = max_mfn - 1;

@@ -1,5 +1,5 @@
 /*
- * Grant tables (version 1): how a domain lets another map or copy one of
+ * Grant tables (versions 1 and 2): how a domain lets another map or copy one of
  * its frames, and how the hypervisor holds both sides to what was granted.
  */
 #ifndef PARAVANE_GRANT_TABLE_H
@@ -15,6 +15,12 @@ int grant_table_init(struct domain *d);
  * NULL, only the check.
  */
 int grant_table_set_limits(struct domain *d, int32_t frames, int32_t maptrack_frames);
+/*
+ * createdomain's grant_opts version: the highest grant-table version the
+ * domain may switch to (GNTTABOP_set_version), 1 or 2, else -XEN_EINVAL.
+ * With d NULL, only the check.
+ */
+int grant_table_set_max_version(struct domain *d, unsigned int max_version);
 /*
  * The builder's grant: entry `ref` (a reserved one, in the first frame)
  * lets `grantee` map d's `frame`, as Xen's toolstack fills

@@ -219,6 +219,42 @@ static long machphys_mfn_list(guest_ptr_t arg)
     return copy_to_guest(arg, &l, sizeof(l)) ? -XEN_EFAULT : 0;
 }
 
+/*
+ * XENMEM_add_to_physmap and _batch: a translated (HVM) guest's way to put
+ * a grant or status frame (XENMAPIDX_grant_table_status), shared_info or
+ * another domain's frame at a pfn of its choosing. Every domain here is
+ * PV, whose pfns are machine frames it maps itself: Xen answers such a
+ * domain -EACCES, after its checks of the request, in this order.
+ */
+static long add_to_physmap(unsigned int cmd, unsigned long start, guest_ptr_t arg)
+{
+    struct xen_add_to_physmap xatp;
+    struct xen_add_to_physmap_batch xatpb;
+    domid_t id;
+    struct domain *d;
+
+    if (start != (uint16_t)start) /* the continuation's index is a 16-bit size */
+        return -XEN_EDOM;
+    if (cmd == XENMEM_add_to_physmap) {
+        if (copy_from_guest(&xatp, arg, sizeof(xatp)))
+            return -XEN_EFAULT;
+        if (xatp.space == XENMAPSPACE_gmfn_foreign) /* the batch's only */
+            return -XEN_ENOSYS;
+        id = xatp.domid;
+    } else {
+        if (copy_from_guest(&xatpb, arg, sizeof(xatpb)))
+            return -XEN_EFAULT;
+        if (xatpb.space == XENMAPSPACE_gmfn_range)
+            return -XEN_EOPNOTSUPP;
+        id = xatpb.domid;
+    }
+    d = domain_get_by_id(id);
+    if (!d)
+        return -XEN_ESRCH;
+    domain_put_by_id(d);
+    return -XEN_EACCES; /* not a translated domain */
+}
+
 long do_memory_op(int op, guest_ptr_t arg)
 {
     unsigned int cmd = (unsigned int)op & MEMOP_CMD_MASK;
@@ -257,6 +293,9 @@ long do_memory_op(int op, guest_ptr_t arg)
         return memory_map(arg, false);
     case XENMEM_machine_memory_map:
         return memory_map(arg, true);
+    case XENMEM_add_to_physmap:
+    case XENMEM_add_to_physmap_batch:
+        return add_to_physmap(cmd, start, arg);
     case XENMEM_acquire_resource:
         /* No resource can be mapped this way here: Xen's answer for a
          * type it lacks, on which libxc maps a grant table the older way

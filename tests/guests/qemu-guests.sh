@@ -61,6 +61,32 @@ qemu_test guest-edges-dom0 --smp 1 --module "$G/pvtest-edges.elf" \
     --expect "${HYP}d0v0: #DB in hypervisor context at [0-9a-f]+, DR6 [0-9a-f]+: ignored" \
     --expect "$(verdict edges)" --exit success
 
+# Grant tables version 2 (tests/guests/gntv2.c), as dom0 (an empty table
+# at first) and as a domU beside dom0: set_version both ways, status
+# frames, sub-page and transitive grants, and Xen's answer to each misuse;
+# the domU's frames all come back.
+qemu_test guest-gntv2-dom0 --smp 1 --module "$G/pvtest-gntv2.elf" \
+    --expect "$(verdict gntv2)" --exit success
+qemu_test guest-gntv2-domU --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-gntv2.elf" \
+    --expect "\(d1\) $(verdict gntv2)" --expect "${HYP}domain 1 destroyed, 8192 pages returned" \
+    --expect "$(verdict basic)" --exit success
+
+# The failsafe callback (tests/guests/failsafe.c): a data selector whose
+# descriptor went away while loaded will not reload when the vCPU comes
+# back on the pCPU (its other vCPU had it meanwhile); the callback gets
+# Xen's frame. Without a callback the domain is crashed, with its reason.
+qemu_test guest-failsafe-domU --smp 1 --cmdline "domain=1:32M:2" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-failsafe.elf" \
+    --expect "\(d1\) $(verdict failsafe)" --expect "${HYP}domain 1 destroyed, 8192 pages returned" \
+    --expect "$(verdict basic)" --exit success
+qemu_test guest-failsafe-none --smp 1 --cmdline "domain=1:32M:2" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-failsafe.elf nocallback=1" \
+    --expect "\(d1\) pvtest failsafe: no callback, giving the pCPU away" \
+    --expect "${HYP}d1v0: data selectors ds 0023 es 002b fs 0023 gs 0000 would not reload, and no failsafe callback" \
+    --expect "${HYP}domain 1 crashed: segment reload failed with no failsafe callback" \
+    --expect "${HYP}domain 1 destroyed, 8192 pages returned" --expect "$(verdict basic)" --exit success
+
 # A hostile guest with 12 vCPUs (tests/guests/fuzz.c): first well-formed
 # hostile arguments, each checked against Xen's answer, with vCPU 1
 # brought up and the hostile vCPU contexts offered to vCPUs 2-11; then

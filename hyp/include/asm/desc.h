@@ -87,25 +87,28 @@ void desc_init_cpu(struct percpu *pc);
 void idt_init(void);
 
 /*
- * Load a guest's data segment selector into %seg. One its GDT or LDT no
- * longer allows faults; the fixup loads the null selector instead. (Xen
- * then also bounces to the guest's failsafe callback; Paravane does not
- * yet, so the guest finds a null selector.)
+ * Load a guest's data segment selector into %seg; true if it loaded. One
+ * its GDT or LDT no longer allows faults; the fixup loads the null
+ * selector instead (and the caller decides: the failsafe callback on a
+ * context switch, as Xen's load_segments; a null %gs for set_segment_base).
  */
 #define LOAD_SREG(seg, sel)                                                                        \
-    do {                                                                                           \
+    ({                                                                                             \
         unsigned int sel_ = (unsigned int)(sel);                                                   \
+        bool ok_ = true;                                                                           \
         __asm__ volatile("1: mov %k0, %%" #seg "\n"                                                \
                          "2:\n"                                                                    \
                          ".pushsection .text.fixup, \"ax\"\n"                                      \
                          "3: xor %k0, %k0\n"                                                       \
+                         "   movb $0, %1\n"                                                        \
                          "   jmp 1b\n"                                                             \
                          ".popsection\n"                                                           \
                          ".pushsection __ex_table, \"a\"\n"                                        \
                          ".balign 8\n"                                                             \
                          ".quad 1b, 3b\n"                                                          \
                          ".popsection"                                                             \
-                         : "+r"(sel_));                                                            \
-    } while (0)
+                         : "+r"(sel_), "+m"(ok_));                                                 \
+        ok_;                                                                                       \
+    })
 
 #endif

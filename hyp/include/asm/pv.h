@@ -65,6 +65,14 @@ struct pv_vcpu {
     uint8_t fpu_ctxt[512] __aligned(16);
     bool fpu_initialised;
 
+    /*
+     * A data selector (DS, ES, FS, GS: failsafe_sel) would not load when
+     * the vCPU was last put on a pCPU: the failsafe callback is due on the
+     * way back to the guest (pv_deliver_failsafe).
+     */
+    bool failsafe_pending;
+    uint16_t failsafe_sel[4];
+
     /* A trap or exception to deliver on the way back to the guest. */
     struct {
         bool pending;

@@ -30,6 +30,12 @@ void pv_deliver_pending_trap(struct vcpu *v);
 bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_error_code,
                             uint32_t error_code, bool mask_events);
 
+/*
+ * The failsafe callback after a data selector failed to reload (context
+ * switch), or the domain crashed if it registered none (exit path).
+ */
+void pv_deliver_failsafe(struct vcpu *v);
+
 /* The final return to the guest faulted (entry.S). */
 void pv_iret_fault(void);
 

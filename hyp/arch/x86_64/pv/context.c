@@ -141,13 +141,25 @@ static void save_selectors(struct cpu_user_regs *r)
     r->gs = (uint16_t)sel;
 }
 
-/* After the vCPU's GDT and LDT are in place; the bases are written after. */
-static void load_selectors(const struct cpu_user_regs *r)
+/*
+ * After the vCPU's GDT and LDT are in place; the bases are written after.
+ * Each is tried (a bad one leaves a null selector); if any was refused,
+ * the failsafe callback is queued with the four the vCPU had.
+ */
+static void load_selectors(struct vcpu *v, const struct cpu_user_regs *r)
 {
-    LOAD_SREG(ds, r->ds);
-    LOAD_SREG(es, r->es);
-    LOAD_SREG(fs, r->fs);
-    LOAD_SREG(gs, r->gs);
+    bool ok = LOAD_SREG(ds, r->ds);
+
+    ok &= LOAD_SREG(es, r->es);
+    ok &= LOAD_SREG(fs, r->fs);
+    ok &= LOAD_SREG(gs, r->gs);
+    if (ok)
+        return;
+    v->arch.failsafe_pending = true;
+    v->arch.failsafe_sel[0] = r->ds;
+    v->arch.failsafe_sel[1] = r->es;
+    v->arch.failsafe_sel[2] = r->fs;
+    v->arch.failsafe_sel[3] = r->gs;
 }
 
 static void fpu_save(struct vcpu *v)
@@ -222,7 +234,7 @@ static void load_guest(struct vcpu *next)
     flush_tlb_local();
     load_guest_gdt(next);
     pv_load_ldt(next);
-    load_selectors(&next->arch.user_regs);
+    load_selectors(next, &next->arch.user_regs);
     pv_load_cr4(next);
     pv_debugreg_switch_to(next);
     load_gs_base(next);
@@ -271,6 +283,9 @@ void pv_exit_to_guest(void)
     for (;;) {
         local_irq_enable();
         do_softirq();
+        /* Before a trap or event: Xen builds this frame in the switch itself. */
+        if (current->arch.failsafe_pending)
+            pv_deliver_failsafe(current);
         if (current->arch.trap_bounce.pending)
             pv_deliver_pending_trap(current);
         else

@@ -249,7 +249,7 @@ long do_set_segment_base(unsigned int which, unsigned long base)
         if (sel > 3)
             sel |= 3;
         v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
-        LOAD_SREG(gs, sel); /* sets the active base: the user's, now */
+        (void)LOAD_SREG(gs, sel); /* sets the active base: the user's, now */
         v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
         wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
         wrmsr(MSR_SHADOW_GS_BASE, v->arch.gs_base_user);

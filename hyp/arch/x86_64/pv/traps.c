@@ -104,6 +104,33 @@ bool pv_create_bounce_frame(struct vcpu *v, unsigned long handler, bool has_erro
 }
 
 /*
+ * A data selector the vCPU had would not load when it was put back on a
+ * pCPU (its GDT or LDT entry changed meanwhile, or a new context named a
+ * bad one): as Xen's load_segments, the guest's failsafe callback gets
+ * the frame with the four selectors it had, DS, ES, FS, GS above RCX and
+ * R11 (Linux's xen_failsafe_callback compares them with what it finds
+ * loaded now, null for each refused). A guest with no failsafe callback
+ * is crashed, with the selectors logged (Xen would enter address 0).
+ */
+void pv_deliver_failsafe(struct vcpu *v)
+{
+    const uint16_t *s = v->arch.failsafe_sel;
+    const uint64_t sel[4] = {s[0], s[1], s[2], s[3]};
+
+    v->arch.failsafe_pending = false;
+    if (!v->arch.failsafe_callback_eip) {
+        printk_lvl(LOG_ERR,
+                   "d%uv%u: data selectors ds %04x es %04x fs %04x gs %04x would not reload, "
+                   "and no failsafe callback\n",
+                   v->domain->domain_id, v->vcpu_id, s[0], s[1], s[2], s[3]);
+        show_registers(guest_cpu_user_regs());
+        domain_crash(v->domain, "segment reload failed with no failsafe callback");
+        return;
+    }
+    create_frame(v, v->arch.failsafe_callback_eip, false, 0, v->arch.failsafe_masks_events, sel, 4);
+}
+
+/*
  * The final iretq to the guest faulted on a selector or address the guest
  * supplied (through the iret hypercall, a vCPU context or a bounce). As on
  * Xen, the fault is the guest's: it is delivered as if the guest had taken
