@@ -13,7 +13,8 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/proc" "$root/sys" "$root/dev" \
-    "$root/tmp" "$root/root" "$root/lib/modules" "$root/usr/bin" "$root/usr/sbin" "$root/var"
+    "$root/tmp" "$root/root" "$root/lib/modules" "$root/usr/bin" "$root/usr/sbin" "$root/var" \
+    "$root/mnt"
 cp /bin/busybox "$root/bin/busybox"
 for app in $(/bin/busybox --list); do
     [ "$app" = busybox ] || ln -sf busybox "$root/bin/$app"
@@ -53,6 +54,8 @@ end 10.99.0.250
 option subnet 255.255.255.0
 option router 10.99.0.1
 lease_file /var/lib/misc/udhcpd.leases
+# make run's demo domU (its vif's MAC in /etc/vane/demo.cfg)
+static_lease 00:16:3e:00:00:10 10.99.0.10
 CONF
 mkdir -p "$root/usr/share/udhcpc"
 cat >"$root/usr/share/udhcpc/default.script" <<'HOOK'
