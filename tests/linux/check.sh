@@ -924,8 +924,9 @@ vnet_guest() {
 # Hot plug on a running domU's shell: a second disk attached shows up as
 # xvdb (vane top counts it and its reads), and once the guest has unmounted
 # it, detaching it takes it away. (Linux 6.1's blkfront gives a disk up
-# when asked even while it is mounted, as it does on Xen: see the README.) A network interface attached becomes its
-# eth0, and detaching it takes eth0 away.
+# when asked even while it is mounted, as it does on Xen: see the
+# README.) A network interface attached becomes its eth0, and detaching it
+# takes eth0 away.
 # In domain $1's console log: the line "$2 $3" (typed as $2 $(($3 - 1 + 1))
 # so that the echo of the typed line never matches).
 said() { within 60 grep -aq "^$2 $3" "$CONLOG/console-$1.log"; }
