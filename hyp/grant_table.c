@@ -227,11 +227,11 @@ static int v1_claim(struct grant_table *gt, grant_ref_t ref, domid_t user, bool 
     grant_entry_v1_t *e = &gt->shared[ref / GNT_PER_FRAME][ref % GNT_PER_FRAME];
     uint16_t flags = READ_ONCE(e->flags);
 
-    /* Not granted (or ended), granted to someone else: Xen's general error. */
-    if ((flags & GTF_type_mask) != GTF_permit_access || READ_ONCE(e->domid) != user)
+    /* Not granted (or ended), granted to someone else, or a write use of a
+     * read-only grant: Xen's general error (its _set_status) for each. */
+    if ((flags & GTF_type_mask) != GTF_permit_access || READ_ONCE(e->domid) != user ||
+        (!readonly && (flags & GTF_readonly)))
         return GNTST_general_error;
-    if (!readonly && (flags & GTF_readonly))
-        return GNTST_permission_denied;
     span->frame = READ_ONCE(e->frame);
     span->offset = 0;
     span->length = PAGE_SIZE;
