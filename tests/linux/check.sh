@@ -348,15 +348,18 @@ xl_ended() {
     until_for "$2" has_ended "$1" || { echo "domain $1 still running after $2 s"; xl list; return 1; }
     xl_gone "$1" 60 || { echo "xl's child did not destroy $1"; return 1; }
 }
-xl_create() {
+# Command "$@" with Xen's console daemon running (xl create waits for it to
+# give each new console a tty) and xl's directories made; its status.
+with_xenconsoled() {
     mkdir -p /var/lock /var/lib/xen /var/run/xen /var/log/xen/console /etc/xen
     [ -f /etc/xen/xl.conf ] || : >/etc/xen/xl.conf
     /usr/sbin/xenconsoled --log=guest --pid-file=/run/xenconsoled.pid || return 1
     r=0
-    xl_create_run || r=1
+    "$@" || r=1
     kill "$(cat /run/xenconsoled.pid)"
     return $r
 }
+xl_create() { with_xenconsoled xl_create_run; }
 xl_create_run() {
     before=$(free_mib)
     # A PV test kernel: created paused (-p), unpaused, runs its checks,
@@ -400,15 +403,7 @@ xl_create_run() {
 }
 # Debian's kernel created by xl: a narrowed CPU policy (cpuid=) that its
 # kernel sees, and xl shutdown. Needs dom0-vane's domU initramfs.
-xl_linux() {
-    mkdir -p /var/lock /var/lib/xen /var/run/xen /var/log/xen/console /etc/xen
-    [ -f /etc/xen/xl.conf ] || : >/etc/xen/xl.conf
-    /usr/sbin/xenconsoled --log=guest --pid-file=/run/xenconsoled.pid || return 1
-    r=0
-    xl_linux_run || r=1
-    kill "$(cat /run/xenconsoled.pid)"
-    return $r
-}
+xl_linux() { with_xenconsoled xl_linux_run; }
 xl_linux_run() {
     before=$(free_mib)
     # Debian's kernel, a shell on its console: xl shutdown powers it
@@ -751,18 +746,22 @@ vlinux() {
 # the "new" one the domU wrote (32 MiB) check, read back here.
 mkimg() {
     dd if=/dev/zero of="$1" bs=1M count=64 2>/dev/null && mke2fs -q -F "$1" >/dev/null &&
-        mkdir -p /mnt/i && mount -o loop "$1" /mnt/i &&
-        dd if=/dev/urandom of=/mnt/i/known bs=1M count=1 2>/dev/null &&
-        (cd /mnt/i && sha256sum known >known.sha256) && umount /mnt/i
+        in_image "$1" make_known
 }
-img_checks() {
-    mount -o loop "$1" /mnt/i || return 1
-    (cd /mnt/i && sha256sum -c known.sha256 && sha256sum -c new.sha256 &&
-        [ "$(stat -c %s new)" = 33554432 ])
+make_known() { dd if=/dev/urandom of=known bs=1M count=1 2>/dev/null && sha256sum known >known.sha256; }
+img_checks() { in_image "$1" both_check; }
+# Command "$2..." run in image $1, mounted at /mnt/i; its status.
+in_image() {
+    img=$1
+    shift
+    mkdir -p /mnt/i && mount -o loop "$img" /mnt/i || return 1
+    (cd /mnt/i && "$@")
     rc=$?
     umount /mnt/i
     return $rc
 }
+known_checks() { sha256sum -c known.sha256; }
+both_check() { known_checks && sha256sum -c new.sha256 && [ "$(stat -c %s new)" = 33554432 ]; }
 vdisk() {
     before=$(free_mib)
     mkimg /tmp/d1.img && mkimg /tmp/d2.img && losetup /dev/loop7 /tmp/d2.img || return 1
@@ -787,12 +786,7 @@ vdisk() {
 # In the domU: both disks mounted, dom0's file checked, 32 MiB written.
 vdisk_guest() {
     for v in xvda xvdb; do
-        n=0
-        until [ -b /dev/$v ]; do
-            [ $n -ge 60 ] && { echo "no /dev/$v"; ls /sys/block; return 1; }
-            sleep 1
-            n=$((n + 1))
-        done
+        within 60 test -b /dev/$v || { echo "no /dev/$v"; ls /sys/block; return 1; }
         mkdir -p /mnt/$v && mount /dev/$v /mnt/$v || return 1
         (cd /mnt/$v && sha256sum -c known.sha256 &&
             dd if=/dev/urandom of=new bs=1M count=32 2>/dev/null && sha256sum new >new.sha256) ||
@@ -873,25 +867,27 @@ vnet_run() {
 icmp() { awk -v k="$1" '$1 == "Icmp:" && !h {for (i = 2; i <= NF; i++) n[$i] = i; h = 1; next} $1 == "Icmp:" {print $n[k]}' /proc/net/snmp; }
 # In a domU: its address from dom0's DHCP server, 200 pings to dom0 with
 # no loss, 64 MiB to dom0 over TCP, 20 pings to the peer dom0 names.
+# eth0 has its address from dom0's DHCP server.
+has_address() { ip -4 addr show eth0 2>/dev/null | grep -q "inet 10.99.0."; }
+# $2 pings to $1, $3 s apart; no loss means every echo request sent had its
+# reply arrive, counted by the kernel (busybox ping stops waiting two round
+# trips after its last request, and a reply can come later than that on a
+# loaded host), waiting up to $4 s for late ones. Sets o and i.
+pings() {
+    o0=$(icmp OutEchos) i0=$(icmp InEchoReps)
+    ping -c "$2" -i "$3" "$1" >/tmp/p 2>&1
+    tail -n 2 /tmp/p
+    t0=$(date +%s)
+    within "$4" replies_back "$2"
+    o=$(($(icmp OutEchos) - o0)) i=$(($(icmp InEchoReps) - i0))
+    say "vnet: $o echo requests sent to $1, $i replies arrived (the last $(($(date +%s) - t0))s after ping ended)"
+}
+replies_back() { [ $(($(icmp InEchoReps) - i0)) -ge "$1" ]; }
 vnet_guest() {
-    n=0
-    until ip -4 addr show eth0 2>/dev/null | grep -q "inet 10.99.0."; do
-        [ $n -ge 300 ] && { echo "eth0 has no address"; cat /tmp/udhcpc.log; ip addr; return 1; }
-        sleep 1
-        n=$((n + 1))
-    done
+    within 300 has_address || { echo "eth0 has no address"; cat /tmp/udhcpc.log; ip addr; return 1; }
     me=$(ip -4 addr show eth0 | sed -n 's/.*inet \([0-9.]*\).*/\1/p')
     say "vnet: eth0 has $me"
-    # No loss: every echo request sent had its reply arrive (the kernel's
-    # ICMP counters; busybox ping stops waiting two round trips after its
-    # last request, and a reply can come later than that on a loaded host).
-    o0=$(icmp OutEchos) i0=$(icmp InEchoReps)
-    ping -c 200 -i 0.05 10.99.0.1 >/tmp/p 2>&1
-    tail -n 2 /tmp/p
-    n=0
-    while [ $(($(icmp InEchoReps) - i0)) -lt 200 ] && [ $n -lt 60 ]; do sleep 1; n=$((n + 1)); done
-    o=$(($(icmp OutEchos) - o0)) i=$(($(icmp InEchoReps) - i0))
-    say "vnet: $o echo requests sent to dom0, $i replies arrived (the last ${n}s after ping ended)"
+    pings 10.99.0.1 200 0.05 60
     [ "$o" = 200 ] && [ "$i" = 200 ] ||
         { cat /proc/net/dev /proc/net/snmp; xs write data/failed ping; sleep 20; return 1; }
     dd if=/dev/urandom of=/tmp/data bs=1M count=64 2>/dev/null
@@ -899,26 +895,11 @@ vnet_guest() {
     nc 10.99.0.1 "$(arg port)" </tmp/data || return 1
     rm /tmp/data
     xs write data/ip "$me" || return 1
-    n=0
-    until peer=$(xs read data/peer 2>/dev/null) && [ -n "$peer" ]; do
-        [ $n -ge 900 ] && { echo "no peer named"; return 1; }
-        sleep 1
-        n=$((n + 1))
-    done
-    o0=$(icmp OutEchos) i0=$(icmp InEchoReps)
-    ping -c 20 -i 0.1 "$peer" >/tmp/p 2>&1
-    tail -n 2 /tmp/p
-    sleep 5
-    o=$(($(icmp OutEchos) - o0)) i=$(($(icmp InEchoReps) - i0))
-    say "vnet: $o echo requests sent to $peer, $i replies arrived"
+    within 900 xs_set data/peer || { echo "no peer named"; return 1; }
+    pings "$(xs read data/peer)" 20 0.1 5
     [ "$o" = 20 ] && [ "$i" = 20 ] || return 1
     xs write data/peer-ok 1
-    n=0
-    until xs read data/done >/dev/null 2>&1; do
-        [ $n -ge 900 ] && return 1
-        sleep 1
-        n=$((n + 1))
-    done
+    within 900 xs_set data/done
 }
 
 # Hot plug on a running domU's shell: a second disk attached shows up as
@@ -964,7 +945,7 @@ vhot_run() {
     vv block-list hot
     [ "$(wc -l </tmp/vv)" = 1 ] && ! losetup -a | grep -q d3.img || return 1
     fails 1 "Error: Device xvdb not connected." block-detach hot xvdb || return 1
-    img_known /tmp/d3.img || return 1
+    in_image /tmp/d3.img known_checks || return 1
     # A network interface, then none.
     $v network-attach hot bridge=xenbr0 mac=00:16:3e:12:34:56 || return 1
     vv network-list hot
@@ -982,14 +963,6 @@ vhot_run() {
     after=$(free_mib)
     echo "free memory before $before MiB, after $after MiB"
     [ "$before" = "$after" ] && only_dom0
-}
-# dom0's "known" file in image $1 checks.
-img_known() {
-    mount -o loop "$1" /mnt/i || return 1
-    (cd /mnt/i && sha256sum -c known.sha256)
-    rc=$?
-    umount /mnt/i
-    return $rc
 }
 # Devices that cannot be served are refused, named with their cause, before
 # a domain is made; nothing is left (no domain, loop device or entry).
@@ -1061,12 +1034,7 @@ vbench() {
     grep -aq "linuxcheck ok   vbench_guest" "$CONLOG/console-$d.log"
 }
 vbench_guest() {
-    n=0
-    until ip -4 addr show eth0 2>/dev/null | grep -q "inet 10.99.0."; do
-        [ $n -ge 300 ] && return 1
-        sleep 1
-        n=$((n + 1))
-    done
+    within 300 has_address || return 1
     dd_bench /dev/xvda domU && tcp_bench 10.99.0.1 5101 domU
 }
 
