@@ -60,7 +60,8 @@ int cmd_block_attach(int argc, char **argv)
     struct xlcfg_disk disk;
     struct vane_xsdev dev;
     struct xsc *xs;
-    char err[256], *spec, *there;
+    char err[256], *spec;
+    bool there;
     uint16_t dom;
     int rc;
 
@@ -77,14 +78,13 @@ int cmd_block_attach(int argc, char **argv)
         return 1;
     }
     vane_xsdev_init(&dev, "vbd", dom, xlcfg_vdev_number(disk.vdev));
-    there = vane_xsdev_back_read(xs, &dev, "state");
+    there = vane_xsdev_exists(xs, &dev);
     if (there)
         snprintf(err, sizeof(err), "disk %s: domain %u has it already", disk.vdev, dom);
     rc = there || vane_vbd_check(&disk, err, sizeof(err)) ||
          vane_vbd_add(xs, dom, &disk, err, sizeof(err));
     if (rc)
         fprintf(stderr, "vane: %s\nlibxl_device_disk_add failed.\n", err);
-    free(there);
     xlcfg_disk_free(&disk);
     xsc_close(xs);
     return rc ? 1 : 0;
@@ -95,7 +95,7 @@ int cmd_block_detach(int argc, char **argv)
     static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {0}};
     struct vane_xsdev dev;
     struct xsc *xs;
-    char err[256], *state;
+    char err[256];
     bool force = false;
     uint16_t dom;
     int opt, rc, devid;
@@ -106,13 +106,11 @@ int cmd_block_detach(int argc, char **argv)
         return rc;
     devid = xlcfg_vdev_number(argv[optind + 1]);
     vane_xsdev_init(&dev, "vbd", dom, devid);
-    state = devid < 0 ? NULL : vane_xsdev_back_read(xs, &dev, "state");
-    if (!state) {
+    if (devid < 0 || !vane_xsdev_exists(xs, &dev)) {
         fprintf(stderr, "Error: Device %s not connected.\n", argv[optind + 1]);
         xsc_close(xs);
         return 1;
     }
-    free(state);
     if (force) /* as libxl_device_disk_destroy: the guest is not asked */
         vane_vbd_release_one(xs, dom, devid);
     else if (vane_vbd_remove(xs, dom, devid, err, sizeof(err))) {
@@ -242,22 +240,27 @@ int cmd_network_attach(int argc, char **argv)
     return rc ? 1 : 0;
 }
 
-/* DEVID, or a MAC address matched against the back-ends' (any case). */
+/*
+ * The interface of dom's that arg names, by index or by MAC address (any
+ * case), or -1 if it has none such.
+ */
 static int nic_devid(struct xsc *xs, uint16_t dom, const char *arg)
 {
-    int ids[64], n, found = -1;
+    int ids[64], n = vane_xsdev_list(xs, "vif", dom, ids, 64), found = -1;
+    bool by_mac = strchr(arg, ':') != NULL;
     char *end;
-    long v;
+    long v = strtol(arg, &end, 10);
 
-    if (!strchr(arg, ':')) {
-        v = strtol(arg, &end, 10);
-        return *arg && !*end && v >= 0 && v < 1 << 20 ? (int)v : -1;
-    }
-    n = vane_xsdev_list(xs, "vif", dom, ids, 64);
+    if (!by_mac && (!*arg || *end))
+        return -1;
     for (int i = 0; i < n && found < 0; i++) {
         struct vane_xsdev d;
         char *mac;
 
+        if (!by_mac) {
+            found = ids[i] == v ? ids[i] : -1;
+            continue;
+        }
         vane_xsdev_init(&d, "vif", dom, ids[i]);
         mac = vane_xsdev_back_read(xs, &d, "mac");
         if (mac && !strcasecmp(mac, arg))
@@ -279,15 +282,6 @@ int cmd_network_detach(int argc, char **argv)
     if ((rc = setup(argc, argv, "network-detach", 1, &dom, &xs)))
         return rc;
     devid = nic_devid(xs, dom, argv[optind + 1]);
-    if (devid >= 0) { /* one it has */
-        struct vane_xsdev d;
-        char *state;
-
-        vane_xsdev_init(&d, "vif", dom, devid);
-        state = vane_xsdev_back_read(xs, &d, "state");
-        devid = state ? devid : -1;
-        free(state);
-    }
     rc = devid < 0 ? -1 : vane_vif_remove(xs, dom, devid, err, sizeof(err));
     if (devid < 0)
         fprintf(stderr, "Unknown device %s.\n", argv[optind + 1]);

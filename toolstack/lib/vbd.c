@@ -161,13 +161,14 @@ static void wait_backend_gone(unsigned int dom, int devid)
         usleep(20000);
 }
 
-/* The loop device under a disk freed, its image's data on stable storage. */
+/* A loop device vane made for a disk freed, its image's data on stable storage. */
 static void free_loop(const char *node, const char *image)
 {
     int fd;
 
-    if (node)
-        vane_loop_detach(node);
+    if (!node)
+        return; /* a block device given by path: not ours */
+    vane_loop_detach(node);
     if (image && (fd = open(image, O_RDONLY | O_CLOEXEC)) >= 0) {
         fsync(fd);
         close(fd);
@@ -177,23 +178,15 @@ static void free_loop(const char *node, const char *image)
 int vane_vbd_remove(struct xsc *xs, unsigned int dom, int devid, char *err, size_t len)
 {
     struct vane_xsdev dev;
-    char *node, *image, why[128];
+    char why[128];
 
     vane_xsdev_init(&dev, "vbd", dom, devid);
-    image = vane_xsdev_back_read(xs, &dev, "params");
-    if (!image)
+    if (!vane_xsdev_exists(xs, &dev))
         return vane_dev_fail(err, len, "domain %u has no disk %d", dom, devid);
-    if (vane_xsdev_close(xs, &dev, READY_MS, why, sizeof(why))) {
-        free(image);
+    if (vane_xsdev_close(xs, &dev, READY_MS, why, sizeof(why)))
         return vane_dev_fail(err, len, "disk %d of domain %u is in use by the guest: %s", devid,
                              dom, why);
-    }
-    node = vane_xsdev_back_read(xs, &dev, "node");
-    vane_xsdev_remove(xs, &dev);
-    wait_backend_gone(dom, devid);
-    free_loop(node, image);
-    free(node);
-    free(image);
+    vane_vbd_release_one(xs, dom, devid);
     return 0;
 }
 
@@ -207,7 +200,7 @@ void vane_vbd_release_one(struct xsc *xs, unsigned int dom, int devid)
     image = vane_xsdev_back_read(xs, &dev, "params");
     vane_xsdev_remove(xs, &dev);
     wait_backend_gone(dom, devid);
-    free_loop(node, node ? image : NULL);
+    free_loop(node, image);
     free(node);
     free(image);
 }
@@ -215,20 +208,7 @@ void vane_vbd_release_one(struct xsc *xs, unsigned int dom, int devid)
 void vane_vbd_release_all(struct xsc *xs, unsigned int dom)
 {
     int ids[64], n = vane_xsdev_list(xs, "vbd", dom, ids, 64);
-    char *node[64], *image[64];
 
-    for (int i = 0; i < n; i++) {
-        struct vane_xsdev dev;
-
-        vane_xsdev_init(&dev, "vbd", dom, ids[i]);
-        node[i] = vane_xsdev_back_read(xs, &dev, "node");
-        image[i] = vane_xsdev_back_read(xs, &dev, "params");
-        vane_xsdev_remove(xs, &dev);
-    }
-    for (int i = 0; i < n; i++) {
-        wait_backend_gone(dom, ids[i]);
-        free_loop(node[i], node[i] ? image[i] : NULL);
-        free(node[i]);
-        free(image[i]);
-    }
+    for (int i = 0; i < n; i++)
+        vane_vbd_release_one(xs, dom, ids[i]);
 }

@@ -178,13 +178,11 @@ undo:
 int vane_vif_remove(struct xsc *xs, unsigned int dom, int devid, char *err, size_t len)
 {
     struct vane_xsdev dev;
-    char *state, why[128];
+    char why[128];
 
     vane_xsdev_init(&dev, "vif", dom, devid);
-    state = vane_xsdev_back_read(xs, &dev, "state");
-    if (!state)
+    if (!vane_xsdev_exists(xs, &dev))
         return vane_dev_fail(err, len, "domain %u has no network interface %d", dom, devid);
-    free(state);
     if (vane_xsdev_close(xs, &dev, READY_MS, why, sizeof(why)))
         return vane_dev_fail(err, len, "interface %d of domain %u did not close: %s", devid, dom,
                              why);

@@ -92,6 +92,14 @@ char *vane_xsdev_back_read(struct xsc *xs, const struct vane_xsdev *d, const cha
     return xsc_read(xs, 0, path, NULL);
 }
 
+bool vane_xsdev_exists(struct xsc *xs, const struct vane_xsdev *d)
+{
+    char *state = vane_xsdev_back_read(xs, d, "state");
+
+    free(state);
+    return state != NULL;
+}
+
 int vane_xsdev_back_write(struct xsc *xs, const struct vane_xsdev *d, const char *key,
                           const char *value)
 {

@@ -8,6 +8,7 @@
 #ifndef VANE_XSDEV_H
 #define VANE_XSDEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct xsc;
@@ -32,6 +33,9 @@ void vane_xsdev_init(struct vane_xsdev *d, const char *kind, unsigned int dom, i
  */
 int vane_xsdev_add(struct xsc *xs, const struct vane_xsdev *d, const char *const *back_kv,
                    const char *const *front_kv);
+
+/* Whether dom has this device (its back-end's directory has a state). */
+bool vane_xsdev_exists(struct xsc *xs, const struct vane_xsdev *d);
 
 /* A back-end key's value (malloc'd), or NULL. */
 char *vane_xsdev_back_read(struct xsc *xs, const struct vane_xsdev *d, const char *key);
