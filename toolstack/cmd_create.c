@@ -273,6 +273,17 @@ static int attach_devices(const struct domain_config *c, domid_t dom, char *err,
     return rc;
 }
 
+/* The grant-table version a domain may go up to: its config's
+ * max_grant_version, else the highest the hypervisor offers, as libxl
+ * chooses (Linux then switches to v2 when grant_table.version=2 asks). */
+static unsigned int grant_version(const struct domain_config *c,
+                                  const struct xen_sysctl_physinfo *pi)
+{
+    if (c->max_grant_version)
+        return c->max_grant_version;
+    return pi->capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? 2 : 1;
+}
+
 static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
 {
     struct xen_domctl op = {0};
@@ -309,7 +320,7 @@ static int create(struct xc *xc, const struct domain_config *c, domid_t *domid)
     op.u.createdomain.max_grant_frames = -1;
     op.u.createdomain.max_maptrack_frames = -1;
     op.u.createdomain.max_evtchn_port = 1023; /* libxl's default */
-    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(grant_version(c, &s.u.physinfo));
     if (c->has_uuid)
         memcpy(uuid, c->uuid, sizeof(uuid));
     else

@@ -16,7 +16,9 @@
 
 struct boot_module {
     paddr_t start, end; /* [start, end) */
-    char cmdline[256];
+    /* A kernel's: "<path> " and a guest command line of up to Xen's
+     * MAX_GUEST_CMDLINE (1024) bytes, kept whole. */
+    char cmdline[BOOT_CMDLINE_MAX + 256];
 };
 
 struct boot_info {

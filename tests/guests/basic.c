@@ -14,6 +14,15 @@
 
 const char pvtest_kernel_name[] = "basic";
 
+/* The boot loader's module string reaches start_info whole, up to Xen's
+ * MAX_GUEST_CMDLINE: a case passing pad=... first and end=1 last finds
+ * both (the hypervisor once kept only 255 bytes of it). */
+PVTEST(command_line_whole)
+{
+    if (cmdline_option("pad"))
+        CHECK(cmdline_option("end") != NULL);
+}
+
 #define BAD_LOW  0xdead000UL          /* unmapped guest address */
 #define BAD_HOLE 0xffff830000000000UL /* the hypervisor's direct map */
 #define BAD_NONC 0x8000000000000000UL /* not canonical */

@@ -460,6 +460,8 @@ vane_linux_steps() {
         sleep 0.5
     done
     xs ls /local/domain/$d
+    grep -q "Grant tables using version 2 layout" "/var/log/vane/console-$d.log" ||
+        { echo "domain $d did not switch to grant tables v2"; return 1; }
     [ "$(xs read /local/domain/$d/name)" = linux ] &&
         [ "$(xs read /local/domain/$d/memory/target)" = 262144 ] &&
         [ "$(xs read /local/domain/$d/cpu/1/availability)" = online ] &&
@@ -939,6 +941,15 @@ vhot_run() {
     awk '$1 == "NAME" || $1 == "hot"' /tmp/top
     [ "$(awk '$1 == "hot" {print $13}' /tmp/top)" = 1 ] && grew 0 "$(awk '$1 == "hot" {print $15}' /tmp/top)" ||
         { echo "top: no vbd"; return 1; }
+    # A guest that does not close its disk keeps it: paused, it cannot
+    # answer, so block-detach gives up after libxl's 10 s, says why, and
+    # the disk stays connected and mounted (its checksum is read below).
+    $v pause hot || return 1
+    fails 1 "disk 51728 of domain $d is in use by the guest: it did not close it" \
+        block-detach hot xvdb
+    rc=$?
+    $v unpause hot || return 1
+    [ $rc = 0 ] && within 10 blk_state "$d" 4 || { vv block-list hot; return 1; }
     type_in "$d" 'sha256sum /mnt/b/known | cut -c1-16 && umount /mnt/b && echo "unmounted $((2 + 1))"'
     said "$d" unmounted 3 || return 1
     $v block-detach hot xvdb || return 1

@@ -118,11 +118,13 @@ qemu_test linux-vane-sedf --smp 2 --mem 1024 --timeout 600 \
 # the same domU (2 vCPUs, 256 MiB) on a shell stays up for vlive: a second
 # domain of its name refused, vane top, mem-set followed by its balloon
 # driver both ways, vcpu-set by its CPU hotplug, rename, destroy by name,
-# and shutdown -a -w.
+# and shutdown -a -w. dom0 and the domUs run on grant tables v2 (their
+# grant_table.version=2; vane lets a domain go up to v2, as xl does).
 qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
-    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures,xs_dom_exc,vlive,xl_create" \
+    --module "$K console=hvc0 grant_table.version=2 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vane_linux,xl_figures,xs_dom_exc,vlive,xl_create" \
     --module "$RV" \
+    --expect "${KLOG}xen:grant_table: Grant tables using version 2 layout" \
     --expect "${HYP}d1: created by the control domain, 2 vCPUs" \
     --expect "linuxcheck ok   vane_linux" \
     --expect "linuxcheck ok   xl_figures" --expect "linuxcheck ok   xs_dom_exc" \
@@ -137,9 +139,10 @@ qemu_test linux-vane-linux --smp 2 --mem 1536 --timeout 1800 \
 # domUs on xenbr0 take addresses from dom0's DHCP server, ping dom0 200
 # times with no loss, send it 64 MiB over TCP (checksums compared) and
 # ping each other. Hot plug on a running domU's shell: block-attach,
-# block-detach refused while the guest has the disk mounted and done once
-# it has not, network-attach and -detach (vhot). Devices dom0 cannot serve
-# are refused with their cause before anything is made (vdev_refuse).
+# block-detach refused while the guest does not close the disk (paused)
+# and done once it has unmounted it, network-attach and -detach (vhot).
+# Devices dom0 cannot serve are refused with their cause before anything
+# is made (vdev_refuse).
 qemu_test linux-vane-dev --smp 2 --mem 1536 --timeout 1800 \
     --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
     --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2 paravane.xenstored=1 paravane.checks=vdisk,vnet,vhot,vdev_refuse" \

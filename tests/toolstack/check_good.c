@@ -276,6 +276,10 @@ START_TEST(number_forms)
     ck_assert_uint_eq(dc.memory_mib, 256);
     ck_assert_uint_eq(dc.maxmem_mib, 512); /* octal, as strtol base 0 and xl */
     ck_assert_uint_eq(dc.cpu_weight, 65535);
+    ck_assert_uint_eq(dc.max_grant_version, 0); /* absent: the toolstack's choice */
+    domain_config_free(&dc);
+    ck_assert_int_eq(parse(MINIMAL "max_grant_version = 1\n", &dc, &diag), 0);
+    ck_assert_uint_eq(dc.max_grant_version, 1);
     domain_config_free(&dc);
     ck_assert_int_eq(parse(MINIMAL "memory = 0\n"
                                    "memory = 16777216\n",

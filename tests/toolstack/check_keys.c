@@ -55,6 +55,8 @@ START_TEST(numbers_out_of_range)
              "d1.cfg:3: sedf_slice: 10001 is out of range (1..10000)");
     ck_fails(MINIMAL "sedf_latency = -1\n",
              "d1.cfg:3: sedf_latency: -1 is out of range (0..10000)");
+    ck_fails(MINIMAL "max_grant_version = 3\n",
+             "d1.cfg:3: max_grant_version: 3 is out of range (1..2)");
 }
 END_TEST
 

@@ -41,6 +41,7 @@ enum key_id {
     K_SEDF_EXTRATIME,
     K_DISK,
     K_VIF,
+    K_MAX_GRANT_VERSION,
     N_KEYS,
 };
 
@@ -70,6 +71,7 @@ static const char *const key_names[N_KEYS] = {
     [K_SEDF_EXTRATIME] = "sedf_extratime",
     [K_DISK] = "disk",
     [K_VIF] = "vif",
+    [K_MAX_GRANT_VERSION] = "max_grant_version",
 };
 
 /* Indexed by enum xlcfg_action, as xl.cfg(5) spells them. */
@@ -722,12 +724,15 @@ int domain_config_from_settings(const struct cfg_settings *settings, const char 
     read_number(&m, K_SEDF_EXTRATIME, INT64_MIN, INT64_MAX); /* a boolean: 0 or not */
     read_disks(&m);
     read_vifs(&m);
+    read_number(&m, K_MAX_GRANT_VERSION, 1, 2);
     if (m.nomem)
         return -XEN_ENOMEM;
 
     out->cpu_weight =
         m.set[K_CPU_WEIGHT] ? (unsigned int)m.num[K_CPU_WEIGHT] : XLCFG_DEFAULT_WEIGHT;
     out->cap = m.set[K_CAP] ? (unsigned int)m.num[K_CAP] : 0;
+    out->max_grant_version =
+        m.set[K_MAX_GRANT_VERSION] ? (unsigned int)m.num[K_MAX_GRANT_VERSION] : 0;
     out->sedf_latency_ns = (uint64_t)m.num[K_SEDF_LATENCY] * 1000000ULL;
     out->sedf_extratime = m.num[K_SEDF_EXTRATIME] != 0;
     out->sedf_set = m.set[K_SEDF_PERIOD] || m.set[K_SEDF_SLICE] || m.set[K_SEDF_LATENCY] ||

@@ -174,6 +174,10 @@ struct domain_config {
     uint64_t sedf_latency_ns; /* 0 = no hint */
     bool sedf_extratime;
 
+    /* max_grant_version=: 1 or 2; 0 when absent, and the toolstack takes
+     * the highest the hypervisor offers, as libxl does. */
+    unsigned int max_grant_version;
+
     struct xlcfg_disk *disks;
     size_t n_disks;
     struct xlcfg_vif *vifs;

@@ -138,6 +138,8 @@ void printk(const char *fmt, ...)
     va_start(ap, fmt);
     n = vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
+    if (n > (int)sizeof(buf) - 1) /* vsnprintf says what it would have written */
+        n = (int)sizeof(buf) - 1;
     if (pvtest_console_write)
         pvtest_console_write(buf, (unsigned int)n);
     else
