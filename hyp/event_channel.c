@@ -362,7 +362,7 @@ static long close_port(struct domain *d, evtchn_port_t port, bool with_xen)
         c->state = ECS_FREE;
         break;
     case ECS_PIRQ:
-        pirq_unbind(d, c->u.pirq);
+        pirq_unbind(d, c->u.pirq, port);
         c->state = ECS_FREE;
         break;
     case ECS_VIRQ:

@@ -1,9 +1,10 @@
 /*
  * Guest port I/O (ioport.h). The ports kept from the hardware domain are
- * those the hypervisor drives itself: the 8259 PICs and their ELCR (every
- * interrupt goes through the IO-APIC, which is ours), the PIT (the TSC is
- * calibrated on it), COM1 (our console) and the debug-exit port the QEMU
- * harness ends a run with. PCI configuration space goes through one lock
+ * those the hypervisor drives itself, as Xen keeps them: the 8259 PICs and
+ * their ELCR (every interrupt goes through the IO-APIC, which is ours), the
+ * PIT and its channel-2 gate (the TSC is calibrated on them), the CPU's
+ * INIT/A20/IGNNE lines and the reset port, COM1 (our console) and the
+ * debug-exit port the QEMU harness ends a run with. PCI configuration space goes through one lock
  * shared with the hypervisor's own accesses (pci.c): the guest's 0xcf8
  * value is kept per domain and replayed with each data access, as Xen
  * does, so two vCPUs' accesses never interleave on the hardware latch.
@@ -19,6 +20,10 @@ static const struct {
 } hyp_ports[] = {
     {0x20, 0x21},                 /* master PIC */
     {0x40, 0x43},                 /* PIT */
+    {0x61, 0x61},                 /* PIT channel 2 gate, NMI status */
+    {0x92, 0x92},                 /* INIT# and A20 */
+    {0xf0, 0xf0},                 /* IGNNE# */
+    {0xcf9, 0xcf9},               /* reset control: SCHEDOP_shutdown's */
     {0xa0, 0xa1},                 /* slave PIC */
     {0x4d0, 0x4d1},               /* ELCR */
     {0xf4, 0xf7},                 /* QEMU isa-debug-exit */

@@ -224,9 +224,9 @@ long pirq_unmap(struct domain *d, int pirq)
     p = d->pirqs ? &d->pirqs[pirq] : NULL;
     if (!p || p->type == PIRQ_FREE) {
         rc = -XEN_EINVAL;
-    } else if (p->port) {
-        rc = -XEN_EBUSY; /* still bound: close the channel first */
     } else {
+        /* Still bound: unbound by force, as Xen does; the port stays
+         * the guest's to close and raises nothing meanwhile. */
         quiesce(p);
         if (p->type == PIRQ_MSI)
             msi_disable(p);
@@ -299,7 +299,7 @@ long pirq_bind(struct domain *d, unsigned int pirq, evtchn_port_t port)
     if (!pirq_access_permitted(d, pirq)) {
         rc = -XEN_EPERM;
     } else if ((p = &d->pirqs[pirq])->port) {
-        rc = -XEN_EBUSY;
+        rc = -XEN_EEXIST; /* bound already, as Xen answers */
     } else {
         p->port = port;
         p->in_flight = false;
@@ -325,11 +325,13 @@ static void eoi_bit(struct domain *d, unsigned int pirq, bool set)
         __atomic_fetch_and(&map[pirq / 64], ~(1UL << (pirq % 64)), __ATOMIC_SEQ_CST);
 }
 
-void pirq_unbind(struct domain *d, unsigned int pirq)
+void pirq_unbind(struct domain *d, unsigned int pirq, evtchn_port_t port)
 {
     unsigned long irq = spin_lock_irqsave(&pirq_lock);
 
-    if (d->pirqs && pirq < NR_PIRQS && d->pirqs[pirq].port) {
+    /* The pirq may have been unmapped and mapped anew since: only the
+     * binding this port made is undone. */
+    if (d->pirqs && pirq < NR_PIRQS && d->pirqs[pirq].port == port) {
         struct pirq *p = &d->pirqs[pirq];
         quiesce(p);
         p->port = 0;

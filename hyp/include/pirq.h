@@ -48,7 +48,7 @@ long pirq_get_free(struct domain *d, int *pirq);
 bool pirq_access_permitted(const struct domain *d, unsigned int pirq);
 /* Event-channel side: bind starts the interrupt, unbind stops it. */
 long pirq_bind(struct domain *d, unsigned int pirq, evtchn_port_t port);
-void pirq_unbind(struct domain *d, unsigned int pirq);
+void pirq_unbind(struct domain *d, unsigned int pirq, evtchn_port_t port);
 
 long pirq_eoi(struct domain *d, unsigned int pirq);
 long pirq_status(const struct domain *d, unsigned int pirq, uint32_t *flags);
