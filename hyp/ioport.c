@@ -18,16 +18,16 @@
 static const struct {
     uint16_t first, last;
 } hyp_ports[] = {
-    {0x20, 0x21},                 /* master PIC */
-    {0x40, 0x43},                 /* PIT */
-    {0x61, 0x61},                 /* PIT channel 2 gate, NMI status */
-    {0x92, 0x92},                 /* INIT# and A20 */
-    {0xf0, 0xf0},                 /* IGNNE# */
-    {0xcf9, 0xcf9},               /* reset control: SCHEDOP_shutdown's */
-    {0xa0, 0xa1},                 /* slave PIC */
-    {0x4d0, 0x4d1},               /* ELCR */
-    {0xf4, 0xf7},                 /* QEMU isa-debug-exit */
-    {COM1_PORT, COM1_PORT + 7},   /* the console UART */
+    {0x20, 0x21},                       /* master PIC */
+    {0x40, 0x43},                       /* PIT */
+    {0x61, 0x61},                       /* PIT channel 2 gate, NMI status */
+    {0x92, 0x92},                       /* INIT# and A20 */
+    {0xf0, 0xf0},                       /* IGNNE# */
+    {0xcf9, 0xcf9},                     /* reset control: SCHEDOP_shutdown's */
+    {0xa0, 0xa1},                       /* slave PIC */
+    {0x4d0, 0x4d1},                     /* ELCR */
+    {0xf4, 0xf7},                       /* QEMU isa-debug-exit */
+    {COM1_PORT, COM1_PORT + 7},         /* the console UART */
     {PCI_CONF_ADDR, PCI_CONF_ADDR + 7}, /* emulated below */
 };
 
@@ -70,7 +70,7 @@ uint32_t guest_io_read(struct domain *d, uint16_t port, unsigned int size)
     }
     if (!ioports_permitted(d, port, size))
         return ones(size);
-    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+    return port_in(port, size);
 }
 
 void guest_io_write(struct domain *d, uint16_t port, unsigned int size, uint32_t val)
@@ -86,12 +86,6 @@ void guest_io_write(struct domain *d, uint16_t port, unsigned int size, uint32_t
             return;
         }
     }
-    if (!ioports_permitted(d, port, size))
-        return;
-    if (size == 4)
-        outl(port, val);
-    else if (size == 2)
-        outw(port, (uint16_t)val);
-    else
-        outb(port, (uint8_t)val);
+    if (ioports_permitted(d, port, size))
+        port_out(port, size, val);
 }

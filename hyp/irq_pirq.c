@@ -387,8 +387,8 @@ long pirq_set_eoi_gmfn(struct domain *d, uint64_t gmfn, bool v2)
     spin_unlock(&pv_mm_lock);
     if (rc)
         return -XEN_EINVAL;
-    if (__atomic_compare_exchange_n(&d->pirq_eoi_mfn, &(mfn_t){0}, gmfn, false,
-                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+    if (__atomic_compare_exchange_n(&d->pirq_eoi_mfn, &(mfn_t){0}, gmfn, false, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_SEQ_CST)) {
         d->pirq_eoi_auto_unmask = v2;
         return 0;
     }

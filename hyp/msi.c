@@ -18,11 +18,11 @@
 #define MSI_ADDR_BASE  0xfee00000u
 #define MSI_DATA_LEVEL (1u << 14) /* assert; edge-triggered, fixed delivery */
 
-#define MSI_FLAGS_64BIT    (1u << 7)
-#define MSI_FLAGS_MASKBIT  (1u << 8)
-#define MSIX_FLAGS_QSIZE   0x7ffu
-#define MSIX_ENTRY_SIZE    16
-#define MSIX_CTRL_MASKED   1u
+#define MSI_FLAGS_64BIT   (1u << 7)
+#define MSI_FLAGS_MASKBIT (1u << 8)
+#define MSIX_FLAGS_QSIZE  0x7ffu
+#define MSIX_ENTRY_SIZE   16
+#define MSIX_CTRL_MASKED  1u
 
 /* The address of BAR `bir` (memory BARs only), or 0. */
 static uint64_t bar_address(uint32_t sbdf, unsigned int bir)

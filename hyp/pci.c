@@ -17,28 +17,13 @@ static uint32_t cf8_of(uint32_t sbdf, unsigned int reg)
     return CF8_ENABLE | (sbdf << 8) | (reg & 0xfc);
 }
 
-static uint32_t data_in(uint16_t port, unsigned int size)
-{
-    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
-}
-
-static void data_out(uint16_t port, unsigned int size, uint32_t val)
-{
-    if (size == 4)
-        outl(port, val);
-    else if (size == 2)
-        outw(port, (uint16_t)val);
-    else
-        outb(port, (uint8_t)val);
-}
-
 uint32_t pci_conf_read_raw(uint32_t cf8, uint16_t port, unsigned int size)
 {
     unsigned long irq = spin_lock_irqsave(&pci_lock);
     uint32_t v;
 
     outl(PCI_CONF_ADDR, cf8);
-    v = data_in(port, size);
+    v = port_in(port, size);
     spin_unlock_irqrestore(&pci_lock, irq);
     return v;
 }
@@ -48,7 +33,7 @@ void pci_conf_write_raw(uint32_t cf8, uint16_t port, unsigned int size, uint32_t
     unsigned long irq = spin_lock_irqsave(&pci_lock);
 
     outl(PCI_CONF_ADDR, cf8);
-    data_out(port, size, val);
+    port_out(port, size, val);
     spin_unlock_irqrestore(&pci_lock, irq);
 }
 
@@ -98,8 +83,8 @@ void pci_scan_log(void)
                 continue;
             id = pci_conf_read(sbdf, 0, 4);
             class = pci_conf_read(sbdf, 0x08, 4) >> 8;
-            pr_info("PCI: 0000:%02x:%02x.%u [%04x:%04x] class %06x: dom0's\n", bus,
-                    PCI_SLOT(sbdf), PCI_FUNC(sbdf), id & 0xffff, id >> 16, class);
+            pr_info("PCI: 0000:%02x:%02x.%u [%04x:%04x] class %06x: dom0's\n", bus, PCI_SLOT(sbdf),
+                    PCI_FUNC(sbdf), id & 0xffff, id >> 16, class);
             found++;
         }
     pr_info("PCI: %u devices handed to the hardware domain\n", found);

@@ -57,8 +57,8 @@ static long map_pirq(struct domain *d, struct physdev_map_pirq *m)
     }
 }
 
-static long report_device(struct domain *d, unsigned int seg, unsigned int bus,
-                          unsigned int devfn, const char *what)
+static long report_device(struct domain *d, unsigned int seg, unsigned int bus, unsigned int devfn,
+                          const char *what)
 {
     if (seg)
         return -XEN_ENODEV;

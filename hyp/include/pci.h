@@ -15,7 +15,7 @@
 #define PCI_SBDF(bus, devfn) (((uint32_t)(bus) << 8) | (devfn))
 #define PCI_BUS(sbdf)        (((sbdf) >> 8) & 0xff)
 #define PCI_SLOT(sbdf)       (((sbdf) >> 3) & 0x1f)
-#define PCI_FUNC(sbdf)       ((sbdf) & 7)
+#define PCI_FUNC(sbdf)       ((sbdf)&7)
 
 #define PCI_CAP_ID_MSI  0x05
 #define PCI_CAP_ID_MSIX 0x11

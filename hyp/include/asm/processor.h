@@ -113,6 +113,22 @@ static inline uint32_t inl(uint16_t port)
     return v;
 }
 
+/* An access of `size` (1, 2 or 4) bytes, as a guest's in/out made it. */
+static inline uint32_t port_in(uint16_t port, unsigned int size)
+{
+    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+}
+
+static inline void port_out(uint16_t port, unsigned int size, uint32_t v)
+{
+    if (size == 4)
+        outl(port, v);
+    else if (size == 2)
+        outw(port, (uint16_t)v);
+    else
+        outb(port, (uint8_t)v);
+}
+
 static inline void local_irq_disable(void)
 {
     __asm__ volatile("cli" ::: "memory");
