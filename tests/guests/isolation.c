@@ -452,9 +452,12 @@ PVTEST(hardware_domain_keeps_to_its_own)
     CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
     CHECK_EQ(physdev(PHYSDEVOP_map_pirq, (void *)BAD_PTR), -XEN_EFAULT);
     /* MSI of a device that is not there; an MSI-X table not its BAR. */
-    m = (struct physdev_map_pirq){
-        .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_MSI, .index = -1, .pirq = -1, .bus = 0xff,
-        .devfn = 0xff};
+    m = (struct physdev_map_pirq){.domid = DOMID_SELF,
+                                  .type = MAP_PIRQ_TYPE_MSI,
+                                  .index = -1,
+                                  .pirq = -1,
+                                  .bus = 0xff,
+                                  .devfn = 0xff};
     CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_ENODEV);
     m.devfn = 300;
     CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
@@ -495,4 +498,51 @@ PVTEST(hardware_domain_keeps_to_its_own)
     CHECK_EQ(port_in32(0xcfc), 0x12378086u); /* QEMU's i440FX */
     /* The UART is the hypervisor's: dom0 reads nothing there. */
     CHECK_EQ(port_in8(0x3fd), 0xff);
+}
+
+/*
+ * XENMEM_exchange (hyp/mm/mem_exchange.c): two unmapped spare frames for
+ * one contiguous pair, whose M2P names the pfns asked for; then what it
+ * refuses: frames no longer (or never) ours, one still mapped, sizes that
+ * do not match or are too large, another domain, bad pointers.
+ */
+static long exchange(xen_pfn_t *in, unsigned long n_in, unsigned int in_order, xen_pfn_t *out,
+                     unsigned long n_out, unsigned int out_order, domid_t dom, unsigned long *done)
+{
+    struct xen_memory_exchange x = {
+        .in = {.nr_extents = n_in, .extent_order = in_order, .domid = dom},
+        .out = {.nr_extents = n_out, .extent_order = out_order, .domid = dom},
+    };
+    long rc;
+
+    set_xen_guest_handle(x.in.extent_start, in);
+    set_xen_guest_handle(x.out.extent_start, out);
+    rc = HYPERVISOR_memory_op(XENMEM_exchange, &x);
+    *done = x.nr_exchanged;
+    return rc;
+}
+
+PVTEST(memory_exchange)
+{
+    unsigned long pfn = start_info->nr_pages - 62, done = 0;
+    xen_pfn_t in[2] = {spare_mfn(60), spare_mfn(61)}, out[1] = {pfn}, mapped[1] = {mfn_of(window)};
+    xen_pfn_t old[2] = {in[0], in[1]}, hyp[1] = {HYP_FRAME}, big[1] = {pfn};
+
+    CHECK_EQ(exchange(in, 2, 0, out, 1, 1, DOMID_SELF, &done), 0);
+    CHECK_EQ(done, 2);
+    CHECK_EQ(out[0] & 1, 0); /* an order-1 extent is aligned */
+    CHECK_EQ(M2P[out[0]], pfn);
+    CHECK_EQ(M2P[out[0] + 1], pfn + 1);
+    /* The frames given in are not ours any more; the hypervisor's never were. */
+    out[0] = pfn;
+    CHECK_EQ(exchange(old, 2, 0, out, 1, 1, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(hyp, 1, 0, out, 1, 0, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(mapped, 1, 0, out, 1, 0, DOMID_SELF, &done), -XEN_EINVAL);
+    /* Sizes: unequal, past the limit; another domain; bad pointers. */
+    CHECK_EQ(exchange(in, 2, 0, out, 1, 2, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(big, 1, 10, out, 1, 10, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(in, 1UL << 40, 0, out, 1UL << 40, 0, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(in, 1, 0, out, 1, 0, 5, &done), -XEN_EPERM);
+    CHECK_EQ(exchange((xen_pfn_t *)BAD_PTR, 1, 0, out, 1, 0, DOMID_SELF, &done), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_exchange, (void *)BAD_PTR), -XEN_EFAULT);
 }
