@@ -13,6 +13,7 @@
  * as it was. The whole request is done at once, so its size is bounded:
  * at most 2^MAX_EXCHANGE_ORDER frames.
  */
+#include "console.h"
 #include "domain.h"
 #include "guest_access.h"
 #include "lib.h"
@@ -38,6 +39,9 @@ static bool frame_free_to_trade(const struct domain *d, mfn_t mfn)
            (pg->type_info & PGT_count_mask) == 0 && !(pg->type_info & PGT_pinned);
 }
 
+/* The first few refusals are logged: a guest's swiotlb then has no buffer. */
+static unsigned int refusals_told;
+
 /* Every frame of the `in` list, checked; -EINVAL or -EFAULT if not. */
 static long check_in(const struct domain *d, const struct xen_memory_reservation *in)
 {
@@ -53,6 +57,9 @@ static long check_in(const struct domain *d, const struct xen_memory_reservation
         for (unsigned long k = 0; !rc && k < order_pages(in->extent_order); k++)
             if (!frame_free_to_trade(d, f + k))
                 rc = -XEN_EINVAL;
+        if (rc && __atomic_fetch_add(&refusals_told, 1, __ATOMIC_RELAXED) < 4)
+            pr_warn("d%u: XENMEM_exchange refused: a frame of extent %#lx is not free to trade\n",
+                    d->domain_id, (unsigned long)f);
     }
     spin_unlock(&pv_mm_lock);
     return rc;
