@@ -20,6 +20,7 @@
 #include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "pirq.h"
 #include "schedule.h"
 #include "smp.h"
 #include "softirq.h"
@@ -393,6 +394,7 @@ static void domain_relinquish(struct domain *d)
     unsigned long had, freed;
 
     evtchn_destroy_domain(d);
+    pirq_destroy_domain(d);    /* after its ports: they unbind their pirqs */
     grant_release_mappings(d); /* its mappings of other domains' grants first */
     console_ring_detach(d);
     pv_mm_relinquish(d);

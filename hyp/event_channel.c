@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "pirq.h"
 #include "schedule.h"
 #include "softirq.h"
 #include "smp.h"
@@ -269,6 +270,55 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
 }
 
 /*
+ * EVTCHNOP_bind_pirq: only a pirq the domain was given (mapped through
+ * physdev_op) can be bound, -EPERM otherwise, as on Xen; the interrupt
+ * starts once bound and goes to vCPU 0 until bind_vcpu moves it.
+ */
+static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
+{
+    struct domain *d = current->domain;
+    unsigned long irq;
+    long rc;
+    int port;
+
+    if (b->pirq >= NR_PIRQS)
+        return -XEN_EINVAL;
+    if (!pirq_access_permitted(d, b->pirq))
+        return -XEN_EPERM;
+    irq = spin_lock_irqsave(&d->event_lock);
+    port = get_free_port(d);
+    if (port > 0) {
+        d->evtchn[port].state = ECS_PIRQ;
+        d->evtchn[port].notify_vcpu = 0;
+        d->evtchn[port].u.pirq = b->pirq;
+    }
+    spin_unlock_irqrestore(&d->event_lock, irq);
+    if (port < 0)
+        return port;
+    rc = pirq_bind(d, b->pirq, (evtchn_port_t)port);
+    if (rc) {
+        irq = spin_lock_irqsave(&d->event_lock);
+        d->evtchn[port].state = ECS_FREE;
+        spin_unlock_irqrestore(&d->event_lock, irq);
+        return rc;
+    }
+    b->port = (evtchn_port_t)port;
+    return 0;
+}
+
+void evtchn_raise_pirq(struct domain *d, evtchn_port_t port)
+{
+    unsigned long irq;
+
+    if (!port_valid(d, port))
+        return;
+    irq = spin_lock_irqsave(&d->event_lock);
+    if (d->evtchn[port].state == ECS_PIRQ)
+        evtchn_set_pending(d->vcpu[d->evtchn[port].notify_vcpu], port);
+    spin_unlock_irqrestore(&d->event_lock, irq);
+}
+
+/*
  * Close d's `port`; the far end of a connection goes back to unbound. A
  * port served by a hypervisor back-end closes only with the domain
  * (`with_xen`), as on Xen: the guest cannot detach its own console.
@@ -309,6 +359,10 @@ static long close_port(struct domain *d, evtchn_port_t port, bool with_xen)
             r->state = ECS_UNBOUND;
             r->u.remote_domid = d->domain_id;
         }
+        c->state = ECS_FREE;
+        break;
+    case ECS_PIRQ:
+        pirq_unbind(d, c->u.pirq, port);
         c->state = ECS_FREE;
         break;
     case ECS_VIRQ:
@@ -451,6 +505,10 @@ static long evtchn_status(struct evtchn_status *s)
     case ECS_IPI:
         s->status = EVTCHNSTAT_ipi;
         break;
+    case ECS_PIRQ:
+        s->status = EVTCHNSTAT_pirq;
+        s->u.pirq = c->u.pirq;
+        break;
     case ECS_XEN: /* as Xen shows its own consumers' ports */
         s->status = EVTCHNSTAT_unbound;
         s->u.unbound.dom = DOMID_XEN;
@@ -486,6 +544,7 @@ static long evtchn_bind_vcpu(evtchn_port_t port, unsigned int vcpu)
         break;
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
+    case ECS_PIRQ: /* Linux balances its interrupts so, as on Xen */
         c->notify_vcpu = (uint16_t)vcpu;
         break;
     default:
@@ -496,9 +555,8 @@ static long evtchn_bind_vcpu(evtchn_port_t port, unsigned int vcpu)
     return ret;
 }
 
-static long evtchn_unmask(evtchn_port_t port)
+static long evtchn_unmask_in(struct domain *d, evtchn_port_t port)
 {
-    struct domain *d = current->domain;
     struct shared_info *si = d->shared_info;
     struct vcpu *v;
 
@@ -511,6 +569,16 @@ static long evtchn_unmask(evtchn_port_t port)
         !test_and_set(&v->vcpu_info->evtchn_pending_sel, port / BITS_PER_WORD))
         vcpu_mark_events_pending(v);
     return 0;
+}
+
+static long evtchn_unmask(evtchn_port_t port)
+{
+    return evtchn_unmask_in(current->domain, port);
+}
+
+void evtchn_unmask_port(struct domain *d, evtchn_port_t port)
+{
+    evtchn_unmask_in(d, port);
 }
 
 /* EVTCHNOP_reset keeps the back-ends' ports; destruction takes them too. */
@@ -601,6 +669,13 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
             rc = -XEN_EFAULT;
         return rc;
     }
+    case EVTCHNOP_bind_pirq: {
+        OP(struct evtchn_bind_pirq, b);
+        rc = evtchn_bind_pirq(&b);
+        if (!rc && copy_to_guest(arg, &b, sizeof(b)))
+            rc = -XEN_EFAULT;
+        return rc;
+    }
     case EVTCHNOP_close: {
         OP(struct evtchn_close, c);
         return close_port(d, c.port, false);
@@ -632,7 +707,7 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
         return rc;
     }
     default:
-        /* FIFO ABI (init_control, expand_array, set_priority) and pirqs: no. */
+        /* FIFO ABI (init_control, expand_array, set_priority): no. */
         return -XEN_ENOSYS;
     }
 }

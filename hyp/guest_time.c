@@ -51,6 +51,24 @@ void guest_time_update_wallclock(struct domain *d)
     si->wc_version++;
 }
 
+void guest_time_set_wallclock(uint64_t secs, uint64_t system_time)
+{
+    uint64_t up = system_time / 1000000000;
+    struct list_head *pos;
+    unsigned long irq;
+
+    wallclock_at_boot = secs > up ? secs - up : 0;
+    irq = spin_lock_irqsave(&domlist_lock);
+    list_for_each(pos, &domain_list)
+    {
+        struct domain *d = list_entry(pos, struct domain, list);
+        if (d->shared_info)
+            guest_time_update_wallclock(d);
+    }
+    spin_unlock_irqrestore(&domlist_lock, irq);
+    pr_info("time: wallclock set to %lu s since the epoch at boot\n", wallclock_at_boot);
+}
+
 void guest_time_init_domain(struct domain *d)
 {
     guest_time_update_wallclock(d);

@@ -28,11 +28,12 @@ HYP_SRCS := \
     hyp/domain.c hyp/vcpu.c hyp/schedule.c hyp/sched_env.c hyp/boot_domains.c \
     hyp/dom_build.c hyp/kernel_unpack.c hyp/hypercall.c hyp/console_io.c hyp/console_ring.c hyp/version.c hyp/sched_op.c \
     hyp/event_channel.c hyp/guest_time.c hyp/vcpu_op.c hyp/domctl.c hyp/sysctl.c hyp/grant_table.c hyp/grant_v2.c \
-    hyp/cpu_policy.c hyp/tsc_mode.c hyp/physdev.c \
+    hyp/cpu_policy.c hyp/tsc_mode.c hyp/physdev.c hyp/pci.c hyp/ioport.c hyp/irq_pirq.c hyp/msi.c \
+    hyp/platform_op.c \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \
     hyp/mm/page_type.c hyp/mm/pt_validate.c hyp/mm/pv_mmu.c hyp/mm/ptwr.c hyp/mm/m2p.c \
-    hyp/mm/memory_op.c hyp/mm/iomem.c hyp/mm/tlbflush.c \
+    hyp/mm/memory_op.c hyp/mm/mem_exchange.c hyp/mm/iomem.c hyp/mm/tlbflush.c \
     hyp/drivers/uart16550.c \
     hyp/arch/x86_64/head.S hyp/arch/x86_64/trampoline.S hyp/arch/x86_64/entry.S \
     hyp/arch/x86_64/desc.c hyp/arch/x86_64/traps.c hyp/arch/x86_64/paging.c \

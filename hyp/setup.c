@@ -23,6 +23,7 @@
 #include "mm/pv_mm.h"
 #include "multiboot.h"
 #include "paging.h"
+#include "pci.h"
 #include "percpu.h"
 #include "schedule.h"
 #include "softirq.h"
@@ -183,6 +184,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     ioapic_route_isa_irq(COM1_IRQ, IRQ_VECTOR_BASE + COM1_IRQ, bsp->apic_id);
     uart_enable_rx_irq();
     local_irq_enable();
+    pci_scan_log();
 
     smp_boot_cpus(max_cpus ? max_cpus : 1);
     timer_selftest();

@@ -120,6 +120,12 @@ struct domain {
 
     unsigned long hypercalls_made; /* for hypercall_trace= */
 
+    /* The hardware domain's devices (ioport.c, irq_pirq.c). */
+    uint32_t pci_cf8;          /* its last write to port 0xcf8 */
+    struct pirq *pirqs;        /* NR_PIRQS, allocated on first map */
+    mfn_t pirq_eoi_mfn;        /* PHYSDEVOP_pirq_eoi_gmfn's page, 0 if none */
+    bool pirq_eoi_auto_unmask; /* set by the v2 call: eoi unmasks the port */
+
     /* Console output of an unprivileged domain, printed by lines. */
     char console_line[160];
     unsigned int console_len;

@@ -30,7 +30,8 @@ enum evtchn_state {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
-    ECS_XEN, /* the far end is a hypervisor back-end */
+    ECS_XEN,  /* the far end is a hypervisor back-end */
+    ECS_PIRQ, /* a physical interrupt of the hardware domain (pirq.h) */
 };
 
 struct domain;
@@ -48,6 +49,7 @@ struct evtchn {
         } remote;                   /* INTERDOMAIN */
         uint32_t virq;              /* VIRQ */
         evtchn_xen_notify_t notify; /* XEN */
+        uint32_t pirq;              /* PIRQ */
     } u;
 };
 
@@ -71,6 +73,11 @@ int evtchn_alloc_unbound_for(struct domain *d, domid_t remote);
 int evtchn_xen_port_release(struct domain *d, evtchn_port_t port, domid_t remote);
 /* The back-end signals the guest on such a port (ignored once closed). */
 void evtchn_raise_xen_port(struct domain *d, evtchn_port_t port);
+
+/* A pirq's interrupt arrived: raise its port (irq_pirq.c). */
+void evtchn_raise_pirq(struct domain *d, evtchn_port_t port);
+/* EVTCHNOP_unmask on d's behalf (PHYSDEVOP_eoi after pirq_eoi_gmfn_v2). */
+void evtchn_unmask_port(struct domain *d, evtchn_port_t port);
 
 /* Raise `virq` on vCPU v (per-vCPU VIRQs) or domain d's (global ones). */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);

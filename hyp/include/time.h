@@ -43,6 +43,8 @@ void guest_time_init(void);
 void guest_time_init_domain(struct domain *d);
 /* Republish d's wallclock (its time offset changed). */
 void guest_time_update_wallclock(struct domain *d);
+/* XENPF_settime: the wallclock reads `secs` at system time `system_time`. */
+void guest_time_set_wallclock(uint64_t secs, uint64_t system_time);
 void update_vcpu_system_time(struct vcpu *v);
 void guest_timers_init(struct vcpu *v);
 void guest_timers_stop(struct vcpu *v);

@@ -12,6 +12,7 @@
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib.h"
+#include "mm/memop.h"
 #include "mm/page_alloc.h"
 #include "mm/pv_mm.h"
 #include "multiboot.h"
@@ -51,14 +52,14 @@ static long read_domid(guest_ptr_t arg, struct domain **d)
     return *d ? 0 : -XEN_ESRCH;
 }
 
-/* Allocate one extent of 2^order frames for d, set their M2P to `pfn`+i. */
-static struct page_info *alloc_extent(struct domain *d, unsigned int order, unsigned long pfn)
+struct page_info *memop_alloc_extent(struct domain *d, unsigned int order, unsigned long pfn,
+                                     bool in_exchange)
 {
     struct page_info *pg;
     unsigned long irq;
 
     irq = spin_lock_irqsave(&d->lock);
-    if (d->tot_pages + order_pages(order) > d->max_pages) {
+    if (!in_exchange && d->tot_pages + order_pages(order) > d->max_pages) {
         spin_unlock_irqrestore(&d->lock, irq);
         return NULL;
     }
@@ -86,14 +87,7 @@ static struct page_info *alloc_extent(struct domain *d, unsigned int order, unsi
     return pg;
 }
 
-/*
- * Give back one frame the domain owns (decrease_reservation): its pin and
- * allocation reference go. Mappings (its own, or grant users') may keep it
- * alive; until the last goes it stays d's and counted against max_pages
- * (domain_page_freed() uncounts it), so a guest cannot grow past its limit
- * by mapping, giving back and asking again.
- */
-static int remove_frame(struct domain *d, mfn_t mfn)
+int memop_remove_frame(struct domain *d, mfn_t mfn)
 {
     struct page_info *pg;
 
@@ -130,7 +124,7 @@ static long reservation_extents(unsigned int cmd, unsigned long start,
             return i ? (long)i : -XEN_EFAULT;
         if (cmd == XENMEM_decrease_reservation) {
             for (unsigned long k = 0; k < order_pages(r->extent_order); k++)
-                if (remove_frame(d, f + k))
+                if (memop_remove_frame(d, f + k))
                     return (long)i;
         } else {
             unsigned long pfn = cmd == XENMEM_populate_physmap ? f : M2P_INVALID;
@@ -138,7 +132,7 @@ static long reservation_extents(unsigned int cmd, unsigned long start,
 
             if (cmd == XENMEM_populate_physmap && !r->extent_start.p)
                 return -XEN_EINVAL;
-            pg = alloc_extent(d, r->extent_order, pfn);
+            pg = memop_alloc_extent(d, r->extent_order, pfn, false);
             if (!pg)
                 return (long)i;
             f = page_to_mfn(pg);
@@ -267,6 +261,8 @@ long do_memory_op(int op, guest_ptr_t arg)
     case XENMEM_decrease_reservation:
     case XENMEM_populate_physmap:
         return reservation_op(cmd, start, arg);
+    case XENMEM_exchange:
+        return memory_exchange(arg);
     case XENMEM_maximum_ram_page:
         return (long)max_mfn;
     case XENMEM_current_reservation:

@@ -10,11 +10,17 @@
  *  - the writable page-table assist applied to sub-word operands;
  *  - a translation of a frame that outlives its entry once the frame is
  *    given back (the frame must be flushed out of every TLB before reuse);
- *  - assists and debug-register settings that used to succeed silently.
+ *  - assists and debug-register settings that used to succeed silently;
+ *  - the machine's devices: physdev_op's privileged calls, pirqs it was
+ *    not given, platform_op, and ports it was not granted (a domU); the
+ *    hypervisor's own interrupts and ports, and bad arguments (dom0).
  */
 #include "lib/pvmm.h"
 #include <xen/errno.h>
+#include <xen/event_channel.h>
 #include <xen/memory.h>
+#include <xen/physdev.h>
+#include <xen/platform.h>
 #include <xen/vcpu.h>
 
 const char pvtest_kernel_name[] = "isolation";
@@ -323,4 +329,220 @@ PVTEST(no_silent_successes)
     CHECK_EQ(HYPERVISOR_set_debugreg(7, 0x1), 0);
     CHECK_EQ(HYPERVISOR_get_debugreg(7), 0x401);
     CHECK_EQ(HYPERVISOR_set_debugreg(7, 0), 0);
+}
+
+/* The machine's devices (hyp/physdev.c, irq_pirq.c, ioport.c). */
+#define BAD_PTR 0xdead000UL
+
+static long physdev(int cmd, void *arg)
+{
+    return HYPERVISOR_physdev_op(cmd, arg);
+}
+
+static long evtchn_op(int cmd, void *arg)
+{
+    return hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
+}
+
+static long platform_op(struct xen_platform_op *op)
+{
+    return hypercall1(__HYPERVISOR_platform_op, op);
+}
+
+static uint32_t port_in32(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static uint8_t port_in8(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static void port_out32(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static bool privileged(void)
+{
+    return start_info->flags & SIF_PRIVILEGED;
+}
+
+static struct physdev_map_pirq gsi_map(int gsi)
+{
+    struct physdev_map_pirq m = {
+        .domid = DOMID_SELF, .type = MAP_PIRQ_TYPE_GSI, .index = gsi, .pirq = -1};
+    return m;
+}
+
+PVTEST(devices_are_the_hardware_domains)
+{
+    struct physdev_map_pirq m = gsi_map(10);
+    struct physdev_unmap_pirq u = {.domid = DOMID_SELF, .pirq = 10};
+    struct physdev_setup_gsi sg = {.gsi = 10, .triggering = 1, .polarity = 1};
+    struct physdev_manage_pci mp = {.bus = 0, .devfn = 0};
+    struct physdev_pci_device_add pa = {.seg = 0, .bus = 0, .devfn = 0};
+    struct physdev_get_free_pirq gf = {.type = MAP_PIRQ_TYPE_GSI};
+    struct physdev_irq iv = {.irq = 10};
+    struct physdev_apic ap = {.apic_physbase = 0xfec00000, .reg = 1};
+    struct evtchn_bind_pirq bp = {.pirq = 10};
+    struct physdev_irq_status_query q = {.irq = 10};
+    struct physdev_eoi eoi = {.irq = 100000};
+    struct xen_platform_op op = {.cmd = XENPF_get_cpuinfo,
+                                 .interface_version = XENPF_INTERFACE_VERSION};
+
+    if (privileged())
+        return; /* dom0's own case below */
+    /* Every call that hands out the machine: Xen's -EPERM. */
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &u), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_setup_gsi, &sg), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_manage_pci_add, &mp), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_manage_pci_remove, &mp), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_pci_device_add, &pa), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_get_free_pirq, &gf), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_alloc_irq_vector, &iv), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_apic_read, &ap), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_apic_write, &ap), -XEN_EPERM);
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, (void *)BAD_PTR), -XEN_EPERM);
+    /* A pirq it was never given, and one past the range. */
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bp), -XEN_EPERM);
+    bp.pirq = 100000;
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bp), -XEN_EINVAL);
+    /* What any guest may ask: a status (none), an EOI out of range. */
+    CHECK_EQ(physdev(PHYSDEVOP_irq_status_query, &q), 0);
+    CHECK_EQ(q.flags, 0);
+    q.irq = 100000;
+    CHECK_EQ(physdev(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL);
+    CHECK_EQ(physdev(PHYSDEVOP_eoi, &eoi), -XEN_EINVAL);
+    CHECK_EQ(platform_op(&op), -XEN_EPERM);
+    /* Ports it was not granted: reads float high, writes go nowhere. */
+    port_out32(0xcf8, 0x80000000u);
+    CHECK_EQ(port_in32(0xcfc), 0xffffffffu);
+    CHECK_EQ(port_in32(0xcf8), 0xffffffffu);
+    CHECK_EQ(port_in8(0x3fd), 0xff); /* the console UART's status */
+}
+
+PVTEST(hardware_domain_keeps_to_its_own)
+{
+    struct physdev_map_pirq m = gsi_map(4); /* COM1: the hypervisor's */
+    struct physdev_unmap_pirq u = {.domid = DOMID_SELF};
+    struct physdev_irq_status_query q;
+    struct evtchn_bind_pirq bp;
+    struct evtchn_close cl;
+    struct xen_platform_op op = {.cmd = XENPF_get_cpuinfo, .interface_version = 1};
+
+    if (!privileged())
+        return;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EPERM);
+    m = gsi_map(2); /* the PIT's */
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EPERM);
+    m = gsi_map(5000);
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
+    m = gsi_map(10);
+    m.domid = 7;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
+    m = gsi_map(10);
+    m.type = 99;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, (void *)BAD_PTR), -XEN_EFAULT);
+    /* MSI of a device that is not there; an MSI-X table not its BAR. */
+    m = (struct physdev_map_pirq){.domid = DOMID_SELF,
+                                  .type = MAP_PIRQ_TYPE_MSI,
+                                  .index = -1,
+                                  .pirq = -1,
+                                  .bus = 0xff,
+                                  .devfn = 0xff};
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_ENODEV);
+    m.devfn = 300;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), -XEN_EINVAL);
+
+    /* A GSI of its own: mapped, its status, bound once, unmapped. */
+    m = gsi_map(10);
+    m.pirq = 10;
+    CHECK_EQ(physdev(PHYSDEVOP_map_pirq, &m), 0);
+    CHECK_EQ(m.pirq, 10);
+    q.irq = 10;
+    CHECK_EQ(physdev(PHYSDEVOP_irq_status_query, &q), 0);
+    CHECK_EQ(q.flags & XENIRQSTAT_needs_eoi, XENIRQSTAT_needs_eoi); /* level (MADT) */
+    bp.pirq = 10;
+    bp.flags = 0;
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bp), 0);
+    cl.port = bp.port;
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bp), -XEN_EEXIST);
+    bp.pirq = 200; /* not mapped */
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_pirq, &bp), -XEN_EPERM);
+    CHECK_EQ(evtchn_op(EVTCHNOP_close, &cl), 0);
+    u.pirq = 10;
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &u), 0);
+    CHECK_EQ(physdev(PHYSDEVOP_unmap_pirq, &u), -XEN_EINVAL);
+
+    /* platform_op: the interface version is checked; sleep is refused. */
+    CHECK_EQ(platform_op(&op), -XEN_EACCES);
+    op.interface_version = XENPF_INTERFACE_VERSION;
+    op.u.pcpu_info.xen_cpuid = 0;
+    CHECK_EQ(platform_op(&op), 0);
+    CHECK_EQ(op.u.pcpu_info.flags, XEN_PCPU_FLAGS_ONLINE);
+    op.cmd = XENPF_enter_acpi_sleep;
+    op.u.enter_acpi_sleep.sleep_state = 3;
+    CHECK_EQ(platform_op(&op), -XEN_EOPNOTSUPP);
+
+    /* PCI configuration space is dom0's: the host bridge answers. */
+    port_out32(0xcf8, 0x80000000u);
+    CHECK_EQ(port_in32(0xcf8), 0x80000000u);
+    CHECK_EQ(port_in32(0xcfc), 0x12378086u); /* QEMU's i440FX */
+    /* The UART is the hypervisor's: dom0 reads nothing there. */
+    CHECK_EQ(port_in8(0x3fd), 0xff);
+}
+
+/*
+ * XENMEM_exchange (hyp/mm/mem_exchange.c): two unmapped spare frames for
+ * one contiguous pair, whose M2P names the pfns asked for; then what it
+ * refuses: frames no longer (or never) ours, one still mapped, sizes that
+ * do not match or are too large, another domain, bad pointers.
+ */
+static long exchange(xen_pfn_t *in, unsigned long n_in, unsigned int in_order, xen_pfn_t *out,
+                     unsigned long n_out, unsigned int out_order, domid_t dom, unsigned long *done)
+{
+    struct xen_memory_exchange x = {
+        .in = {.nr_extents = n_in, .extent_order = in_order, .domid = dom},
+        .out = {.nr_extents = n_out, .extent_order = out_order, .domid = dom},
+    };
+    long rc;
+
+    set_xen_guest_handle(x.in.extent_start, in);
+    set_xen_guest_handle(x.out.extent_start, out);
+    rc = HYPERVISOR_memory_op(XENMEM_exchange, &x);
+    *done = x.nr_exchanged;
+    return rc;
+}
+
+PVTEST(memory_exchange)
+{
+    unsigned long pfn = start_info->nr_pages - 62, done = 0;
+    xen_pfn_t in[2] = {spare_mfn(60), spare_mfn(61)}, out[1] = {pfn}, mapped[1] = {mfn_of(window)};
+    xen_pfn_t old[2] = {in[0], in[1]}, hyp[1] = {HYP_FRAME}, big[1] = {pfn};
+
+    CHECK_EQ(exchange(in, 2, 0, out, 1, 1, DOMID_SELF, &done), 0);
+    CHECK_EQ(done, 2);
+    CHECK_EQ(out[0] & 1, 0); /* an order-1 extent is aligned */
+    CHECK_EQ(M2P[out[0]], pfn);
+    CHECK_EQ(M2P[out[0] + 1], pfn + 1);
+    /* The frames given in are not ours any more; the hypervisor's never were. */
+    out[0] = pfn;
+    CHECK_EQ(exchange(old, 2, 0, out, 1, 1, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(hyp, 1, 0, out, 1, 0, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(mapped, 1, 0, out, 1, 0, DOMID_SELF, &done), -XEN_EINVAL);
+    /* Sizes: unequal, past the limit; another domain; bad pointers. */
+    CHECK_EQ(exchange(in, 2, 0, out, 1, 2, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(big, 1, 10, out, 1, 10, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(in, 1UL << 40, 0, out, 1UL << 40, 0, DOMID_SELF, &done), -XEN_EINVAL);
+    CHECK_EQ(exchange(in, 1, 0, out, 1, 0, 5, &done), -XEN_EPERM);
+    CHECK_EQ(exchange((xen_pfn_t *)BAD_PTR, 1, 0, out, 1, 0, DOMID_SELF, &done), -XEN_EFAULT);
+    CHECK_EQ(HYPERVISOR_memory_op(XENMEM_exchange, (void *)BAD_PTR), -XEN_EFAULT);
 }

@@ -12,6 +12,8 @@
 #     --cdrom ISO           boot this CD image through its own loader (GRUB)
 #                           instead of QEMU's multiboot -kernel (no --cmdline,
 #                           no --module: the image's grub.cfg has them)
+#     --qemu "ARGS"         more QEMU arguments (split at spaces): devices,
+#                           drives, networks (repeatable)
 #     --expect RE           an extended regex that must match a line, in order
 #                           (repeatable); anchored at the start of the line
 #     --unordered           the expected lines may appear in any order (several
@@ -108,7 +110,7 @@ qemu_test() {
     shift
     [ -z "${QEMU_ONLY:-}" ] || [[ " $QEMU_ONLY " == *" $name "* ]] || return 0
     local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0 unordered=0 cdrom=""
-    local -a modules=() expects=() forbids=() sends=() ready=()
+    local -a modules=() expects=() forbids=() sends=() ready=() extra=()
     while [ $# -gt 0 ]; do
         case $1 in
         --smp) smp=$2; shift 2 ;;
@@ -117,6 +119,7 @@ qemu_test() {
         --cmdline) cmdline=$2; shift 2 ;;
         --module) modules+=("$2"); shift 2 ;;
         --cdrom) cdrom=$2; shift 2 ;;
+        --qemu) extra+=($2); shift 2 ;;
         --expect) expects+=("$2"); shift 2 ;;
         --forbid) forbids+=("$2"); shift 2 ;;
         --send) sends+=("$2"); shift 2 ;;
@@ -146,7 +149,7 @@ qemu_test() {
     local -a boot=(-kernel "$PARAVANE_ELF" -append "$cmdline" ${initrd:+-initrd "$initrd"})
     [ -z "$cdrom" ] || boot=(-cdrom "$cdrom" -boot d)
     # shellcheck disable=SC2046
-    $QEMU $(qemu_base_args) -smp "$smp" -m "$mem" "${boot[@]}" \
+    $QEMU $(qemu_base_args) -smp "$smp" -m "$mem" "${boot[@]}" ${extra[@]+"${extra[@]}"} \
         -chardev pipe,id=ser0,path="$dir/serial" -serial chardev:ser0 \
         >"$dir/qemu.out" 2>&1 &
     local qemu=$!

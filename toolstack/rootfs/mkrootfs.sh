@@ -22,11 +22,12 @@ done
 # The kernel's modules a Paravane domain uses, with what they depend on, in
 # the order they load (init insmods /lib/modules/load-order): Xen's device
 # files for the control domain, the split-device back-ends and their
-# helpers (loop devices, the bridge), the front-ends, and ext4 (which also
-# mounts ext2). A kernel with them built in names a release that has no
+# helpers (loop devices, the bridge), the front-ends, ext4 (which also
+# mounts ext2), and the virtio PCI disk and NIC drivers a hardware domain
+# under QEMU drives. A kernel with them built in names a release that has no
 # /lib/modules directory: then there is nothing to load.
 mods="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-blkback xen-netback loop bridge
-      xen-blkfront xen-netfront ext4"
+      xen-blkfront xen-netfront ext4 virtio_pci virtio_blk virtio_net"
 : >"$root/lib/modules/load-order"
 if [ -d "/lib/modules/$krel/kernel" ]; then
     for m in $mods; do

@@ -7,6 +7,7 @@
 #include "console.h"
 #include "lib.h"
 #include "paging.h"
+#include "spinlock.h"
 
 #define IOAPIC_REGSEL   0x00
 #define IOAPIC_WIN      0x10
@@ -67,4 +68,75 @@ void ioapic_route_isa_irq(unsigned int irq, unsigned int vector, uint32_t dest_a
         return;
     }
     pr_warn("IO-APIC: no pin for ISA irq %u (GSI %u)\n", irq, gsi);
+}
+
+/* The IO-APIC and pin of `gsi`, false if no IO-APIC has it. */
+static bool gsi_pin(uint32_t gsi, unsigned int *ioapic, unsigned int *pin)
+{
+    for (unsigned int i = 0; i < acpi_info.nr_ioapics; i++) {
+        uint32_t base = acpi_info.ioapic[i].gsi_base;
+        if (gsi >= base && gsi < base + ioapic_pins[i]) {
+            *ioapic = i;
+            *pin = gsi - base;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ioapic_has_gsi(uint32_t gsi)
+{
+    unsigned int i, pin;
+    return gsi_pin(gsi, &i, &pin);
+}
+
+static DEFINE_SPINLOCK(ioapic_lock);
+
+void ioapic_route_gsi(uint32_t gsi, unsigned int vector, uint32_t dest_apic_id, bool level,
+                      bool active_low)
+{
+    unsigned int i, pin;
+    uint32_t lo = vector | REDIR_MASKED;
+    unsigned long irq;
+
+    if (!gsi_pin(gsi, &i, &pin))
+        return;
+    if (level)
+        lo |= REDIR_LEVEL;
+    if (active_low)
+        lo |= REDIR_ACTIVE_LOW;
+    irq = spin_lock_irqsave(&ioapic_lock);
+    io_write(i, IOAPIC_REDIR(pin), REDIR_MASKED);
+    io_write(i, IOAPIC_REDIR(pin) + 1, dest_apic_id << 24);
+    io_write(i, IOAPIC_REDIR(pin), lo);
+    spin_unlock_irqrestore(&ioapic_lock, irq);
+}
+
+void ioapic_mask_gsi(uint32_t gsi, bool masked)
+{
+    unsigned int i, pin;
+    unsigned long irq;
+    uint32_t lo;
+
+    if (!gsi_pin(gsi, &i, &pin))
+        return;
+    irq = spin_lock_irqsave(&ioapic_lock);
+    lo = io_read(i, IOAPIC_REDIR(pin));
+    io_write(i, IOAPIC_REDIR(pin), masked ? lo | REDIR_MASKED : lo & ~REDIR_MASKED);
+    spin_unlock_irqrestore(&ioapic_lock, irq);
+}
+
+bool ioapic_read_reg(paddr_t base, unsigned int reg, uint32_t *val)
+{
+    unsigned long irq;
+
+    for (unsigned int i = 0; i < acpi_info.nr_ioapics; i++) {
+        if (acpi_info.ioapic[i].base != base)
+            continue;
+        irq = spin_lock_irqsave(&ioapic_lock);
+        *val = io_read(i, reg);
+        spin_unlock_irqrestore(&ioapic_lock, irq);
+        return true;
+    }
+    return false;
 }

@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "machine.h"
 #include "percpu.h"
+#include "pirq.h"
 #include "smp.h"
 #include "symbols.h"
 #include "timer.h"
@@ -254,6 +255,8 @@ void do_trap(struct cpu_user_regs *regs)
             irq_handlers[vec - IRQ_VECTOR_BASE]) {
             irq_handlers[vec - IRQ_VECTOR_BASE](vec - IRQ_VECTOR_BASE, regs);
             apic_eoi();
+        } else if (pirq_do_irq(vec)) {
+            apic_eoi(); /* a device of the hardware domain's (irq_pirq.c) */
         } else {
             printk_lvl(LOG_WARN, "CPU %u: unexpected interrupt vector %#x\n", cpu, vec);
             apic_eoi();

@@ -58,4 +58,15 @@ void apic_timer_oneshot(uint32_t ticks);
 void ioapic_init(void);
 void ioapic_route_isa_irq(unsigned int irq, unsigned int vector, uint32_t dest_apic_id);
 
+/*
+ * A guest's interrupt line (irq_pirq.c): route `gsi` to `vector` on the
+ * CPU `dest_apic_id`, left masked; mask or unmask it; read a register of
+ * the IO-APIC at `base` (PHYSDEVOP_apic_read).
+ */
+bool ioapic_has_gsi(uint32_t gsi);
+void ioapic_route_gsi(uint32_t gsi, unsigned int vector, uint32_t dest_apic_id, bool level,
+                      bool active_low);
+void ioapic_mask_gsi(uint32_t gsi, bool masked);
+bool ioapic_read_reg(paddr_t base, unsigned int reg, uint32_t *val);
+
 #endif

@@ -99,6 +99,36 @@ static inline void outl(uint16_t port, uint32_t v)
     __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
 }
 
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+/* An access of `size` (1, 2 or 4) bytes, as a guest's in/out made it. */
+static inline uint32_t port_in(uint16_t port, unsigned int size)
+{
+    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+}
+
+static inline void port_out(uint16_t port, unsigned int size, uint32_t v)
+{
+    if (size == 4)
+        outl(port, v);
+    else if (size == 2)
+        outw(port, (uint16_t)v);
+    else
+        outb(port, (uint8_t)v);
+}
+
 static inline void local_irq_disable(void)
 {
     __asm__ volatile("cli" ::: "memory");

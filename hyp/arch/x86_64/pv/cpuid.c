@@ -16,6 +16,7 @@
 #include "guest_access.h"
 #include "lib.h"
 #include "percpu.h"
+#include "pirq.h"
 
 #define XEN_CPUID_BASE    0x40000000
 #define XEN_CPUID_MAX     (XEN_CPUID_BASE + 5)
@@ -26,6 +27,7 @@
 #define L1_EDX_HIDE                                                                                \
     ((1u << 1) | (1u << 3) | (1u << 7) | (1u << 9) | (1u << 12) | (1u << 13) | (1u << 14) |        \
      (1u << 17) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+#define L1_EDX_APIC (1u << 9)
 /* Leaf 1 ECX: MONITOR, DS_CPL, VMX, SMX, EST, TM2, PDCM, PCID, DCA, X2APIC,
  * TSC_DEADLINE, XSAVE, OSXSAVE, AVX (needs XSAVE). */
 #define L1_ECX_HIDE                                                                                \
@@ -111,6 +113,14 @@ bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
     if (copy_from_guest(insn, regs->rip, sizeof(insn)) || memcmp(insn, prefix, sizeof(insn)))
         return false;
     guest_cpuid((uint32_t)regs->rax, (uint32_t)regs->rcx, &a, &b, &c, &d);
+    /*
+     * The hardware domain sees the APIC as on Xen: its Linux then reads
+     * the MADT's IO-APICs and interrupt overrides and asks for GSIs as
+     * pirqs (the APIC itself stays the hypervisor's; Linux's Xen APIC
+     * driver never touches it).
+     */
+    if ((uint32_t)regs->rax == 1 && is_hardware_domain(current->domain))
+        d |= L1_EDX_APIC;
     cpu_policy_apply(current->domain, (uint32_t)regs->rax, (uint32_t)regs->rcx, &a, &b, &c, &d);
     regs->rax = a;
     regs->rbx = b;

@@ -19,6 +19,7 @@
 #include "context.h"
 #include "guest_access.h"
 #include "hypercall.h"
+#include "ioport.h"
 #include "lib.h"
 #include "percpu.h"
 #include <xen/errno.h>
@@ -238,14 +239,13 @@ static enum dr_emul emulate_dr(struct cpu_user_regs *regs, uint8_t op, uint8_t m
 static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
     note_io(v, port, size);
-    /* No device ports are given to guests yet: reads float high. */
-    return size == 4 ? 0xffffffffUL : size == 2 ? 0xffff : 0xff;
+    return guest_io_read(v->domain, port, size);
 }
 
 static void port_write(struct vcpu *v, uint16_t port, unsigned int size, unsigned long val)
 {
     note_io(v, port, size);
-    (void)val;
+    guest_io_write(v->domain, port, size, (uint32_t)val);
 }
 
 static void set_sized(uint64_t *reg, unsigned int size, unsigned long val)
@@ -270,7 +270,7 @@ static void set_sized(uint64_t *reg, unsigned int size, unsigned long val)
 
 enum string_io { STRING_IO_FAULT, STRING_IO_DONE, STRING_IO_AGAIN };
 
-/* ins/outs, possibly with rep: reads give all-ones, writes are dropped. */
+/* ins/outs, possibly with rep, each iteration through ioport.c. */
 static enum string_io emulate_string_io(struct vcpu *v, struct cpu_user_regs *regs, uint8_t op,
                                         unsigned int size, bool rep)
 {
