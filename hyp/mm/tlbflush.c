@@ -11,6 +11,7 @@
 #include "mm/tlbflush.h"
 #include "asm/processor.h"
 #include "domain.h"
+#include "flushstat.h"
 #include "percpu.h"
 #include "smp.h"
 
@@ -23,10 +24,13 @@ void flush_tlb_local(void)
     uint64_t t = __atomic_add_fetch(&flush_clock, 1, __ATOMIC_SEQ_CST);
     unsigned long cr4 = read_cr4();
 
+    flushstat_count(FS_FLUSH);
+
     if (cr4 & X86_CR4_PGE) {
         write_cr4(cr4 & ~X86_CR4_PGE); /* drops every translation, global too */
         write_cr4(cr4);
     } else {
+        flushstat_count(FS_CR3);
         write_cr3(read_cr3());
     }
     __atomic_store_n(&this_cpu()->tlbflush_time, t, __ATOMIC_RELEASE);
@@ -47,6 +51,7 @@ void tlbflush_note_unmap(void)
 static void flush_here(void *unused)
 {
     (void)unused;
+    flushstat_count(FS_HFLUSH);
     flush_tlb_local();
 }
 

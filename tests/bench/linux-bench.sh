@@ -165,29 +165,32 @@ ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b > 0) printf "%.2f", a / b; else print "-" }'
 }
 
-# stat_table LOG: the hypervisor's flush counters per operation, from the
-# lbench-stat lines lbench printed on Paravane (nothing elsewhere).
+# stat_table LOG: the hypervisor's MMU counters per operation. On
+# Paravane, lbench had debug key 'f' print them before and after each
+# metric's timed runs ("flushstat total" lines, two per metric, in order)
+# and said how many operations ran in between ("lbench-statops NAME N").
 stat_table() {
     awk '
-        /lbench-stat / {
-            sub(/^.*lbench-stat /, "")
-            name = $1; ops = $2
-            if (!(name in seen)) { seen[name] = 1; order[n++] = name }
-            line[name] = sprintf("%-20s", name)
-            for (i = 3; i <= NF; i++) {
-                split($i, kv, "=")
-                if (!(kv[1] in col)) { col[kv[1]] = 1; cols[m++] = kv[1] }
-                v[name, kv[1]] = kv[2] / ops
-            }
+        /flushstat total / {
+            s = $0; sub(/^.*flushstat total /, "", s)
+            tot[nt++] = s
         }
+        /lbench-statops / { sub(/\r$/, ""); i = nm++; name[i] = $(NF - 1); ops[i] = $NF }
         END {
-            if (!n) exit
-            printf "\n%-20s", "Paravane, per op"
-            for (j = 0; j < m; j++) printf " %10s", cols[j]
-            printf "\n"
-            for (i = 0; i < n; i++) {
-                printf "%-20s", order[i]
-                for (j = 0; j < m; j++) printf " %10.1f", v[order[i], cols[j]]
+            if (!nm) exit
+            for (i = 0; i < nm; i++) {
+                if (2 * i + 1 >= nt || ops[i] <= 0) continue
+                na = split(tot[2 * i], a, " "); split(tot[2 * i + 1], b, " ")
+                if (!head) {
+                    printf "\n%-36s", "Paravane MMU counters, per op"
+                    for (j = 1; j <= na; j++) { split(a[j], kv, "="); printf " %9s", kv[1] }
+                    printf "\n"; head = 1
+                }
+                printf "%-36s", name[i]
+                for (j = 1; j <= na; j++) {
+                    split(a[j], x, "="); split(b[j], y, "=")
+                    printf " %9.2f", (y[2] - x[2]) / ops[i]
+                }
                 printf "\n"
             }
         }' "$1"

@@ -13,6 +13,7 @@
 #include "asm/desc.h"
 #include "asm/page.h"
 #include "asm/processor.h"
+#include "flushstat.h"
 #include "mm/tlbflush.h"
 #include "asm/pv_traps.h"
 #include "context.h"
@@ -85,6 +86,7 @@ void pv_load_cr3(struct vcpu *v)
      * that keeps one address space, like our test guests). */
     if (!v->arch.kernel_mode && v->arch.guest_table_user)
         base = v->arch.guest_table_user;
+    flushstat_count(FS_CR3);
     write_cr3(base << PAGE_SHIFT);
 }
 
@@ -115,6 +117,7 @@ void pv_toggle_guest_mode(struct vcpu *v)
     ASSERT(v == current);
     save_bases(v);
     v->arch.kernel_mode = !v->arch.kernel_mode;
+    flushstat_count(FS_KSW);
     load_gs_base(v);
     pv_load_cr3(v);
 }
@@ -267,6 +270,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         this_cpu()->idle_ns += (uint64_t)(NOW() - this_cpu()->idle_since);
     if (is_idle_vcpu(next)) {
         this_cpu()->idle_since = NOW();
+        flushstat_count(FS_CR3);
         write_cr3(idle_pg_table_phys);
         clts();
         local_irq_restore(flags);
