@@ -139,7 +139,12 @@ static int set_base(struct vcpu *v, mfn_t mfn, bool user)
         return -XEN_EINVAL;
     }
     *slot = mfn;
-    if (v == current)
+    /* Only the table the vCPU runs on now is reloaded: Linux sets the
+     * user base on every switch of address space, from kernel mode,
+     * where it is not loaded (the next return to user mode loads it), and
+     * a CR3 write costs a TLB's worth of refills. Xen skips it too. */
+    if (v == current &&
+        (user ? !v->arch.kernel_mode : v->arch.kernel_mode || !v->arch.guest_table_user))
         pv_load_cr3(v);
     if (old)
         put_page_and_type(mfn_to_page(old));

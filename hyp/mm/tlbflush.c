@@ -37,9 +37,14 @@ void flush_tlb_local(void)
     local_irq_restore(flags);
 }
 
+uint64_t tlbflush_now(void)
+{
+    return __atomic_load_n(&flush_clock, __ATOMIC_SEQ_CST);
+}
+
 void tlbflush_note_unmap(void)
 {
-    uint64_t now = __atomic_load_n(&flush_clock, __ATOMIC_SEQ_CST);
+    uint64_t now = tlbflush_now();
 
     /* Only ever forward: a late, older note must not hide a newer one. */
     uint64_t seen = __atomic_load_n(&last_unmap, __ATOMIC_RELAXED);
@@ -57,7 +62,11 @@ static void flush_here(void *unused)
 
 void tlbflush_before_reuse(void)
 {
-    uint64_t stamp = __atomic_load_n(&last_unmap, __ATOMIC_SEQ_CST);
+    tlbflush_since(__atomic_load_n(&last_unmap, __ATOMIC_SEQ_CST));
+}
+
+void tlbflush_since(uint64_t stamp)
+{
     unsigned int me = smp_processor_id(), cpu;
     cpumask_t mask = 0;
 
