@@ -229,6 +229,47 @@ PVTEST(gs_user_selector_as_xen)
 }
 
 /*
+ * The two GS bases follow the mode: user mode reads through the user base,
+ * the kernel (after the trap back) through its own, round after round, and
+ * a user base the kernel sets meanwhile is the one user mode finds next.
+ * (The hypervisor swaps them in place with swapgs on each switch.)
+ */
+static volatile uint64_t gs_kernel_word = 0x6b6b, gs_user_word = 0x7575, gs_other_word = 0x6f6f;
+static volatile uint64_t gs_user_saw;
+
+static uint64_t read_gs_word(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(v)::"memory");
+    return v;
+}
+
+static void user_reads_gs(void)
+{
+    gs_user_saw = read_gs_word();
+    USER_EXIT();
+}
+
+PVTEST(gs_bases_follow_the_mode)
+{
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)&gs_kernel_word), 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, (unsigned long)&gs_user_word), 0);
+    for (int round = 0; round < 2; round++) {
+        gs_user_saw = 0;
+        run_user(user_reads_gs);
+        CHECK_EQ(gs_user_saw, 0x7575);
+        CHECK_EQ(read_gs_word(), 0x6b6b);
+    }
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, (unsigned long)&gs_other_word), 0);
+    run_user(user_reads_gs);
+    CHECK_EQ(gs_user_saw, 0x6f6f);
+    CHECK_EQ(read_gs_word(), 0x6b6b);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0), 0);
+}
+
+/*
  * I/O privilege: with virtual IOPL 0 a guest kernel's cli, sti, in and out
  * raise #GP(0) as on Xen; with IOPL 1 (what Linux asks for at boot, and
  * the test library too) they act; user mode needs IOPL 3. Under

@@ -99,26 +99,32 @@ static void load_gs_base(const struct vcpu *v)
 /*
  * The guest changes its bases behind our back too: loading a selector into
  * %fs or %gs (it runs at ring 3 and may) resets the base from the
- * descriptor. So the live MSRs are the truth while it runs, read back
- * before the mode changes and when it is descheduled, as Xen does. The
- * hypervisor itself uses neither %fs nor %gs.
+ * descriptor. So the live MSRs are the truth while it runs: GS_BASE holds
+ * the base of the mode it is in, SHADOW_GS_BASE the other mode's (as
+ * load_gs_base() put them), and both are read back when it is
+ * descheduled, as Xen does. The hypervisor itself uses neither %fs nor %gs.
  */
 static void save_bases(struct vcpu *v)
 {
+    unsigned long active = rdmsr(MSR_GS_BASE), other = rdmsr(MSR_SHADOW_GS_BASE);
+
     v->arch.fs_base = rdmsr(MSR_FS_BASE);
-    if (v->arch.kernel_mode)
-        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
-    else
-        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+    v->arch.gs_base_kernel = v->arch.kernel_mode ? active : other;
+    v->arch.gs_base_user = v->arch.kernel_mode ? other : active;
 }
 
+/*
+ * Between the guest's kernel and user mode, on every system call and its
+ * return: swapgs exchanges the two GS bases in place (as Xen's
+ * toggle_guest_mode), where reading and writing the MSRs cost four
+ * accesses; %fs's base is the same in both modes.
+ */
 void pv_toggle_guest_mode(struct vcpu *v)
 {
     ASSERT(v == current);
-    save_bases(v);
+    __asm__ volatile("swapgs" ::: "memory");
     v->arch.kernel_mode = !v->arch.kernel_mode;
     flushstat_count(FS_KSW);
-    load_gs_base(v);
     pv_load_cr3(v);
 }
 
