@@ -302,6 +302,20 @@ PVTEST(reading_the_log)
     CHECK(op.u.readconsole.count > 0);
 }
 
+/* The log from `index` on into buf (count: how much came); the index after. */
+static uint32_t read_log_from(uint32_t index, char *buf, uint32_t size, uint32_t *count)
+{
+    struct xen_sysctl op = {0};
+
+    op.u.readconsole.buffer.p = buf;
+    op.u.readconsole.count = size;
+    op.u.readconsole.incremental = 1;
+    op.u.readconsole.index = index;
+    CHECK_EQ(sysctl(&op, XEN_SYSCTL_readconsole), 0);
+    *count = op.u.readconsole.count;
+    return op.u.readconsole.index;
+}
+
 /* Whether `needle` occurs in the first n bytes of `hay`. */
 static bool contains(const char *hay, size_t n, const char *needle)
 {
@@ -323,21 +337,15 @@ PVTEST(debug_keys_print_the_mmu_counters)
     static char buf[1024];
     static const char keys[] = "f~";
     struct xen_sysctl op = {0};
-    uint32_t index = 0;
+    uint32_t index = 0, count;
     bool found = false;
 
     if (!privileged())
         return;
     /* Where the log ends now. */
     for (int i = 0; i < 1000; i++) {
-        memset(&op, 0, sizeof(op));
-        op.u.readconsole.buffer.p = buf;
-        op.u.readconsole.count = sizeof(buf);
-        op.u.readconsole.incremental = 1;
-        op.u.readconsole.index = index;
-        CHECK_EQ(sysctl(&op, XEN_SYSCTL_readconsole), 0);
-        index = op.u.readconsole.index;
-        if (op.u.readconsole.count < sizeof(buf))
+        index = read_log_from(index, buf, sizeof(buf), &count);
+        if (count < sizeof(buf))
             break;
     }
     memset(&op, 0, sizeof(op));
@@ -345,17 +353,11 @@ PVTEST(debug_keys_print_the_mmu_counters)
     op.u.debug_keys.nr_keys = 2; /* '~' is no key: ignored */
     CHECK_EQ(sysctl(&op, XEN_SYSCTL_debug_keys), 0);
     for (int i = 0; i < 20 && !found; i++) {
-        memset(&op, 0, sizeof(op));
-        op.u.readconsole.buffer.p = buf;
-        op.u.readconsole.count = sizeof(buf);
-        op.u.readconsole.incremental = 1;
-        op.u.readconsole.index = index;
-        CHECK_EQ(sysctl(&op, XEN_SYSCTL_readconsole), 0);
-        /* A line may straddle two reads: step back a little each time. */
-        found = contains(buf, op.u.readconsole.count, "flushstat total cr3=");
-        if (op.u.readconsole.count < sizeof(buf))
+        index = read_log_from(index, buf, sizeof(buf), &count);
+        found = contains(buf, count, "flushstat total cr3=");
+        if (count < sizeof(buf))
             break;
-        index = op.u.readconsole.index - 64;
+        index -= 64; /* a line may straddle two reads */
     }
     CHECK(found);
     /* Nothing asked, nothing done; an address that is not the caller's. */

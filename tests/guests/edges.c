@@ -16,39 +16,6 @@ const char pvtest_kernel_name[] = "edges";
 #define BAD_LOW  0xdead000UL          /* unmapped guest address */
 #define BAD_HOLE 0xffff830000000000UL /* the hypervisor's direct map */
 
-/* Guest user mode: run fn on its own stack; `int $0x81` comes back. */
-struct jmp_ctx {
-    unsigned long regs[8];
-};
-int ctx_save(struct jmp_ctx *c);
-void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
-void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
-extern void user_exit_entry(void);
-
-static struct jmp_ctx kernel_ctx;
-static uint8_t user_stack[4096] __attribute__((aligned(16)));
-static uint8_t kernel_stack[8192] __attribute__((aligned(16)));
-
-void user_exit(void)
-{
-    ctx_restore(&kernel_ctx);
-}
-
-__asm__(".text\n"
-        "user_exit_entry:\n"
-        "  and $-16, %rsp\n"
-        "  call user_exit\n");
-
-#define USER_EXIT() __asm__ volatile("int $0x81" ::: "memory")
-
-static void run_user(void (*fn)(void))
-{
-    HYPERVISOR_stack_switch(0xe02b, (unsigned long)kernel_stack + sizeof(kernel_stack));
-    trap_set(0x81, user_exit_entry, 3);
-    if (!ctx_save(&kernel_ctx))
-        enter_user(fn, (unsigned long)user_stack + sizeof(user_stack));
-}
-
 /* What user-mode code saw, checked back in kernel mode. */
 static volatile struct trap_record user_traps[4];
 

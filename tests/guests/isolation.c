@@ -409,48 +409,20 @@ PVTEST(no_writable_translation_outlives_a_retype_on_another_vcpu)
     CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, frame), 0);
 }
 
-/* User mode, and the way back from it (int $0x81). */
-struct jmp_ctx {
-    unsigned long regs[8];
-};
-int ctx_save(struct jmp_ctx *c);
-void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
-void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
-extern void iso_user_exit_entry(void);
-
-static struct jmp_ctx kernel_ctx;
-static uint8_t user_stack[4096] __attribute__((aligned(16)));
-static uint8_t kernel_stack[8192] __attribute__((aligned(16)));
-
-void iso_user_exit(void)
-{
-    ctx_restore(&kernel_ctx);
-}
-
-__asm__(".text\n"
-        "iso_user_exit_entry:\n"
-        "  and $-16, %rsp\n"
-        "  call iso_user_exit\n");
-
 #define PROBE_VA (1UL << 39) /* L4 slot 1: empty in the kernel's own tables */
 static volatile uint64_t user_saw;
 
 static void user_probe(void)
 {
     user_saw = *(volatile uint64_t *)PROBE_VA;
-    __asm__ volatile("int $0x81" ::: "memory");
-    for (;;)
-        ;
+    USER_EXIT();
 }
 
 /* What user mode reads at PROBE_VA, on whatever user base is set. */
 static uint64_t run_probe(void)
 {
     user_saw = 0;
-    HYPERVISOR_stack_switch(0xe02b, (unsigned long)kernel_stack + sizeof(kernel_stack));
-    trap_set(0x81, iso_user_exit_entry, 3);
-    if (!ctx_save(&kernel_ctx))
-        enter_user(user_probe, (unsigned long)user_stack + sizeof(user_stack));
+    run_user(user_probe);
     return user_saw;
 }
 
