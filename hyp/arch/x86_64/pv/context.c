@@ -288,8 +288,23 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         reset_stack_and_jump(ret_to_guest);
 }
 
+/*
+ * The common exit (a system call bounced, a hypercall done, an iret):
+ * no softirq to run, nothing to deliver. Checked with interrupts off, so
+ * an interrupt that comes after is taken in the guest and comes back
+ * through here.
+ */
+static bool exit_is_quiet(const struct vcpu *v)
+{
+    return !softirq_pending(smp_processor_id()) && !v->arch.failsafe_pending &&
+           !v->arch.trap_bounce.pending && !event_upcall_due(v);
+}
+
 void pv_exit_to_guest(void)
 {
+    local_irq_disable();
+    if (exit_is_quiet(current))
+        return;
     for (;;) {
         local_irq_enable();
         do_softirq();
