@@ -15,11 +15,13 @@
  *    flush clock may skip only pCPUs that flushed since the entry went);
  *  - a user base pointer set from kernel mode (not reloaded then) is the
  *    one user mode runs on next, with nothing of the old one left;
+ *  - the RTC's data port reads the clock for the control domain only;
  *  - assists and debug-register settings that used to succeed silently.
  */
 #include "lib/pvmm.h"
 #include <xen/errno.h>
 #include <xen/memory.h>
+#include <xen/physdev.h>
 #include <xen/vcpu.h>
 
 const char pvtest_kernel_name[] = "isolation";
@@ -469,6 +471,33 @@ PVTEST(a_user_base_set_in_kernel_mode_is_the_next_one_used)
     CHECK_EQ(mmuext1(MMUEXT_NEW_USER_BASEPTR, 0), 0);
     CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, ua), 0);
     CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, ub), 0);
+}
+
+/*
+ * The RTC's ports, as Xen serves a PV guest's: the index port latches
+ * what any domain writes; the data port reads the clock through it for
+ * the control domain only (QEMU's status register D: 0x80, valid) and all
+ * ones for any other; a write to the clock changes nothing.
+ */
+PVTEST(rtc_data_port_is_the_control_domains)
+{
+    struct physdev_set_iopl iopl = {.iopl = 1};
+    bool ctl = start_info->flags & SIF_INITDOMAIN;
+    uint8_t idx = 0, d = 0, b0 = 0, b1 = 0;
+
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl), 0);
+    __asm__ volatile("outb %0, $0x70" ::"a"((uint8_t)0x0d));
+    __asm__ volatile("inb $0x70, %0" : "=a"(idx));
+    CHECK_EQ(idx, 0x0d);
+    __asm__ volatile("inb $0x71, %0" : "=a"(d));
+    CHECK_EQ(d, ctl ? 0x80 : 0xff);
+    __asm__ volatile("outb %0, $0x70" ::"a"((uint8_t)0x0b));
+    __asm__ volatile("inb $0x71, %0" : "=a"(b0));
+    __asm__ volatile("outb %0, $0x71" ::"a"((uint8_t)(b0 ^ 0x04))); /* binary mode: dropped */
+    __asm__ volatile("inb $0x71, %0" : "=a"(b1));
+    CHECK_EQ(b1, b0);
+    iopl.iopl = 0;
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl), 0);
 }
 
 PVTEST(no_silent_successes)

@@ -21,6 +21,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
+#include "time.h"
 #include <xen/errno.h>
 
 #define MSR_IA32_PAT          0x277
@@ -237,7 +238,11 @@ static enum dr_emul emulate_dr(struct cpu_user_regs *regs, uint8_t op, uint8_t m
 
 static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
+    unsigned long val;
+
     note_io(v, port, size);
+    if (rtc_guest_port_read(v->domain, port, size, &val))
+        return val;
     /* No device ports are given to guests yet: reads float high. */
     return size == 4 ? 0xffffffffUL : size == 2 ? 0xffff : 0xff;
 }
@@ -245,7 +250,7 @@ static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
 static void port_write(struct vcpu *v, uint16_t port, unsigned int size, unsigned long val)
 {
     note_io(v, port, size);
-    (void)val;
+    rtc_guest_port_write(v->domain, port, size, val);
 }
 
 static void set_sized(uint64_t *reg, unsigned int size, unsigned long val)
