@@ -66,10 +66,7 @@ static void evtchn_set_pending(struct vcpu *v, evtchn_port_t port)
 
 void pv_deliver_event_upcall(struct vcpu *v)
 {
-    struct vcpu_info *vi = v->vcpu_info;
-
-    if (!READ_ONCE(vi->evtchn_upcall_pending) || READ_ONCE(vi->evtchn_upcall_mask) ||
-        !v->arch.event_callback_eip)
+    if (!event_upcall_due(v))
         return;
     pv_create_bounce_frame(v, v->arch.event_callback_eip, false, 0, true);
 }

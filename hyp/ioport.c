@@ -3,11 +3,13 @@
  * those the hypervisor drives itself, as Xen keeps them: the 8259 PICs and
  * their ELCR (every interrupt goes through the IO-APIC, which is ours), the
  * PIT and its channel-2 gate (the TSC is calibrated on them), the CPU's
- * INIT/A20/IGNNE lines and the reset port, COM1 (our console) and the
- * debug-exit port the QEMU harness ends a run with. PCI configuration space goes through one lock
- * shared with the hypervisor's own accesses (pci.c): the guest's 0xcf8
- * value is kept per domain and replayed with each data access, as Xen
- * does, so two vCPUs' accesses never interleave on the hardware latch.
+ * INIT/A20/IGNNE lines and the reset port, COM1 (our console), the
+ * debug-exit port the QEMU harness ends a run with, and the RTC, whose
+ * index and data ports rtc.c emulates for every domain as Xen does. PCI
+ * configuration space goes through one lock shared with the hypervisor's
+ * own accesses (pci.c): the guest's 0xcf8 value is kept per domain and
+ * replayed with each data access, as Xen does, so two vCPUs' accesses
+ * never interleave on the hardware latch.
  */
 #include "ioport.h"
 #include "asm/processor.h"
@@ -21,6 +23,7 @@ static const struct {
     {0x20, 0x21},                       /* master PIC */
     {0x40, 0x43},                       /* PIT */
     {0x61, 0x61},                       /* PIT channel 2 gate, NMI status */
+    {0x70, 0x71},                       /* RTC: emulated (rtc.c), as Xen does */
     {0x92, 0x92},                       /* INIT# and A20 */
     {0xf0, 0xf0},                       /* IGNNE# */
     {0xcf9, 0xcf9},                     /* reset control: SCHEDOP_shutdown's */

@@ -13,6 +13,7 @@
 #include "domain.h"
 #include "guest_access.h"
 #include "hypercall.h"
+#include "keyhandler.h"
 #include "lib.h"
 #include "mm/page_alloc.h"
 #include "mm/xmalloc.h"
@@ -202,6 +203,23 @@ static long cpupool_op(struct xen_sysctl_cpupool_op *c)
     return 0;
 }
 
+/*
+ * XEN_SYSCTL_debug_keys (xl debug-keys): each key as if typed on the
+ * console, in order. As Xen, a key bound to nothing is ignored; an
+ * unreadable key ends the call with -EFAULT (Xen stops there too).
+ */
+static long debug_keys(const struct xen_sysctl_debug_keys *k)
+{
+    for (uint32_t i = 0; i < k->nr_keys; i++) {
+        char c;
+
+        if (copy_from_guest(&c, (unsigned long)k->keys.p + i, 1))
+            return -XEN_EFAULT;
+        handle_keypress(c);
+    }
+    return 0;
+}
+
 static long getcpuinfo(struct xen_sysctl_getcpuinfo *g)
 {
     unsigned int n = MIN(g->max_cpus, max_cpu_id() + 1);
@@ -251,6 +269,9 @@ long do_sysctl(guest_ptr_t arg)
     case XEN_SYSCTL_cpupool_op:
         rc = cpupool_op(&op.u.cpupool_op);
         break;
+    case XEN_SYSCTL_debug_keys:
+        /* Nothing to copy back: Xen copies nothing either. */
+        return debug_keys(&op.u.debug_keys);
     case XEN_SYSCTL_getcpuinfo:
         rc = getcpuinfo(&op.u.getcpuinfo);
         break;

@@ -30,4 +30,7 @@ menuentry "Paravane, Debian's kernel as dom0" {
 }
 CFG
 mkdir -p "$(dirname "$out")"
-grub-mkrescue -o "$out" "$tmp" >"$tmp/mkrescue.log" 2>&1 || { cat "$tmp/mkrescue.log" >&2; exit 1; }
+# The log goes beside the image, not into the tree being imaged: xorriso
+# fails when a file it is copying grows under it.
+grub-mkrescue -o "$out" "$tmp" >"$out.log" 2>&1 || { cat "$out.log" >&2; exit 1; }
+rm -f "$out.log"

@@ -114,6 +114,7 @@ struct domain {
     spinlock_t event_lock;           /* guards evtchn[] and virq_to_port */
     struct evtchn *evtchn;           /* NR_EVTCHN_PORTS ports */
     unsigned long vm_assist;         /* VMASST_* bits enabled */
+    uint8_t cmos_idx;                /* the RTC index it last wrote (rtc.c) */
     unsigned int max_vcpus;
     struct vcpu *vcpu[MAX_VCPUS];
     struct sched_dom *sched;

@@ -87,6 +87,14 @@ void notify_dom_exc(void);
 
 /* Mark an upcall pending for v and wake it (event arrived). */
 void vcpu_mark_events_pending(struct vcpu *v);
+/* An upcall is due: an event pending, not masked, and a callback to take it. */
+static inline bool event_upcall_due(const struct vcpu *v)
+{
+    const struct vcpu_info *vi = v->vcpu_info;
+
+    return READ_ONCE(vi->evtchn_upcall_pending) && !READ_ONCE(vi->evtchn_upcall_mask) &&
+           v->arch.event_callback_eip;
+}
 /* Deliver the event upcall if due (exit path, interrupts enabled). */
 void pv_deliver_event_upcall(struct vcpu *v);
 /* True if SCHEDOP_poll should return now for v's polled ports. */

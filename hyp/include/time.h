@@ -35,6 +35,10 @@ void time_guest_scale(uint32_t *mul, int8_t *shift);
 
 /* The CMOS clock, seconds since the epoch (0 if it reads as nonsense). */
 uint64_t rtc_seconds_since_epoch(void);
+struct domain;
+/* A guest's access to the RTC ports (0x70, 0x71): false if not one of them. */
+bool rtc_guest_port_read(struct domain *d, uint16_t port, unsigned int size, unsigned long *val);
+bool rtc_guest_port_write(struct domain *d, uint16_t port, unsigned int size, unsigned long val);
 
 struct domain;
 struct vcpu;

@@ -68,7 +68,8 @@ int get_page_type(struct page_info *pg, unsigned long type)
         return -XEN_EINVAL;
     if (is_pt_type(type) || type == PGT_seg_desc) {
         int rc;
-        /* It may still be writable in a stale TLB entry somewhere. */
+        /* It may still be writable in a stale TLB entry somewhere (a
+         * frame that never was has a timestamp no flush is older than). */
         ops->flush_writable(pg);
         pg->type_info = type; /* count 0 during validation: no recursion on itself */
         rc = is_pt_type(type) ? ops->validate(pg, type) : 0;
@@ -93,6 +94,8 @@ void put_page_type(struct page_info *pg)
     if (page_type_count(pg) > 0)
         return;
     pg->type_info = PGT_none;
+    if (type == PGT_writable && ops->writable_gone)
+        ops->writable_gone(pg);
     if (is_pt_type(type))
         ops->devalidate(pg, type);
 }

@@ -215,13 +215,20 @@ static void free_frame(struct page_info *pg)
 
 /*
  * With its writable type count at 0, every writable entry of the frame is
- * gone, each noted on the flush clock as it went: a pCPU that flushed
- * since holds no writable translation of it (mm/tlbflush.h).
+ * gone, and writable_gone() noted the tick when the last one went: a pCPU
+ * whose last full flush is newer holds no writable translation of it.
+ * Only the others are flushed (usually none: Linux flushes after making
+ * a page read-only and before pinning it), where the clock's last drop of
+ * any entry at all would flush after nearly every pin (mm/tlbflush.h).
  */
 static void flush_writable(struct page_info *pg)
 {
-    (void)pg;
-    tlbflush_before_reuse();
+    tlbflush_since(pg->tlbflush_timestamp);
+}
+
+static void writable_gone(struct page_info *pg)
+{
+    pg->tlbflush_timestamp = tlbflush_now();
 }
 
 static const struct page_type_ops hyp_ops = {
@@ -229,6 +236,7 @@ static const struct page_type_ops hyp_ops = {
     .devalidate = devalidate_table,
     .free = free_frame,
     .flush_writable = flush_writable,
+    .writable_gone = writable_gone,
 };
 
 void m2p_init(void);

@@ -17,6 +17,7 @@
 #include "asm/processor.h"
 #include "console.h"
 #include "context.h"
+#include "flushstat.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib.h"
@@ -138,7 +139,12 @@ static int set_base(struct vcpu *v, mfn_t mfn, bool user)
         return -XEN_EINVAL;
     }
     *slot = mfn;
-    if (v == current)
+    /* Only the table the vCPU runs on now is reloaded: Linux sets the
+     * user base on every switch of address space, from kernel mode,
+     * where it is not loaded (the next return to user mode loads it), and
+     * a CR3 write costs a TLB's worth of refills. Xen skips it too. */
+    if (v == current &&
+        (user ? !v->arch.kernel_mode : v->arch.kernel_mode || !v->arch.guest_table_user))
         pv_load_cr3(v);
     if (old)
         put_page_and_type(mfn_to_page(old));
@@ -189,6 +195,7 @@ static int do_one_mmuext(struct vcpu *v, struct domain *pg_owner, const struct m
     case MMUEXT_INVLPG_LOCAL:
         if (!guest_range_ok(op->arg1.linear_addr, 1))
             return -XEN_EINVAL;
+        flushstat_count(FS_INVLPG);
         __asm__ volatile("invlpg (%0)" ::"r"(op->arg1.linear_addr) : "memory");
         return 0;
     case MMUEXT_TLB_FLUSH_MULTI:
@@ -377,10 +384,12 @@ static int uvm_flush(struct domain *d, unsigned long va, unsigned long flags)
         return -XEN_EINVAL;
     }
     if (target == UVMF_LOCAL) {
-        if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_INVLPG)
+        if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_INVLPG) {
+            flushstat_count(FS_INVLPG);
             __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
-        else
+        } else {
             flush_tlb_local();
+        }
     } else if (target == UVMF_ALL) {
         domain_flush_tlb(d, true, 0);
     } else {

@@ -11,6 +11,7 @@
 #include "mm/tlbflush.h"
 #include "asm/processor.h"
 #include "domain.h"
+#include "flushstat.h"
 #include "percpu.h"
 #include "smp.h"
 
@@ -23,19 +24,27 @@ void flush_tlb_local(void)
     uint64_t t = __atomic_add_fetch(&flush_clock, 1, __ATOMIC_SEQ_CST);
     unsigned long cr4 = read_cr4();
 
+    flushstat_count(FS_FLUSH);
+
     if (cr4 & X86_CR4_PGE) {
         write_cr4(cr4 & ~X86_CR4_PGE); /* drops every translation, global too */
         write_cr4(cr4);
     } else {
+        flushstat_count(FS_CR3);
         write_cr3(read_cr3());
     }
     __atomic_store_n(&this_cpu()->tlbflush_time, t, __ATOMIC_RELEASE);
     local_irq_restore(flags);
 }
 
+uint64_t tlbflush_now(void)
+{
+    return __atomic_load_n(&flush_clock, __ATOMIC_SEQ_CST);
+}
+
 void tlbflush_note_unmap(void)
 {
-    uint64_t now = __atomic_load_n(&flush_clock, __ATOMIC_SEQ_CST);
+    uint64_t now = tlbflush_now();
 
     /* Only ever forward: a late, older note must not hide a newer one. */
     uint64_t seen = __atomic_load_n(&last_unmap, __ATOMIC_RELAXED);
@@ -47,12 +56,17 @@ void tlbflush_note_unmap(void)
 static void flush_here(void *unused)
 {
     (void)unused;
+    flushstat_count(FS_HFLUSH);
     flush_tlb_local();
 }
 
 void tlbflush_before_reuse(void)
 {
-    uint64_t stamp = __atomic_load_n(&last_unmap, __ATOMIC_SEQ_CST);
+    tlbflush_since(__atomic_load_n(&last_unmap, __ATOMIC_SEQ_CST));
+}
+
+void tlbflush_since(uint64_t stamp)
+{
     unsigned int me = smp_processor_id(), cpu;
     cpumask_t mask = 0;
 

@@ -11,15 +11,24 @@
  * plus "lbench begin" and "lbench end elapsed_ms N", which let the host
  * compare the guest's clock with its own.
  *
+ * On Paravane (as dom0, whose /sys/hypervisor/version/extra says so) each
+ * metric's timed runs after the first are bracketed by debug key 'f'
+ * (XEN_SYSCTL_debug_keys through /dev/xen/privcmd): the hypervisor prints
+ * its MMU counters on the console before and after, and lbench prints
+ * "lbench-statops <metric> <operations in between>", so that the bench
+ * can give the counters per operation.
+ *
  * usage: lbench            run every benchmark
  *        lbench exit       exit at once (the program fork+exec runs)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,6 +42,32 @@
 #define COMPUTE_ITERS 20000000l /* the fixed compute loop */
 
 static const char *self_path;
+
+/* The hypervisor's counters, where lbench can ask for them (-1: not). */
+static int privcmd = -1;
+
+/* IOCTL_PRIVCMD_HYPERCALL's argument (Linux's xen/privcmd.h). */
+struct privcmd_hypercall {
+    uint64_t op;
+    uint64_t arg[5];
+};
+#define IOCTL_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+/* The part of Xen 4.17's struct xen_sysctl that XEN_SYSCTL_debug_keys uses. */
+struct sysctl_debug_keys {
+    uint32_t cmd;
+    uint32_t interface_version;
+    union {
+        struct {
+            uint64_t keys;
+            uint32_t nr_keys;
+        } debug_keys;
+        uint8_t pad[128];
+    } u;
+};
+#define HYPERVISOR_sysctl    35
+#define SYSCTL_debug_keys    7
+#define SYSCTL_IFACE_VERSION 0x15
 
 static uint64_t now_ns(void)
 {
@@ -192,6 +227,44 @@ static uint64_t bench_compute(long n)
     return now_ns() - t0;
 }
 
+/* Paravane's dom0: the counters are there to ask for. */
+static void stat_open(void)
+{
+    char extra[64] = "";
+    FILE *f = fopen("/sys/hypervisor/version/extra", "r");
+
+    if (!f)
+        return;
+    if (!fgets(extra, sizeof(extra), f))
+        extra[0] = 0;
+    fclose(f);
+    if (strstr(extra, "paravane"))
+        privcmd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+}
+
+/* Have the hypervisor print its counters (debug key 'f'). */
+static void stat_print(void)
+{
+    static char key = 'f';
+    static struct sysctl_debug_keys op;
+    static struct privcmd_hypercall call;
+
+    if (privcmd < 0)
+        return;
+    memset(&op, 0, sizeof(op));
+    op.cmd = SYSCTL_debug_keys;
+    op.interface_version = SYSCTL_IFACE_VERSION;
+    op.u.debug_keys.keys = (uint64_t)(uintptr_t)&key;
+    op.u.debug_keys.nr_keys = 1;
+    call.op = HYPERVISOR_sysctl;
+    call.arg[0] = (uint64_t)(uintptr_t)&op;
+    if (ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &call) < 0) {
+        fprintf(stderr, "lbench: debug key 'f': %s (no counters)\n", strerror(errno));
+        close(privcmd);
+        privcmd = -1;
+    }
+}
+
 /*
  * The best per-operation cost of f in ns: n doubles from 1 until a run
  * lasts TARGET_NS (or n reaches max_n), then REPS runs of that n. The
@@ -207,11 +280,15 @@ static void measure(const char *name, bench_fn f, long max_n, uint64_t per)
         t = f(n);
     }
     best = t;
+    stat_print();
     for (int r = 1; r < REPS; r++) {
         t = f(n);
         if (t < best)
             best = t;
     }
+    stat_print();
+    if (privcmd >= 0)
+        printf("lbench-statops %s %ld\n", name, (REPS - 1) * n);
     printf("lbench %s %" PRIu64 "\n", name, (best + (uint64_t)n * per / 2) / ((uint64_t)n * per));
     printf("lbench-detail %s: %ld ops per run, best run %" PRIu64 " ns\n", name, n, best);
     fflush(stdout);
@@ -229,6 +306,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "lbench: run me by path (%s is not executable)\n", self_path);
         return 1;
     }
+    stat_open();
     t0 = now_ns();
     printf("lbench begin\n");
     measure("null_syscall_ns", bench_null_syscall, 1l << 30, 1);

@@ -16,39 +16,6 @@ const char pvtest_kernel_name[] = "edges";
 #define BAD_LOW  0xdead000UL          /* unmapped guest address */
 #define BAD_HOLE 0xffff830000000000UL /* the hypervisor's direct map */
 
-/* Guest user mode: run fn on its own stack; `int $0x81` comes back. */
-struct jmp_ctx {
-    unsigned long regs[8];
-};
-int ctx_save(struct jmp_ctx *c);
-void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
-void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
-extern void user_exit_entry(void);
-
-static struct jmp_ctx kernel_ctx;
-static uint8_t user_stack[4096] __attribute__((aligned(16)));
-static uint8_t kernel_stack[8192] __attribute__((aligned(16)));
-
-void user_exit(void)
-{
-    ctx_restore(&kernel_ctx);
-}
-
-__asm__(".text\n"
-        "user_exit_entry:\n"
-        "  and $-16, %rsp\n"
-        "  call user_exit\n");
-
-#define USER_EXIT() __asm__ volatile("int $0x81" ::: "memory")
-
-static void run_user(void (*fn)(void))
-{
-    HYPERVISOR_stack_switch(0xe02b, (unsigned long)kernel_stack + sizeof(kernel_stack));
-    trap_set(0x81, user_exit_entry, 3);
-    if (!ctx_save(&kernel_ctx))
-        enter_user(fn, (unsigned long)user_stack + sizeof(user_stack));
-}
-
 /* What user-mode code saw, checked back in kernel mode. */
 static volatile struct trap_record user_traps[4];
 
@@ -226,6 +193,47 @@ PVTEST(gs_user_selector_as_xen)
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, BAD_HOLE), 0);
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0x8000000000000000UL), -XEN_EINVAL);
     CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0), 0);
+}
+
+/*
+ * The two GS bases follow the mode: user mode reads through the user base,
+ * the kernel (after the trap back) through its own, round after round, and
+ * a user base the kernel sets meanwhile is the one user mode finds next.
+ * (The hypervisor swaps them in place with swapgs on each switch.)
+ */
+static volatile uint64_t gs_kernel_word = 0x6b6b, gs_user_word = 0x7575, gs_other_word = 0x6f6f;
+static volatile uint64_t gs_user_saw;
+
+static uint64_t read_gs_word(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(v)::"memory");
+    return v;
+}
+
+static void user_reads_gs(void)
+{
+    gs_user_saw = read_gs_word();
+    USER_EXIT();
+}
+
+PVTEST(gs_bases_follow_the_mode)
+{
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, (unsigned long)&gs_kernel_word), 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, (unsigned long)&gs_user_word), 0);
+    for (int round = 0; round < 2; round++) {
+        gs_user_saw = 0;
+        run_user(user_reads_gs);
+        CHECK_EQ(gs_user_saw, 0x7575);
+        CHECK_EQ(read_gs_word(), 0x6b6b);
+    }
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, (unsigned long)&gs_other_word), 0);
+    run_user(user_reads_gs);
+    CHECK_EQ(gs_user_saw, 0x6f6f);
+    CHECK_EQ(read_gs_word(), 0x6b6b);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0), 0);
+    CHECK_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0), 0);
 }
 
 /*

@@ -10,6 +10,12 @@
  *  - the writable page-table assist applied to sub-word operands;
  *  - a translation of a frame that outlives its entry once the frame is
  *    given back (the frame must be flushed out of every TLB before reuse);
+ *  - a writable translation that outlives its entry once the frame becomes
+ *    a page table, on this vCPU and on another one running meanwhile (the
+ *    flush clock may skip only pCPUs that flushed since the entry went);
+ *  - a user base pointer set from kernel mode (not reloaded then) is the
+ *    one user mode runs on next, with nothing of the old one left;
+ *  - the RTC's data port reads the clock for the control domain only;
  *  - assists and debug-register settings that used to succeed silently;
  *  - the machine's devices: physdev_op's privileged calls, pirqs it was
  *    not given, platform_op, and ports it was not granted (a domU); the
@@ -104,6 +110,8 @@ PVTEST(update_descriptor_cannot_write_page_tables)
 static uint8_t vcpu1_stack[8192] __attribute__((aligned(16)));
 static struct vcpu_guest_context ctx;
 static volatile int vcpu1_ran, vcpu1_done;
+/* Work for vCPU 1 once it is down: set, then VCPUOP_up it. */
+static void (*volatile vcpu1_job)(void);
 static volatile long vcpu1_rc_down0, vcpu1_rc_init0, vcpu1_rc_up0;
 
 /* Where vCPU 0 would restart if its context could be replaced. */
@@ -123,8 +131,14 @@ static void vcpu1_main(void)
     vcpu1_rc_init0 = vcpu_op(VCPUOP_initialise, 0, &ctx0);
     vcpu1_rc_up0 = vcpu_op(VCPUOP_up, 0, NULL);
     vcpu1_done = 1;
-    for (;;)
+    for (;;) {
         vcpu_op(VCPUOP_down, 1, NULL);
+        if (vcpu1_job) {
+            void (*job)(void) = vcpu1_job;
+            vcpu1_job = NULL;
+            job();
+        }
+    }
 }
 
 /* A context the hypervisor must accept, for `entry` on `stack`. */
@@ -313,6 +327,182 @@ PVTEST(no_stale_global_translation_after_a_flush)
     CHECK_EQ(mmuext1(MMUEXT_TLB_FLUSH_ALL, 0), 0);
     CHECK_EQ(((volatile uint64_t *)window)[0], 0xaaaa);
     CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+}
+
+/*
+ * A frame written through a writable mapping (so the translation sits in
+ * the TLB), the entry then cleared by mmu_update (no flush: the guest has
+ * not asked for one), and the frame pinned as an L1 table: the hypervisor
+ * must flush the writable translation out before it trusts the frame, or
+ * the guest could write its own page table. The write through the old
+ * address must fault, and the table stay as it was validated.
+ */
+static void stale_writable_then_pin(unsigned long flags, unsigned int spare)
+{
+    unsigned long l1_mfn, frame = spare_mfn(spare);
+    unsigned int idx;
+    volatile uint64_t *w = (volatile uint64_t *)window;
+
+    l1_of(window, &l1_mfn, &idx);
+    CHECK_EQ(map_at(window, frame, flags), 0);
+    memset(window, 0, sizeof(window)); /* an empty L1 to be */
+    w[0] = 0;                          /* the writable translation is cached */
+    CHECK_EQ(mmu_update1((l1_mfn << 12) + idx * 8, 0), 0);
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, frame), 0);
+    EXPECT_TRAP("movq $0x5a5a000, (%0)", "r"(window));
+    CHECK_EQ(last_trap.vector, 14);
+    CHECK_EQ(map_at(window, frame, P | US | A), 0); /* a table may be read */
+    CHECK_EQ(w[0], 0);
+    CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, frame), 0);
+}
+
+PVTEST(no_writable_translation_outlives_a_retype)
+{
+    stale_writable_then_pin(LEAF, 6);
+    stale_writable_then_pin(LEAF | G, 7);
+    /* A flush before the entry goes is no flush after it. */
+    CHECK_EQ(mmuext1(MMUEXT_TLB_FLUSH_LOCAL, 0), 0);
+    stale_writable_then_pin(LEAF, 8);
+}
+
+/* The same with the translation cached by vCPU 1, running elsewhere. */
+static volatile int v1_stage;
+static volatile unsigned int v1_vector;
+
+static void vcpu1_stale_job(void)
+{
+    volatile uint64_t *w = (volatile uint64_t *)window;
+
+    traps_init(); /* a trap table is per vCPU */
+    w[1] = 0;     /* cached here now */
+    v1_stage = 1;
+    while (v1_stage != 2)
+        __asm__ volatile("pause");
+    EXPECT_TRAP("movq $0x5a5a000, 8(%0)", "r"(window));
+    v1_vector = last_trap.vector;
+    v1_stage = 3;
+}
+
+PVTEST(no_writable_translation_outlives_a_retype_on_another_vcpu)
+{
+    unsigned long l1_mfn, frame = spare_mfn(9);
+    unsigned int idx;
+    volatile uint64_t *w = (volatile uint64_t *)window;
+    unsigned long i;
+
+    if (!vcpu1_done)
+        return; /* a_vcpu_has_one_context did not leave vCPU 1 ours */
+    l1_of(window, &l1_mfn, &idx);
+    CHECK_EQ(map_at(window, frame, LEAF), 0);
+    memset(window, 0, sizeof(window));
+    v1_stage = 0;
+    v1_vector = 0;
+    vcpu1_job = vcpu1_stale_job;
+    CHECK_EQ(vcpu_op(VCPUOP_up, 1, NULL), 0);
+    for (i = 0; v1_stage != 1 && i < 100000000UL; i++)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    CHECK_EQ(v1_stage, 1);
+    CHECK_EQ(mmu_update1((l1_mfn << 12) + idx * 8, 0), 0);
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, frame), 0);
+    v1_stage = 2;
+    for (i = 0; v1_stage != 3 && i < 100000000UL; i++)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    CHECK_EQ(v1_stage, 3);
+    CHECK_EQ(v1_vector, 14);
+    CHECK_EQ(map_at(window, frame, P | US | A), 0);
+    CHECK_EQ(w[1], 0);
+    CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, frame), 0);
+}
+
+#define PROBE_VA (1UL << 39) /* L4 slot 1: empty in the kernel's own tables */
+static volatile uint64_t user_saw;
+
+static void user_probe(void)
+{
+    user_saw = *(volatile uint64_t *)PROBE_VA;
+    USER_EXIT();
+}
+
+/* What user mode reads at PROBE_VA, on whatever user base is set. */
+static uint64_t run_probe(void)
+{
+    user_saw = 0;
+    run_user(user_probe);
+    return user_saw;
+}
+
+/* A spare frame filled through the window: zeros, entry 0 set. */
+static void fill(unsigned long mfn, uint64_t e0)
+{
+    CHECK_EQ(map_at(window, mfn, LEAF), 0);
+    memset(window, 0, sizeof(window));
+    ((volatile uint64_t *)window)[0] = e0;
+}
+
+/* A pinned user L4: the kernel's entries, plus slot 1 leading to a
+ * data frame that holds `value` at PROBE_VA (spare frames from `spare`). */
+static unsigned long make_user_l4(unsigned int spare, uint64_t value)
+{
+    unsigned long l4 = spare_mfn(spare), l3 = spare_mfn(spare + 1), l2 = spare_mfn(spare + 2),
+                  l1 = spare_mfn(spare + 3), data = spare_mfn(spare + 4);
+
+    fill(data, value);
+    fill(l1, (data << 12) | LEAF);
+    fill(l2, (l1 << 12) | LEAF);
+    fill(l3, (l2 << 12) | LEAF);
+    CHECK_EQ(map_at(window, l4, LEAF), 0);
+    memcpy(window, (const void *)start_info->pt_base, sizeof(window));
+    ((volatile uint64_t *)window)[1] = (l3 << 12) | LEAF;
+    CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L4_TABLE, l4), 0);
+    return l4;
+}
+
+PVTEST(a_user_base_set_in_kernel_mode_is_the_next_one_used)
+{
+    unsigned long ua = make_user_l4(10, 0xaaaa), ub = make_user_l4(15, 0xbbbb);
+
+    CHECK_EQ(mmuext1(MMUEXT_NEW_USER_BASEPTR, ua), 0);
+    CHECK_EQ(run_probe(), 0xaaaa);
+    /* Set from kernel mode, where the user table is not the one loaded:
+     * the return to user mode loads the new one, and what user mode
+     * cached through the old one is gone. */
+    CHECK_EQ(mmuext1(MMUEXT_NEW_USER_BASEPTR, ub), 0);
+    CHECK_EQ(run_probe(), 0xbbbb);
+    CHECK_EQ(mmuext1(MMUEXT_NEW_USER_BASEPTR, ua), 0);
+    CHECK_EQ(run_probe(), 0xaaaa);
+    CHECK_EQ(mmuext1(MMUEXT_NEW_USER_BASEPTR, 0), 0);
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, ua), 0);
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, ub), 0);
+}
+
+/*
+ * The RTC's ports, as Xen serves a PV guest's: the index port latches
+ * what any domain writes; the data port reads the clock through it for
+ * the control domain only (QEMU's status register D: 0x80, valid) and all
+ * ones for any other; a write to the clock changes nothing.
+ */
+PVTEST(rtc_data_port_is_the_control_domains)
+{
+    struct physdev_set_iopl iopl = {.iopl = 1};
+    bool ctl = start_info->flags & SIF_INITDOMAIN;
+    uint8_t idx = 0, d = 0, b0 = 0, b1 = 0;
+
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl), 0);
+    __asm__ volatile("outb %0, $0x70" ::"a"((uint8_t)0x0d));
+    __asm__ volatile("inb $0x70, %0" : "=a"(idx));
+    CHECK_EQ(idx, 0x0d);
+    __asm__ volatile("inb $0x71, %0" : "=a"(d));
+    CHECK_EQ(d, ctl ? 0x80 : 0xff);
+    __asm__ volatile("outb %0, $0x70" ::"a"((uint8_t)0x0b));
+    __asm__ volatile("inb $0x71, %0" : "=a"(b0));
+    __asm__ volatile("outb %0, $0x71" ::"a"((uint8_t)(b0 ^ 0x04))); /* binary mode: dropped */
+    __asm__ volatile("inb $0x71, %0" : "=a"(b1));
+    CHECK_EQ(b1, b0);
+    iopl.iopl = 0;
+    CHECK_EQ(HYPERVISOR_physdev_op(PHYSDEVOP_set_iopl, &iopl), 0);
 }
 
 PVTEST(no_silent_successes)

@@ -23,7 +23,7 @@ struct model_entry {
 
 static struct page_info frames[NR];
 static struct model_entry ents[NR][ENTS];
-static int freed[NR], flushes, validations;
+static int freed[NR], flushes, validations, gone[NR];
 
 static int validate(struct page_info *pg, unsigned long type);
 static void devalidate(struct page_info *pg, unsigned long type);
@@ -97,12 +97,19 @@ static void flush_writable(struct page_info *pg)
     flushes++;
 }
 
-static const struct page_type_ops model_ops = {validate, devalidate, do_free, flush_writable};
+static void writable_gone(struct page_info *pg)
+{
+    gone[pg - frames]++;
+}
+
+static const struct page_type_ops model_ops = {validate, devalidate, do_free, flush_writable,
+                                               writable_gone};
 
 static void setup(void)
 {
     memset(frames, 0, sizeof(frames));
     memset(freed, 0, sizeof(freed));
+    memset(gone, 0, sizeof(gone));
     flushes = validations = 0;
     for (int i = 0; i < NR; i++) {
         page_set_state(&frames[i], PGC_state_inuse);
@@ -150,6 +157,25 @@ START_TEST(writable_and_page_table_exclude_each_other)
     ck_assert(frames[2].type_info & PGT_validated);
     ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_writable), -XEN_EBUSY);
     put_page_and_type(&frames[2]);
+    assert_quiescent();
+}
+END_TEST
+
+/* The flush clock's stamp is taken when the last writable reference goes,
+ * and only then: not on a drop that leaves one, not for another type. */
+START_TEST(the_last_writable_reference_is_noted)
+{
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_writable), 0);
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_writable), 0);
+    put_page_and_type(&frames[2]);
+    ck_assert_int_eq(gone[2], 0);
+    put_page_and_type(&frames[2]);
+    ck_assert_int_eq(gone[2], 1);
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_l1), 0);
+    put_page_and_type(&frames[2]);
+    ck_assert_int_eq(get_page_and_type(&frames[2], DOM, PGT_seg_desc), 0);
+    put_page_and_type(&frames[2]);
+    ck_assert_int_eq(gone[2], 1);
     assert_quiescent();
 }
 END_TEST
@@ -264,6 +290,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, general_refs_need_ownership);
     tcase_add_test(tc, writable_and_page_table_exclude_each_other);
+    tcase_add_test(tc, the_last_writable_reference_is_noted);
     tcase_add_test(tc, validation_takes_and_devalidation_drops_references);
     tcase_add_test(tc, page_table_cannot_be_mapped_writable);
     tcase_add_test(tc, foreign_frame_refused_and_partial_validation_undone);

@@ -1,9 +1,12 @@
 /*
  * The CMOS real-time clock, read once at boot to seed the guests'
- * wallclock (shared_info wc_sec/wc_nsec).
+ * wallclock (shared_info wc_sec/wc_nsec), and read by the control domain
+ * through its ports as on Xen (rtc_guest_port_*).
  */
 #include "asm/processor.h"
+#include "domain.h"
 #include "lib.h"
+#include "spinlock.h"
 #include "time.h"
 
 #define RTC_INDEX 0x70
@@ -56,4 +59,44 @@ uint64_t rtc_seconds_since_epoch(void)
     if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
         return 0;
     return days_since_epoch(year, mon, day) * 86400 + hour * 3600 + min * 60 + sec;
+}
+
+/*
+ * The RTC's two ports as a PV guest sees them, as Xen's rtc_guest_read
+ * and rtc_guest_write: every domain's index port (0x70) latches what it
+ * writes and reads it back; only the control domain's data port (0x71)
+ * reaches the clock, read through the latched index. Without them Linux's
+ * rtc_cmos reads an update forever in progress (all ones) and polls for a
+ * second at boot. Writes to the clock are dropped (Xen lets its hardware
+ * domain set the clock): Paravane's wallclock comes from the boot-time
+ * read, and no guest may change what the others are told.
+ */
+static DEFINE_SPINLOCK(rtc_lock);
+
+bool rtc_guest_port_read(struct domain *d, uint16_t port, unsigned int size, unsigned long *val)
+{
+    unsigned long flags;
+
+    if (size != 1 || (port != RTC_INDEX && port != RTC_DATA))
+        return false;
+    if (port == RTC_INDEX) {
+        *val = d->cmos_idx;
+        return true;
+    }
+    *val = 0xff;
+    if (!d->is_privileged)
+        return true;
+    flags = spin_lock_irqsave(&rtc_lock);
+    *val = rtc_read(d->cmos_idx & 0x7f);
+    spin_unlock_irqrestore(&rtc_lock, flags);
+    return true;
+}
+
+bool rtc_guest_port_write(struct domain *d, uint16_t port, unsigned int size, unsigned long val)
+{
+    if (size != 1 || (port != RTC_INDEX && port != RTC_DATA))
+        return false;
+    if (port == RTC_INDEX)
+        d->cmos_idx = (uint8_t)val;
+    return true;
 }

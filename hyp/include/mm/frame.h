@@ -27,6 +27,8 @@ struct page_info {
     uint32_t owner;        /* owning domain id; DOMID_INVALID_OWNER if none */
     uint16_t order;        /* FREE head: order of the free block */
     uint16_t tag;          /* INUSE by the hypervisor: who holds it (PG_TAG_*) */
+    /* Flush-clock tick when its last writable mapping went (mm/tlbflush.h). */
+    uint64_t tlbflush_timestamp;
 };
 
 #define PGC_STATE_SHIFT    62

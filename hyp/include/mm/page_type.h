@@ -94,6 +94,11 @@ struct page_type_ops {
      * page table: flush every TLB that may hold a writable mapping of it.
      */
     void (*flush_writable)(struct page_info *pg);
+    /*
+     * Its last writable type reference was dropped (every writable
+     * mapping of it is gone): note when, for flush_writable. Optional.
+     */
+    void (*writable_gone)(struct page_info *pg);
 };
 
 void page_type_set_ops(const struct page_type_ops *ops);

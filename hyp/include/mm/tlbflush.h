@@ -29,6 +29,16 @@ void flush_tlb_local(void);
 /* A page-table entry was removed or replaced: its translation may linger. */
 void tlbflush_note_unmap(void);
 
+/* The flush clock's tick now: a time stamp for the entries just removed. */
+uint64_t tlbflush_now(void);
+
+/*
+ * Make sure no pCPU running a guest still holds a translation removed
+ * before `stamp` (a tlbflush_now() taken after the removal): flush those
+ * whose last full flush is not newer.
+ */
+void tlbflush_since(uint64_t stamp);
+
 /*
  * A frame whose mappings are gone is about to be reused: make sure no
  * pCPU running a guest still holds a translation dropped before now.

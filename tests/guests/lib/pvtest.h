@@ -75,6 +75,11 @@ void trap_expect_flat(void *resume);
 /* A handler for one vector only (0x80, for instance), DPL given. */
 void trap_set(unsigned int vector, void (*entry)(void), unsigned int dpl);
 
+/* Run fn in guest user mode, on a stack of its own, until it comes back
+ * with USER_EXIT() (int $0x81, set up here). */
+void run_user(void (*fn)(void));
+#define USER_EXIT() __asm__ volatile("int $0x81" ::: "memory")
+
 void pvtest_shutdown(unsigned int reason) __attribute__((noreturn));
 /* The verdict line, then the end (as after the last case): for a test
  * that cannot return to the case loop. */

@@ -103,3 +103,35 @@ void trap_record(unsigned int vector, unsigned long *frame, int has_err)
     }
     resume_at = NULL;
 }
+
+/* Guest user mode (run_user in pvtest.h): back through `int $0x81`. */
+struct jmp_ctx {
+    unsigned long regs[8];
+};
+int ctx_save(struct jmp_ctx *c);
+void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
+void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
+void user_exit(void);
+extern void user_exit_entry(void);
+
+static struct jmp_ctx user_return;
+static uint8_t user_stack[4096] __attribute__((aligned(16)));
+static uint8_t user_kernel_stack[8192] __attribute__((aligned(16)));
+
+void user_exit(void)
+{
+    ctx_restore(&user_return);
+}
+
+__asm__(".text\n"
+        "user_exit_entry:\n"
+        "  and $-16, %rsp\n"
+        "  call user_exit\n");
+
+void run_user(void (*fn)(void))
+{
+    HYPERVISOR_stack_switch(0xe02b, (unsigned long)user_kernel_stack + sizeof(user_kernel_stack));
+    trap_set(0x81, user_exit_entry, 3);
+    if (!ctx_save(&user_return))
+        enter_user(fn, (unsigned long)user_stack + sizeof(user_stack));
+}

@@ -13,6 +13,7 @@
 #include "asm/desc.h"
 #include "asm/page.h"
 #include "asm/processor.h"
+#include "flushstat.h"
 #include "mm/tlbflush.h"
 #include "asm/pv_traps.h"
 #include "context.h"
@@ -85,6 +86,7 @@ void pv_load_cr3(struct vcpu *v)
      * that keeps one address space, like our test guests). */
     if (!v->arch.kernel_mode && v->arch.guest_table_user)
         base = v->arch.guest_table_user;
+    flushstat_count(FS_CR3);
     write_cr3(base << PAGE_SHIFT);
 }
 
@@ -97,25 +99,32 @@ static void load_gs_base(const struct vcpu *v)
 /*
  * The guest changes its bases behind our back too: loading a selector into
  * %fs or %gs (it runs at ring 3 and may) resets the base from the
- * descriptor. So the live MSRs are the truth while it runs, read back
- * before the mode changes and when it is descheduled, as Xen does. The
- * hypervisor itself uses neither %fs nor %gs.
+ * descriptor. So the live MSRs are the truth while it runs: GS_BASE holds
+ * the base of the mode it is in, SHADOW_GS_BASE the other mode's (as
+ * load_gs_base() put them), and both are read back when it is
+ * descheduled, as Xen does. The hypervisor itself uses neither %fs nor %gs.
  */
 static void save_bases(struct vcpu *v)
 {
+    unsigned long active = rdmsr(MSR_GS_BASE), other = rdmsr(MSR_SHADOW_GS_BASE);
+
     v->arch.fs_base = rdmsr(MSR_FS_BASE);
-    if (v->arch.kernel_mode)
-        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
-    else
-        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+    v->arch.gs_base_kernel = v->arch.kernel_mode ? active : other;
+    v->arch.gs_base_user = v->arch.kernel_mode ? other : active;
 }
 
+/*
+ * Between the guest's kernel and user mode, on every system call and its
+ * return: swapgs exchanges the two GS bases in place (as Xen's
+ * toggle_guest_mode), where reading and writing the MSRs cost four
+ * accesses; %fs's base is the same in both modes.
+ */
 void pv_toggle_guest_mode(struct vcpu *v)
 {
     ASSERT(v == current);
-    save_bases(v);
+    __asm__ volatile("swapgs" ::: "memory");
     v->arch.kernel_mode = !v->arch.kernel_mode;
-    load_gs_base(v);
+    flushstat_count(FS_KSW);
     pv_load_cr3(v);
 }
 
@@ -267,6 +276,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         this_cpu()->idle_ns += (uint64_t)(NOW() - this_cpu()->idle_since);
     if (is_idle_vcpu(next)) {
         this_cpu()->idle_since = NOW();
+        flushstat_count(FS_CR3);
         write_cr3(idle_pg_table_phys);
         clts();
         local_irq_restore(flags);
@@ -278,8 +288,23 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         reset_stack_and_jump(ret_to_guest);
 }
 
+/*
+ * The common exit (a system call bounced, a hypercall done, an iret):
+ * no softirq to run, nothing to deliver. Checked with interrupts off, so
+ * an interrupt that comes after is taken in the guest and comes back
+ * through here.
+ */
+static bool exit_is_quiet(const struct vcpu *v)
+{
+    return !softirq_pending(smp_processor_id()) && !v->arch.failsafe_pending &&
+           !v->arch.trap_bounce.pending && !event_upcall_due(v);
+}
+
 void pv_exit_to_guest(void)
 {
+    local_irq_disable();
+    if (exit_is_quiet(current))
+        return;
     for (;;) {
         local_irq_enable();
         do_softirq();

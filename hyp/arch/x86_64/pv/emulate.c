@@ -22,6 +22,7 @@
 #include "ioport.h"
 #include "lib.h"
 #include "percpu.h"
+#include "time.h"
 #include <xen/errno.h>
 
 #define MSR_IA32_PAT          0x277
@@ -238,14 +239,19 @@ static enum dr_emul emulate_dr(struct cpu_user_regs *regs, uint8_t op, uint8_t m
 
 static unsigned long port_read(struct vcpu *v, uint16_t port, unsigned int size)
 {
+    unsigned long val;
+
     note_io(v, port, size);
+    if (rtc_guest_port_read(v->domain, port, size, &val))
+        return val;
     return guest_io_read(v->domain, port, size);
 }
 
 static void port_write(struct vcpu *v, uint16_t port, unsigned int size, unsigned long val)
 {
     note_io(v, port, size);
-    guest_io_write(v->domain, port, size, (uint32_t)val);
+    if (!rtc_guest_port_write(v->domain, port, size, val))
+        guest_io_write(v->domain, port, size, (uint32_t)val);
 }
 
 static void set_sized(uint64_t *reg, unsigned int size, unsigned long val)

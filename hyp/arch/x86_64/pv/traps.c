@@ -20,6 +20,7 @@
 #include "asm/traps.h"
 #include "console.h"
 #include "context.h"
+#include "flushstat.h"
 #include "guest_access.h"
 #include "lib.h"
 #include "mm/pv_mm.h"
@@ -54,6 +55,7 @@ static bool create_frame(struct vcpu *v, unsigned long handler, bool has_error_c
     unsigned long sp, cs;
 
     ASSERT(v == current);
+    flushstat_count(FS_BOUNCE);
     cs = regs->cs;
     if (from_user) {
         pv_toggle_guest_mode(v);
