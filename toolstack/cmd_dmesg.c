@@ -28,6 +28,11 @@ int cmd_dmesg(int argc, char **argv)
         return vane_usage("dmesg");
     if (xc_open(&xc))
         return 1;
+    /* The hypervisor writes into buf with dom0's page tables, and a page
+     * Linux has not faulted in yet is a -EFAULT (as on Xen: libxc's
+     * hypercall buffers are locked for this). Written once, every page of
+     * it is there; a ring of more than a page's worth once failed here. */
+    memset(buf, 0, sizeof(buf));
     for (;;) {
         struct xen_sysctl s = {0};
         int rc;
