@@ -303,16 +303,23 @@ static long evtchn_bind_pirq(struct evtchn_bind_pirq *b)
     return 0;
 }
 
-void evtchn_raise_pirq(struct domain *d, evtchn_port_t port)
+/* Set `port` pending if it is still bound as `state` says (the raiser
+ * does not hold event_lock, and the guest may have closed it since). */
+static void raise_bound(struct domain *d, evtchn_port_t port, unsigned int state)
 {
     unsigned long irq;
 
     if (!port_valid(d, port))
         return;
     irq = spin_lock_irqsave(&d->event_lock);
-    if (d->evtchn[port].state == ECS_PIRQ)
+    if (d->evtchn[port].state == state)
         evtchn_set_pending(d->vcpu[d->evtchn[port].notify_vcpu], port);
     spin_unlock_irqrestore(&d->event_lock, irq);
+}
+
+void evtchn_raise_pirq(struct domain *d, evtchn_port_t port)
+{
+    raise_bound(d, port, ECS_PIRQ);
 }
 
 /*
@@ -456,14 +463,7 @@ int evtchn_xen_port_release(struct domain *d, evtchn_port_t port, domid_t remote
 
 void evtchn_raise_xen_port(struct domain *d, evtchn_port_t port)
 {
-    unsigned long irq;
-
-    if (!port_valid(d, port))
-        return;
-    irq = spin_lock_irqsave(&d->event_lock);
-    if (d->evtchn[port].state == ECS_XEN)
-        evtchn_set_pending(d->vcpu[d->evtchn[port].notify_vcpu], port);
-    spin_unlock_irqrestore(&d->event_lock, irq);
+    raise_bound(d, port, ECS_XEN);
 }
 
 static long evtchn_status(struct evtchn_status *s)
