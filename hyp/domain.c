@@ -20,6 +20,7 @@
 #include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "schedule.h"
 #include "smp.h"
 #include "softirq.h"
@@ -526,6 +527,7 @@ static void domain_reap(void)
         }
         irq = spin_lock_irqsave(&domlist_lock);
         list_del(&d->list);
+        perfc_domain_gone(d);
         spin_unlock_irqrestore(&domlist_lock, irq);
         domain_put(d);       /* the list's reference */
         domain_put(d);       /* ours */

@@ -18,6 +18,7 @@
 #include "lib.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "smp.h"
 #include "softirq.h"
 #include "time.h"
@@ -55,6 +56,7 @@ static void do_schedule(void)
     s_time_t now = NOW();
     struct sched_decision dec = sched_schedule(scheduler, cpu, now);
 
+    perfc_cpu_incr(sched_run);
     next = dec.next ? sched_vcpu_owner(dec.next) : idle_vcpu[cpu];
     if (dec.slice == SCHED_SLICE_FOREVER)
         stop_timer(&slice_timer[cpu]);
@@ -63,6 +65,7 @@ static void do_schedule(void)
     if (next == prev)
         return;
     next->processor = cpu;
+    perfc_cpu_incr(sched_ctx);
     context_switch(prev, next); /* may not return: see context.h */
 }
 

@@ -24,6 +24,7 @@
 #include "lib.h"
 #include "mm/pv_mm.h"
 #include "percpu.h"
+#include "perfc.h"
 
 #define FLAT_KERNEL_CS64_SEL 0xe033
 #define FLAT_KERNEL_SS_SEL   0xe02b
@@ -178,6 +179,7 @@ void pv_deliver_pending_trap(struct vcpu *v)
     const struct trap_info *ti = &v->arch.trap_ctxt[vec];
 
     v->arch.trap_bounce.pending = false;
+    perfc_exception(v, vec);
     if (!ti->address) {
         if (v->arch.trap_bounce.has_error_code)
             printk_lvl(LOG_ERR, "d%uv%u: %s (vector %u, error %#x) with no guest handler\n",
