@@ -91,6 +91,10 @@ static const struct command {
      "-d                 Detach once it serves\n"
      "-r KIB             Rate limit per domain (KiB/s)"},
     {"introduce", cmd_introduce, "Hand a boot-time domU to dom0's xenstored", "<DomainId>", NULL},
+    {"stat", cmd_stat, "Show what domains asked of the hypervisor (counters, Paravane)",
+     "[options] [Domain...]",
+     "-j, --json         Output every domain in full, as JSON\n"
+     "-z, --zero         Reset the domains' counters after reading them"},
     {"help", cmd_help, "Print this help", "[command]", NULL},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

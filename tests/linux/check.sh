@@ -647,6 +647,46 @@ vsedf() {
     $v destroy tdriven && $v destroy wdriven && $v destroy plain && only_dom0
 }
 
+# vane stat: a PV test kernel (stat.cfg, tests/guests/stat.c) executes
+# known numbers of CPUIDs, RDMSRs, HLTs, hypercalls, multicall entries
+# and event-channel sends, then blocks; vane stat reports exactly those
+# numbers (as JSON, as text and in the all-domains table), and -z zeroes
+# them.
+# The number under key $3 of object $2 ("" for the domain's own keys) in
+# vane stat -j's output $1 (an object's entries are one per line).
+jnum() {
+    awk -v o="$2" -v k="$3" '/^    "[a-z_]*": [{]$/ {split($1, a, "\""); cur = a[2]; next}
+        /^    }/ {cur = ""; next}
+        {split($1, a, "\""); if (a[2] == k && cur == o) {v = $2; gsub(/[^0-9]/, "", v); print v; exit}}' "$1"
+}
+stat_marked() { /bin/vane stat -j "$1" >/tmp/st 2>&1 && [ "$(jnum /tmp/st hypercalls get_debugreg)" = 1 ]; }
+vane_stat() {
+    /bin/vane create /etc/vane/stat.cfg >/tmp/c 2>&1 || { cat /tmp/c; return 1; }
+    d=$(domid_of /tmp/c)
+    [ -n "$d" ] || return 1
+    within 120 stat_marked "$d" || { cat /tmp/st; return 1; }
+    cat /tmp/st
+    ok=1
+    for want in privileged_instructions/cpuid/1234 privileged_instructions/rdmsr/321 \
+        privileged_instructions/hlt/6 privileged_instructions/wrmsr/0 /privileged_refused/6 \
+        exceptions/13/6 hypercalls/xen_version/111 \
+        multicall_calls/xen_version/4 /evtchn_sends/9 hypercalls/get_debugreg/1; do
+        o=${want%%/*} r=${want#*/}
+        k=${r%%/*} n=${r#*/}
+        got=$(jnum /tmp/st "$o" "$k")
+        [ "$got" = "$n" ] || { echo "$o $k: $got, expected $n"; ok=0; }
+    done
+    /bin/vane stat "$d" >/tmp/st2 && cat /tmp/st2
+    grep -Eq "^  cpuid +1234\$" /tmp/st2 && grep -Eq "^  rdmsr +321\$" /tmp/st2 &&
+        grep -Eq "^  xen_version +111\$" /tmp/st2 || { echo "text output"; ok=0; }
+    /bin/vane stat >/tmp/st3 && cat /tmp/st3
+    grep -Eq "^stat +$d +[0-9]+ +4 +6 +[0-9]+ +0 +9 " /tmp/st3 || { echo "table"; ok=0; }
+    /bin/vane stat -z "$d" >/dev/null && /bin/vane stat -j "$d" >/tmp/st &&
+        [ "$(jnum /tmp/st privileged_instructions cpuid)" = 0 ] || { echo "reset"; ok=0; }
+    /bin/vane destroy "$d" || ok=0
+    [ $ok = 1 ] && only_dom0
+}
+
 # The console daemon (vane consoled, started by /init) and vane console,
 # with tests/guests/xcons.c, whose console is only its ring.
 CONLOG=/var/log/vane
@@ -1063,6 +1103,7 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vlive
     run vpin
     run vsedf
+    run vane_stat
     run xl_create
     run xl_linux
     run vane_create

@@ -101,6 +101,18 @@ qemu_test linux-vane-sedf --smp 2 --mem 1024 --timeout 600 \
     --expect "linuxcheck dom0: 1 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
+# The counters: dom0's vane creates a PV test kernel that executes known
+# numbers of CPUIDs, RDMSRs, HLTs, hypercalls and event-channel sends;
+# vane stat reports exactly those numbers (tests/guests/stat.c).
+qemu_test linux-vane-stat --smp 2 --mem 1024 --timeout 600 \
+    --cmdline "dom0_mem=256M" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.checks=vane_stat" \
+    --module "$R" \
+    --expect "\(d1\) pvtest stat: worker done, 1234 cpuid 321 rdmsr 6 hlt 111 xen_version" \
+    --expect "linuxcheck ok   vane_stat" \
+    --expect "linuxcheck dom0: 1 passed, 0 failed" \
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+
 # Then Xen's own xl (xen-utils-4.17, copied with its libraries) runs
 # info, list and vcpu-list on Paravane with the same figures as vane, and
 # xl create (with Xen's xenconsoled) makes PV test kernels: pause,

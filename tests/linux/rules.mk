@@ -21,13 +21,14 @@ LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                  tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                  $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                 $(LINUX_VANE_CFGS)
+                                 $(BUILD)/guests/pvtest-stat.elf $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
 # The console checks' dom0 adds a Linux domU for vane to create: Debian's
@@ -52,7 +53,7 @@ LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/
 $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
+                                $(BUILD)/guests/pvtest-stat.elf $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
                                 $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
@@ -60,6 +61,7 @@ $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/in
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
 	    $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
 	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
 	    $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \
