@@ -111,6 +111,19 @@ struct domain *domain_get_by_id(domid_t domid)
     return d;
 }
 
+/*
+ * DOMID_XEN: the owner of the hypervisor's frames it shares with the
+ * control domain (the trace buffers), as Xen's dom_xen. Never on the
+ * list, never freed: it starts with a reference nobody drops.
+ */
+static struct domain dom_xen = {.domain_id = DOMID_XEN, .refcnt = 1};
+
+struct domain *domain_get_xen(void)
+{
+    __atomic_add_fetch(&dom_xen.refcnt, 1, __ATOMIC_RELAXED);
+    return &dom_xen;
+}
+
 void domain_put_by_id(struct domain *d)
 {
     if (d && d != current->domain)

@@ -15,6 +15,7 @@
 #include "percpu.h"
 #include "perfc.h"
 #include "softirq.h"
+#include "trace.h"
 #include <xen/errno.h>
 #include <xen/xen.h>
 
@@ -128,6 +129,18 @@ bool hypercall_clear_noreturn(void)
 static unsigned int trace_first;
 OPTION_UINT("hypercall_trace", trace_first);
 
+/*
+ * Whether a hypercall takes the slow path (hypercall_trace=, or trace
+ * buffers on): one flag, so the null hypercall pays one test for both.
+ */
+static bool slow_path, tracing;
+
+void hypercall_set_tracing(bool on)
+{
+    tracing = on;
+    WRITE_ONCE(slow_path, on || trace_first);
+}
+
 static void trace(unsigned long n, unsigned long nr, const unsigned long args[5], long rc)
 {
     pr_info("d%u: hypercall %lu: %s(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
@@ -137,11 +150,16 @@ static void trace(unsigned long n, unsigned long nr, const unsigned long args[5]
 
 static long call(unsigned long nr, const unsigned long args[5], uint64_t *counts);
 
-long hypercall_dispatch(unsigned long nr, const unsigned long args[5], uint64_t *counts)
+/* Tracing or logging: apart, so the common path saves no registers for it. */
+static long __attribute__((noinline))
+dispatch_slow(unsigned long nr, const unsigned long args[5], uint64_t *counts)
 {
     unsigned long n;
     long rc;
 
+    if (tracing)
+        trace_hypercall(current->mc_current ? TRC_PV_HYPERCALL_SUBCALL : TRC_PV_HYPERCALL_V2, nr,
+                        args);
     if (!trace_first)
         return call(nr, args, counts);
     n = __atomic_add_fetch(&current->domain->hypercalls_made, 1, __ATOMIC_RELAXED);
@@ -149,6 +167,13 @@ long hypercall_dispatch(unsigned long nr, const unsigned long args[5], uint64_t 
     if (n <= trace_first)
         trace(n, nr, args, rc);
     return rc;
+}
+
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5], uint64_t *counts)
+{
+    if (__builtin_expect(!READ_ONCE(slow_path), 1))
+        return call(nr, args, counts);
+    return dispatch_slow(nr, args, counts);
 }
 
 _Static_assert(NR_HYPERCALLS == PARAVANE_PERFC_HYPERCALLS, "a count for every number");

@@ -18,6 +18,7 @@
 #include "mm/xmalloc.h"
 #include "percpu.h"
 #include "perfc.h"
+#include "trace.h"
 #include "schedule.h"
 #include "smp.h"
 #include "time.h"
@@ -267,6 +268,9 @@ long do_sysctl(guest_ptr_t arg)
         break;
     case XEN_SYSCTL_get_cpu_policy:
         rc = cpu_policy_get_system(&op.u.cpu_policy);
+        break;
+    case XEN_SYSCTL_tbuf_op:
+        rc = trace_sysctl(&op.u.tbuf_op);
         break;
     case XEN_SYSCTL_perfc_op:
         rc = perfc_sysctl(&op.u.perfc_op);

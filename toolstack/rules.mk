@@ -30,7 +30,7 @@ LINT_SRCS += $(XLCFG_SRCS) $(XLCFG_HDRS)
 VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack/cmd_list.c \
              toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c toolstack/cmd_shutdown.c \
              toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
-             toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/cmd_top.c toolstack/cmd_devices.c toolstack/cmd_stat.c \
+             toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/cmd_top.c toolstack/cmd_devices.c toolstack/cmd_stat.c toolstack/cmd_trace.c \
              toolstack/privcmd.c \
              toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c \
              toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c toolstack/lib/gntdev.c \

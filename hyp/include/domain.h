@@ -162,6 +162,11 @@ void domain_put(struct domain *d);
  */
 struct domain *domain_get_by_id(domid_t domid);
 void domain_put_by_id(struct domain *d);
+/*
+ * The DOMID_XEN pseudo-domain (owner of the frames the hypervisor shares
+ * with the control domain), with a reference: drop it with domain_put_by_id().
+ */
+struct domain *domain_get_xen(void);
 
 /*
  * The same without a reference: only safe for domains that cannot be

@@ -41,6 +41,9 @@ bool hypercall_preempt_check(void);
 void hypercall_create_continuation(unsigned long op, unsigned int nr_args,
                                    const unsigned long *args);
 
+/* Trace buffers went on or off (trace.c): hypercalls record themselves while on. */
+void hypercall_set_tracing(bool on);
+
 /* Name of a hypercall number, for logs ("#42" style when unknown). */
 const char *hypercall_name(unsigned long nr);
 

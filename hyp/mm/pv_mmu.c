@@ -45,6 +45,9 @@ static struct domain *pg_owner_of(struct domain *cur, domid_t foreigndom, int *r
         *rc = -XEN_EPERM;
         return NULL;
     }
+    /* The hypervisor's shared frames (xentrace maps its buffers so). */
+    if (foreigndom == DOMID_XEN)
+        return domain_get_xen();
     d = domain_get_by_id(foreigndom);
     if (!d)
         *rc = -XEN_ESRCH;

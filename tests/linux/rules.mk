@@ -21,7 +21,9 @@ LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                  tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                  $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                 $(BUILD)/guests/pvtest-stat.elf $(LINUX_VANE_CFGS)
+                                 $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf \
+                                 $(BUILD)/sched/xentrace-convert-static \
+                                 $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
 	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
@@ -29,6 +31,8 @@ $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
 	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
+	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
 # The console checks' dom0 adds a Linux domU for vane to create: Debian's
@@ -44,7 +48,7 @@ $(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 # daemon (xl create waits for it to give the new domain's console a tty)
 # and xen-cpuid (which reads the CPU policies).
 XL_DIR := /usr/lib/xen-4.17/bin
-XL_BINS := $(wildcard $(addprefix $(XL_DIR)/,xl xenconsoled xen-cpuid))
+XL_BINS := $(wildcard $(addprefix $(XL_DIR)/,xl xenconsoled xen-cpuid xentrace xenperf))
 LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/$(notdir $(b))) \
             $(foreach l,$(sort $(shell ldd $(XL_BINS) 2>/dev/null | \
             awk '/=>/ {print $$3} /ld-linux/ {print $$1}')),$(l):$(l)) \
@@ -53,7 +57,9 @@ LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/
 $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                $(BUILD)/guests/pvtest-stat.elf $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
+                                $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf \
+                                 $(BUILD)/sched/xentrace-convert-static \
+                                $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
                                 $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
@@ -62,6 +68,8 @@ $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/in
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
 	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
+	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert \
 	    $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
 	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
 	    $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \

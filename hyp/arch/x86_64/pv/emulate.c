@@ -25,6 +25,7 @@
 #include "lib.h"
 #include "percpu.h"
 #include "perfc.h"
+#include "trace.h"
 #include <xen/errno.h>
 
 #define MSR_IA32_PAT          0x277
@@ -392,6 +393,8 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
     if ((insn[i] & 0xf0) == 0x40)
         rex = insn[i++] & 0xf;
 
+    if (__builtin_expect(trace_on, 0))
+        trace_pv_privop(regs->rip);
     done = emulate(v, regs, insn, i, opsize, rex, rep);
     kind = privop_kind(&insn[i]);
     if (kind >= 0) {
