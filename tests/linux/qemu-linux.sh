@@ -104,7 +104,8 @@ qemu_test linux-vane-sedf --smp 2 --mem 1024 --timeout 600 \
 # The instruments. Counters: dom0's vane creates a PV test kernel that
 # executes known numbers of CPUIDs, RDMSRs, HLTs, hypercalls and
 # event-channel sends; vane stat reports exactly those numbers
-# (tests/guests/stat.c). Tracing: vane trace records Xen's scheduling
+# (tests/guests/stat.c), and Xen's xenperf reads the machine's totals.
+# Tracing: vane trace records Xen's scheduling
 # records while two domains run, and Debian's xentrace does the same from
 # the same buffers; both files convert, with switches to both domains.
 qemu_test linux-instruments --smp 2 --mem 1024 --timeout 900 \
