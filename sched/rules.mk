@@ -77,6 +77,18 @@ $(BUILD)/tests/sched/check_%: $(BUILD)/tests/sched/check_%.o $(BUILD)/tests/sche
 experiment-sim: $(BUILD)/sched/sched-sim
 	sched/sim/experiments.sh $(BUILD)/sched/sched-sim sched/scenarios $(BUILD)/experiments
 
+# The workloads of the experiments, static programs for a Linux guest's
+# initramfs (sched/workloads/): vw-hog, vw-periodic, vw-probe.
+WORKLOADS := hog periodic probe
+WORKLOAD_BINS := $(patsubst %,$(BUILD)/workloads/vw-%,$(WORKLOADS))
+$(BUILD)/workloads/vw-%: sched/workloads/%.c sched/rules.mk
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@ (static)"
+	@$(HOST_CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static -o $@ $<
+
+ALL_TARGETS += $(WORKLOAD_BINS)
+LINT_SRCS += $(patsubst %,sched/workloads/%.c,$(WORKLOADS))
+
 ALL_TARGETS += $(BUILD)/sched/sched-sim $(BUILD)/sched/sched-bench $(BUILD)/sched/xentrace-convert \
                $(BUILD)/sched/xentrace-convert-static
 UNIT_TESTS += $(SCHED_TEST_BINS)

@@ -773,6 +773,24 @@ vane_shares() {
         only_dom0
 }
 
+# The experiments' workloads (sched/workloads/), as a Linux guest runs
+# them, here in dom0: a hog reporting its work, a periodic task reporting
+# its wake-up latency, and the event-channel latency probe answering
+# pings (dom0 connects to its own port).
+workloads() {
+    vw-hog -r 2 >/tmp/wh && grep -q "^hog: done, [1-9][0-9]* Mloops" /tmp/wh || { cat /tmp/wh; return 1; }
+    vw-periodic -p 10 -c 2 -n 50 >/tmp/wp && grep -Eq "^periodic: n=50 lat_us p50=" /tmp/wp ||
+        { cat /tmp/wp; return 1; }
+    vw-probe serve >/tmp/wq &
+    p=$!
+    within 10 grep -q "^probe: port" /tmp/wq || { kill $p; return 1; }
+    port=$(sed -n 's/^probe: port //p' /tmp/wq)
+    vw-probe ping 0 "$port" 20 5 >/tmp/wr
+    kill $p
+    cat /tmp/wh /tmp/wp /tmp/wr | sed 's/^/linuxcheck info workloads: /' >&3
+    grep -Eq "^probe: n=20 rtt_us p50=[0-9.]+ .* lost=0" /tmp/wr
+}
+
 # The console daemon (vane consoled, started by /init) and vane console,
 # with tests/guests/xcons.c, whose console is only its ring.
 CONLOG=/var/log/vane
@@ -1192,6 +1210,7 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vane_stat
     run vane_trace
     run vane_shares
+    run workloads
     run xl_create
     run xl_linux
     run vane_create

@@ -108,14 +108,15 @@ qemu_test linux-vane-sedf --smp 2 --mem 1024 --timeout 600 \
 # Tracing: vane trace records Xen's scheduling
 # records while two domains run, and Debian's xentrace does the same from
 # the same buffers; both files convert, with switches to both domains.
+# The experiments' workloads run in dom0 (check.sh's workloads).
 qemu_test linux-instruments --smp 2 --mem 1024 --timeout 900 \
     --cmdline "dom0_mem=256M" \
-    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.checks=vane_stat,vane_trace" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.checks=vane_stat,vane_trace,workloads" \
     --module "$RV" \
     --expect "\(d1\) pvtest stat: worker done, 1234 cpuid 321 rdmsr 6 hlt 111 xen_version" \
     --expect "linuxcheck ok   vane_stat" \
-    --expect "linuxcheck ok   vane_trace" \
-    --expect "linuxcheck dom0: 2 passed, 0 failed" \
+    --expect "linuxcheck ok   vane_trace" --expect "linuxcheck ok   workloads" \
+    --expect "linuxcheck dom0: 3 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
 # make test's real-guest scenario, under each scheduler: two CPU hogs on
