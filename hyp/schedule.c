@@ -12,6 +12,7 @@
  * clear v->is_running (set while its state is live on a pCPU).
  */
 #include "schedule.h"
+#include "cmdline.h"
 #include "console.h"
 #include "context.h"
 #include "keyhandler.h"
@@ -29,6 +30,13 @@
 #include "../sched/sched.h"
 
 static struct sched *scheduler;
+
+/* Credit's knobs, as Xen names them, and BOOST off for experiments. */
+static unsigned int opt_tslice_ms, opt_ratelimit_us;
+static bool opt_no_boost;
+OPTION_UINT("sched_credit_tslice_ms", opt_tslice_ms);
+OPTION_UINT("sched_ratelimit_us", opt_ratelimit_us);
+OPTION_BOOL("sched_credit_no_boost", opt_no_boost);
 static struct timer slice_timer[NR_CPUS];
 static struct vcpu *idle_vcpu[NR_CPUS];
 static struct domain idle_domain_struct = {.domain_id = DOMID_IDLE, .is_idle = true};
@@ -111,6 +119,9 @@ void scheduler_init(const char *name)
     }
     cfg.sched_id = (unsigned int)id;
     cfg.nr_cpus = nr_cpu_ids;
+    cfg.tslice_ms = opt_tslice_ms;
+    cfg.ratelimit_us = opt_ratelimit_us;
+    cfg.credit_no_boost = opt_no_boost;
     if (sched_create(&cfg, &scheduler))
         panic("sched: cannot create the %s scheduler", name);
 

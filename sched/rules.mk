@@ -73,6 +73,14 @@ $(BUILD)/tests/sched/check_%: $(BUILD)/tests/sched/check_%.o $(BUILD)/tests/sche
 
 -include $(wildcard $(BUILD)/sched/*/*.d $(BUILD)/sched/*/*/*.d $(BUILD)/tests/sched/*.d)
 
+# make experiment: the scenarios on the hypervisor itself beside the
+# simulator (sched/real/experiment.sh; EXPERIMENT=name runs one). Long:
+# not part of make test.
+.PHONY: experiment
+experiment: deps
+	@$(MAKE) --no-print-directory all
+	@sched/real/experiment.sh
+
 .PHONY: experiment-sim
 experiment-sim: $(BUILD)/sched/sched-sim
 	sched/sim/experiments.sh $(BUILD)/sched/sched-sim sched/scenarios $(BUILD)/experiments

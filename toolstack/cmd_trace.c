@@ -301,7 +301,8 @@ int cmd_trace(int argc, char **argv)
         }
         bytes += n;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        if (secs && (unsigned long)(now.tv_sec - t0.tv_sec) >= secs)
+        if (secs && (now.tv_sec - t0.tv_sec) * 1000L + (now.tv_nsec - t0.tv_nsec) / 1000000L >=
+                        (long)secs * 1000L)
             interrupted = 1;
         if (interrupted)
             break;

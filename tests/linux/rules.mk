@@ -21,7 +21,7 @@ LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                  tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                  $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                 $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf \
+                                 $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf $(BUILD)/guests/pvtest-periodic.elf \
                                  $(BUILD)/sched/xentrace-convert-static $(WORKLOAD_BINS) \
                                  $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
@@ -32,6 +32,7 @@ $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
 	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
 	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+	    $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
 	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
@@ -59,7 +60,7 @@ LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/
 $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf \
+                                $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf $(BUILD)/guests/pvtest-periodic.elf \
                                  $(BUILD)/sched/xentrace-convert-static $(WORKLOAD_BINS) \
                                 $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
                                 $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
@@ -71,6 +72,7 @@ $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/in
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
 	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
 	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+	    $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
 	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
 	    $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
 	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
