@@ -693,18 +693,27 @@ vane_stat() {
     [ $ok = 1 ] && only_dom0
 }
 
-# vane trace: two PV test kernels spinning on yield, 2 s of Xen's
-# scheduler records (TRC_SCHED_*) from the hypervisor's buffers into a
-# file in xentrace's format; xentrace-convert turns it into CSV with
-# switches to both domains and slices of both in the timeline. Then the
-# same with Debian's own xentrace, where this dom0 carries it.
-trace_pair() {
+# vane trace: 2 s of Xen's scheduler records (TRC_SCHED_*) from the
+# hypervisor's buffers, in xentrace's format, while two CPU hogs start
+# (created paused, unpaused once the recording runs); xentrace-convert
+# turns the file into CSV with switches to both domains and slices of
+# both in the timeline. Then the same with Debian's own xentrace, where
+# this dom0 carries it.
+trace_run() { # FILE TRACER...: record while two hogs start
+    f=$1
+    shift
     for n in a b; do
-        /bin/vane create -q /etc/vane/unknown-key.cfg "name=\"tr$n\"" >/tmp/c 2>&1 ||
+        /bin/vane create -q -p /etc/vane/hog.cfg "name=\"tr$n\"" >/tmp/c 2>&1 ||
             { cat /tmp/c; return 1; }
     done
     da=$(/bin/vane domid tra) db=$(/bin/vane domid trb)
     khz=$(/bin/vane info | awk '/^cpu_mhz/ {printf "%d", $3 * 1000}')
+    "$@" "$f" &
+    t=$!
+    sleep 1
+    /bin/vane unpause tra && /bin/vane unpause trb
+    wait $t || rc=1
+    /bin/vane destroy tra && /bin/vane destroy trb && ls -l "$f"
 }
 trace_holds_both() { # FILE DIR
     xentrace-convert --cpu-khz "$khz" --name "$da=tra" --name "$db=trb" -o "$2" --no-plots "$1" \
@@ -715,18 +724,16 @@ trace_holds_both() { # FILE DIR
         grep -q ",switch," "$2/records.csv"
 }
 vane_trace() {
-    ok=1
-    trace_pair || return 1
-    /bin/vane trace -e sched -T 2 /tmp/t.bin || ok=0
-    ls -l /tmp/t.bin
+    ok=1 rc=0
+    trace_run /tmp/t.bin /bin/vane trace -e sched -T 3 || ok=0
     trace_holds_both /tmp/t.bin /tmp/tr || { echo "vane trace's file"; ok=0; }
+    rm -rf /tmp/t.bin /tmp/tr # dom0's memory: the next may need it
     if command -v xentrace >/dev/null; then
-        xentrace -e 0x0002f000 -T 2 /tmp/x.bin || ok=0
-        ls -l /tmp/x.bin
+        trace_run /tmp/x.bin xentrace -e 0x0002f000 -T 3 || ok=0
         trace_holds_both /tmp/x.bin /tmp/xr || { echo "xentrace's file"; ok=0; }
+        rm -rf /tmp/x.bin /tmp/xr
     fi
-    /bin/vane destroy tra && /bin/vane destroy trb || ok=0
-    [ $ok = 1 ] && only_dom0
+    [ $ok = 1 ] && [ $rc = 0 ] && only_dom0
 }
 
 # The shares two CPU hogs get on one pCPU (make test's real-guest
