@@ -20,6 +20,7 @@
 #include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "pirq.h"
 #include "schedule.h"
 #include "smp.h"
@@ -109,6 +110,19 @@ struct domain *domain_get_by_id(domid_t domid)
         return NULL;
     }
     return d;
+}
+
+/*
+ * DOMID_XEN: the owner of the hypervisor's frames it shares with the
+ * control domain (the trace buffers), as Xen's dom_xen. Never on the
+ * list, never freed: it starts with a reference nobody drops.
+ */
+static struct domain dom_xen = {.domain_id = DOMID_XEN, .refcnt = 1};
+
+struct domain *domain_get_xen(void)
+{
+    __atomic_add_fetch(&dom_xen.refcnt, 1, __ATOMIC_RELAXED);
+    return &dom_xen;
 }
 
 void domain_put_by_id(struct domain *d)
@@ -528,6 +542,7 @@ static void domain_reap(void)
         }
         irq = spin_lock_irqsave(&domlist_lock);
         list_del(&d->list);
+        perfc_domain_gone(d);
         spin_unlock_irqrestore(&domlist_lock, irq);
         domain_put(d);       /* the list's reference */
         domain_put(d);       /* ours */

@@ -16,6 +16,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "dom_build.h"
 #include "grant_table.h"
 #include "mm/page_alloc.h"
@@ -732,6 +733,11 @@ long do_domctl(guest_ptr_t arg)
         if (rc)
             return rc;
         return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+    case PARAVANE_DOMCTL_perfc:
+        rc = on_domain(op.domain, perfc_domctl, &op.u);
+        if (rc && rc != -XEN_EFAULT)
+            return rc;
+        return copy_to_guest(arg, &op, sizeof(op)) ? -XEN_EFAULT : rc;
     case XEN_DOMCTL_set_cpu_policy:
         rc = on_domain(op.domain, cpu_policy_on, &op);
         /* The err_leaf, err_subleaf and err_msr of a refusal. */

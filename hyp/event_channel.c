@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "pirq.h"
 #include "schedule.h"
 #include "softirq.h"
@@ -68,6 +69,7 @@ void pv_deliver_event_upcall(struct vcpu *v)
 {
     if (!event_upcall_due(v))
         return;
+    perfc_event(v, event_upcalls);
     pv_create_bounce_frame(v, v->arch.event_callback_eip, false, 0, true);
 }
 
@@ -679,6 +681,7 @@ long do_event_channel_op(int cmd, guest_ptr_t arg)
     }
     case EVTCHNOP_send: {
         OP(struct evtchn_send, s);
+        perfc_event(current, evtchn_sends);
         return evtchn_send(d, s.port);
     }
     case EVTCHNOP_status: {

@@ -36,6 +36,7 @@
 #include "mm/pv_mm.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "time.h"
 #include <xen/errno.h>
 #include <xen/grant_table.h>
@@ -706,6 +707,7 @@ static long for_each_op(unsigned int cmd, guest_ptr_t uop, unsigned int count,
         if (copy_from_guest(&op, p, b->size))
             return -XEN_EFAULT;
         b->one(&op);
+        perfc_grant_op(current, cmd);
         if (copy_to_guest(p + b->out_off, (char *)&op + b->out_off, b->out_len))
             return -XEN_EFAULT;
     }
@@ -722,6 +724,10 @@ long do_grant_table_op(unsigned int cmd, guest_ptr_t uop, unsigned int count)
     /* Upper bits on any other command: Xen's -EINVAL. */
     if ((cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush && (cmd & ~GNTTABOP_CMD_MASK))
         return -XEN_EINVAL;
+    /* A batch counts its entries as it runs them (for_each_op); the rest once. */
+    if (cmd != GNTTABOP_map_grant_ref && cmd != GNTTABOP_unmap_grant_ref &&
+        cmd != GNTTABOP_unmap_and_replace && cmd != GNTTABOP_copy)
+        perfc_grant_op(current, cmd & GNTTABOP_CMD_MASK);
     switch (cmd) {
     case GNTTABOP_setup_table:
         return count == 1 ? setup_table(uop) : -XEN_EINVAL;

@@ -13,7 +13,9 @@
 #include "guest_access.h"
 #include "lib.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "softirq.h"
+#include "trace.h"
 #include <xen/errno.h>
 #include <xen/xen.h>
 
@@ -127,6 +129,18 @@ bool hypercall_clear_noreturn(void)
 static unsigned int trace_first;
 OPTION_UINT("hypercall_trace", trace_first);
 
+/*
+ * Whether a hypercall takes the slow path (hypercall_trace=, or trace
+ * buffers on): one flag, so the null hypercall pays one test for both.
+ */
+static bool slow_path, tracing;
+
+void hypercall_set_tracing(bool on)
+{
+    tracing = on;
+    WRITE_ONCE(slow_path, on || trace_first);
+}
+
 static void trace(unsigned long n, unsigned long nr, const unsigned long args[5], long rc)
 {
     pr_info("d%u: hypercall %lu: %s(%#lx, %#lx, %#lx, %#lx, %#lx) = %ld\n",
@@ -134,26 +148,44 @@ static void trace(unsigned long n, unsigned long nr, const unsigned long args[5]
             args[4], rc);
 }
 
-static long call(unsigned long nr, const unsigned long args[5]);
+static long call(unsigned long nr, const unsigned long args[5], uint64_t *counts);
 
-long hypercall_dispatch(unsigned long nr, const unsigned long args[5])
+/* Tracing or logging: apart, so the common path saves no registers for it. */
+static long __attribute__((noinline))
+dispatch_slow(unsigned long nr, const unsigned long args[5], uint64_t *counts)
 {
     unsigned long n;
     long rc;
 
+    if (tracing)
+        trace_hypercall(current->mc_current ? TRC_PV_HYPERCALL_SUBCALL : TRC_PV_HYPERCALL_V2, nr,
+                        args);
     if (!trace_first)
-        return call(nr, args);
+        return call(nr, args, counts);
     n = __atomic_add_fetch(&current->domain->hypercalls_made, 1, __ATOMIC_RELAXED);
-    rc = call(nr, args);
+    rc = call(nr, args, counts);
     if (n <= trace_first)
         trace(n, nr, args, rc);
     return rc;
 }
 
-static long call(unsigned long nr, const unsigned long args[5])
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5], uint64_t *counts)
 {
-    if (nr < NR_HYPERCALLS && table[nr].fn)
+    if (__builtin_expect(!READ_ONCE(slow_path), 1))
+        return call(nr, args, counts);
+    return dispatch_slow(nr, args, counts);
+}
+
+_Static_assert(NR_HYPERCALLS == PARAVANE_PERFC_HYPERCALLS, "a count for every number");
+
+static long call(unsigned long nr, const unsigned long args[5], uint64_t *counts)
+{
+    /* The count rides on the table's own bounds check (perfc.h). */
+    if (nr < NR_HYPERCALLS && table[nr].fn) {
+        counts[nr]++;
         return table[nr].fn(args);
+    }
+    counts[MIN(nr, NR_HYPERCALLS - 1UL)]++;
     unsigned long bit = 1UL << MIN(nr, 63UL);
     if (!(__atomic_fetch_or(&logged_unknown, bit, __ATOMIC_RELAXED) & bit))
         pr_warn("d%u: unimplemented hypercall %lu (%s): -ENOSYS\n", current->domain->domain_id, nr,
@@ -244,7 +276,7 @@ long do_multicall(guest_ptr_t list, unsigned int nr_calls)
             mc.result = (xen_ulong_t)-XEN_EINVAL;
         } else {
             v->mc_current = &mc;
-            mc.result = (xen_ulong_t)hypercall_dispatch(mc.op, mc.args);
+            mc.result = (xen_ulong_t)hypercall_dispatch(mc.op, mc.args, VPERFC(v).multicall_calls);
             v->mc_current = NULL;
         }
         if (v->hcall_preempted) {

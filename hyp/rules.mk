@@ -30,6 +30,7 @@ HYP_SRCS := \
     hyp/event_channel.c hyp/guest_time.c hyp/vcpu_op.c hyp/domctl.c hyp/sysctl.c hyp/grant_table.c hyp/grant_v2.c \
     hyp/cpu_policy.c hyp/tsc_mode.c hyp/physdev.c hyp/pci.c hyp/ioport.c hyp/irq_pirq.c hyp/msi.c \
     hyp/platform_op.c \
+    hyp/perfc.c hyp/trace.c \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \
     hyp/mm/page_type.c hyp/mm/pt_validate.c hyp/mm/pv_mmu.c hyp/mm/ptwr.c hyp/mm/m2p.c \
@@ -53,7 +54,7 @@ HYP_EXT_SRCS := $(SCHED_SRCS) $(PV_ABI_SRCS)
 # Files that include the scheduler library's headers see domctl.h, whose
 # __XEN__ branch wants Xen's internal headers: they take the tools' view.
 HYP_TOOLS_VIEW := $(HYP_OUT)/schedule.c.o $(HYP_OUT)/sched_env.c.o $(HYP_OUT)/domctl.c.o $(HYP_OUT)/sysctl.c.o \
-                  $(HYP_OUT)/cpu_policy.c.o $(HYP_OUT)/tsc_mode.c.o \
+                  $(HYP_OUT)/cpu_policy.c.o $(HYP_OUT)/tsc_mode.c.o $(HYP_OUT)/perfc.c.o $(HYP_OUT)/trace.c.o \
                   $(patsubst %,$(HYP_OUT)/ext/%.o,$(SCHED_SRCS))
 $(HYP_TOOLS_VIEW): HYP_CFLAGS += -U__XEN__ -D__XEN_TOOLS__
 

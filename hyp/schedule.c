@@ -12,21 +12,31 @@
  * clear v->is_running (set while its state is live on a pCPU).
  */
 #include "schedule.h"
+#include "cmdline.h"
 #include "console.h"
 #include "context.h"
 #include "keyhandler.h"
 #include "lib.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "smp.h"
 #include "softirq.h"
 #include "time.h"
 #include "timer.h"
+#include "trace.h"
 #include <xen/errno.h>
 #undef ASSERT /* sched/env.h brings its own; this file uses neither */
 #include "../sched/sched.h"
 
 static struct sched *scheduler;
+
+/* Credit's knobs, as Xen names them, and BOOST off for experiments. */
+static unsigned int opt_tslice_ms, opt_ratelimit_us;
+static bool opt_no_boost;
+OPTION_UINT("sched_credit_tslice_ms", opt_tslice_ms);
+OPTION_UINT("sched_ratelimit_us", opt_ratelimit_us);
+OPTION_BOOL("sched_credit_no_boost", opt_no_boost);
 static struct timer slice_timer[NR_CPUS];
 static struct vcpu *idle_vcpu[NR_CPUS];
 static struct domain idle_domain_struct = {.domain_id = DOMID_IDLE, .is_idle = true};
@@ -48,6 +58,33 @@ static void slice_expired(void *data)
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
+/* How long v has been in its runstate (the idle vCPU: how long idle). */
+static uint64_t in_state_ns(const struct vcpu *v, s_time_t now)
+{
+    if (is_idle_vcpu(v))
+        return (uint64_t)(now - this_cpu()->idle_since);
+    return (uint64_t)(now - (s_time_t)v->runstate.state_entry_time);
+}
+
+/* Xen's records of a scheduling decision (TRC_SCHED_*, as 4.17 writes them). */
+static void trace_decision(const struct vcpu *prev, const struct vcpu *next, unsigned int cpu,
+                           s_time_t now, const struct sched_decision *dec)
+{
+    uint32_t pd = prev->domain->domain_id, nd = next->domain->domain_id;
+
+    if (next == prev) {
+        TRACE_2D(TRC_SCHED_CONTINUE_RUNNING, nd, next->vcpu_id);
+        return;
+    }
+    if (!is_idle_vcpu(next) && next->processor != cpu)
+        TRACE_4D(TRC_SCHED_MIGRATE_PARAVANE, nd, next->vcpu_id, next->processor, cpu);
+    TRACE_3D(TRC_SCHED_SWITCH_INFPREV, pd, prev->vcpu_id, in_state_ns(prev, now));
+    TRACE_4D(TRC_SCHED_SWITCH_INFNEXT, nd, next->vcpu_id,
+             is_idle_vcpu(next) ? 0 : in_state_ns(next, now),
+             dec->slice == SCHED_SLICE_FOREVER ? 0 : dec->slice);
+    TRACE_4D(TRC_SCHED_SWITCH, pd, prev->vcpu_id, nd, next->vcpu_id);
+}
+
 static void do_schedule(void)
 {
     unsigned int cpu = smp_processor_id();
@@ -55,14 +92,18 @@ static void do_schedule(void)
     s_time_t now = NOW();
     struct sched_decision dec = sched_schedule(scheduler, cpu, now);
 
+    perfc_cpu_incr(sched_run);
     next = dec.next ? sched_vcpu_owner(dec.next) : idle_vcpu[cpu];
     if (dec.slice == SCHED_SLICE_FOREVER)
         stop_timer(&slice_timer[cpu]);
     else
         set_timer(&slice_timer[cpu], now + dec.slice);
+    if (__builtin_expect(trace_on, 0))
+        trace_decision(prev, next, cpu, now, &dec);
     if (next == prev)
         return;
     next->processor = cpu;
+    perfc_cpu_incr(sched_ctx);
     context_switch(prev, next); /* may not return: see context.h */
 }
 
@@ -78,6 +119,9 @@ void scheduler_init(const char *name)
     }
     cfg.sched_id = (unsigned int)id;
     cfg.nr_cpus = nr_cpu_ids;
+    cfg.tslice_ms = opt_tslice_ms;
+    cfg.ratelimit_us = opt_ratelimit_us;
+    cfg.credit_no_boost = opt_no_boost;
     if (sched_create(&cfg, &scheduler))
         panic("sched: cannot create the %s scheduler", name);
 
@@ -126,22 +170,26 @@ void sched_destroy_vcpu(struct vcpu *v)
 
 void vcpu_wake(struct vcpu *v)
 {
+    TRACE_2D(TRC_SCHED_WAKE, v->domain->domain_id, v->vcpu_id);
     sched_wake(scheduler, v->sched, NOW());
 }
 
 void vcpu_sleep(struct vcpu *v)
 {
+    TRACE_2D(TRC_SCHED_SLEEP, v->domain->domain_id, v->vcpu_id);
     sched_sleep(scheduler, v->sched, NOW());
 }
 
 void vcpu_yield(void)
 {
+    TRACE_2D(TRC_SCHED_YIELD, current->domain->domain_id, current->vcpu_id);
     sched_vcpu_yield(scheduler, current->sched);
     raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
 void vcpu_block(void)
 {
+    TRACE_2D(TRC_SCHED_BLOCK, current->domain->domain_id, current->vcpu_id);
     vcpu_pause_flag_set(current, VPF_blocked);
     raise_softirq(SCHEDULE_SOFTIRQ);
 }

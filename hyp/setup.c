@@ -30,6 +30,7 @@
 #include "smp.h"
 #include "time.h"
 #include "timer.h"
+#include "trace.h"
 #include "uart.h"
 #include <xen/errno.h>
 
@@ -190,6 +191,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     timer_selftest();
     scheduler_init(sched_name);
     domains_init();
+    trace_init();
     heap_print_totals(LOG_INFO);
     run_test_fault();
 

@@ -18,6 +18,8 @@
 #include "mm/page_alloc.h"
 #include "mm/xmalloc.h"
 #include "percpu.h"
+#include "perfc.h"
+#include "trace.h"
 #include "schedule.h"
 #include "smp.h"
 #include "time.h"
@@ -287,6 +289,12 @@ long do_sysctl(guest_ptr_t arg)
         break;
     case XEN_SYSCTL_get_cpu_policy:
         rc = cpu_policy_get_system(&op.u.cpu_policy);
+        break;
+    case XEN_SYSCTL_tbuf_op:
+        rc = trace_sysctl(&op.u.tbuf_op);
+        break;
+    case XEN_SYSCTL_perfc_op:
+        rc = perfc_sysctl(&op.u.perfc_op);
         break;
     default:
         log_unimplemented_once("sysctl", op.cmd);

@@ -16,6 +16,7 @@
 #include "percpu.h"
 #include "schedule.h"
 #include "time.h"
+#include "trace.h"
 #include <xen/errno.h>
 #include <xen/vcpu.h>
 
@@ -54,6 +55,8 @@ void vcpu_runstate_change(struct vcpu *v, int state)
 
     if (v->runstate.state == state)
         return;
+    if (__builtin_expect(trace_on, 0))
+        trace_runstate_change(v, v->runstate.state, state);
     WRITE_ONCE(v->runstate_seq, v->runstate_seq + 1);
     __atomic_thread_fence(__ATOMIC_RELEASE);
     v->runstate.time[v->runstate.state] += (uint64_t)(now - (s_time_t)v->runstate.state_entry_time);

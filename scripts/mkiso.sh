@@ -12,7 +12,8 @@ if [ $# -ne 4 ]; then
 fi
 out=$1 hyp=$2 kernel=$3 initrd=$4
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+log=$(mktemp) # outside the tree grub-mkrescue packs: xorriso refuses a file that grows
+trap 'rm -rf "$tmp" "$log"' EXIT
 mkdir -p "$tmp/boot/grub"
 gzip -9nc "$hyp" >"$tmp/boot/paravane.gz"
 cp "$kernel" "$tmp/boot/vmlinuz"
@@ -30,7 +31,4 @@ menuentry "Paravane, Debian's kernel as dom0" {
 }
 CFG
 mkdir -p "$(dirname "$out")"
-# The log goes beside the image, not into the tree being imaged: xorriso
-# fails when a file it is copying grows under it.
-grub-mkrescue -o "$out" "$tmp" >"$out.log" 2>&1 || { cat "$out.log" >&2; exit 1; }
-rm -f "$out.log"
+grub-mkrescue -o "$out" "$tmp" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }

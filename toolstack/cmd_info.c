@@ -66,6 +66,19 @@ int cmd_info(int argc, char **argv)
     printf("xen_minor              : %ld\n", ver & 0xffff);
     printf("xen_extra              : %s\n", extra);
     printf("xen_caps               : %s\n", caps);
+    {
+        struct xc xc = {.fd = fd};
+        struct xen_sysctl op = {0};
+
+        /* xl's names of the scheduler ids, and Paravane's SEDF (4). */
+        if (!xc_sysctl(&xc, &op, XEN_SYSCTL_sched_id))
+            printf("xen_scheduler          : %s\n",
+                   op.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT    ? "credit"
+                   : op.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT2 ? "credit2"
+                   : op.u.sched_id.sched_id == 4                     ? "sedf"
+                   : op.u.sched_id.sched_id == XEN_SCHEDULER_RTDS    ? "rtds"
+                                                                     : "unknown");
+    }
     privcmd_close(fd);
     return 0;
 }

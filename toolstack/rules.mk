@@ -30,7 +30,7 @@ LINT_SRCS += $(XLCFG_SRCS) $(XLCFG_HDRS)
 VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack/cmd_list.c \
              toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c toolstack/cmd_shutdown.c \
              toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
-             toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/cmd_top.c toolstack/cmd_devices.c \
+             toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/cmd_top.c toolstack/cmd_devices.c toolstack/cmd_stat.c toolstack/cmd_trace.c \
              toolstack/privcmd.c \
              toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c \
              toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c toolstack/lib/gntdev.c \
@@ -41,7 +41,7 @@ VANE_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -Itoolstack -Itoo
                -Ixenstore-lite/client -Ihypercall-abi/include
 
 $(VANE_OUT)/vane: $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB) \
-                  $(wildcard toolstack/lib/*.h) $(XLCFG_HDRS) toolstack/vane.h toolstack/privcmd.h \
+                  $(wildcard toolstack/lib/*.h) $(wildcard hypercall-abi/include/paravane/*.h) $(XLCFG_HDRS) toolstack/vane.h toolstack/privcmd.h \
                   xenstore-lite/client/xs_client.h toolstack/consoled_proto.h toolstack/rules.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@ (static)"

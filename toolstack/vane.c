@@ -91,6 +91,18 @@ static const struct command {
      "-d                 Detach once it serves\n"
      "-r KIB             Rate limit per domain (KiB/s)"},
     {"introduce", cmd_introduce, "Hand a boot-time domU to dom0's xenstored", "<DomainId>", NULL},
+    {"stat", cmd_stat, "Show what domains asked of the hypervisor (counters, Paravane)",
+     "[options] [Domain...]",
+     "-j, --json         Output every domain in full, as JSON\n"
+     "-z, --zero         Reset the domains' counters after reading them"},
+    {"trace", cmd_trace, "Record the hypervisor's trace buffers (as xentrace)",
+     "[options] <File|->",
+     "-e MASK, --evt-mask=MASK       Events to record: a number, sched, pv, gen, all\n"
+     "-S N, --trace-buf-size=N       Pages per CPU, when first set (default 32)\n"
+     "-T S, --time-interval=S        Stop after S seconds (default: at SIGINT/SIGTERM)\n"
+     "-s MS, --poll-sleep=MS         Read the buffers every MS milliseconds (default 100)\n"
+     "-D, --discard-buffers          Drop what the buffers held before\n"
+     "-x, --dont-disable-tracing     Leave tracing on at the end"},
     {"help", cmd_help, "Print this help", "[command]", NULL},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -38,6 +38,8 @@ int cmd_block_list(int argc, char **argv);
 int cmd_network_attach(int argc, char **argv);
 int cmd_network_detach(int argc, char **argv);
 int cmd_network_list(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_consoled(int argc, char **argv);

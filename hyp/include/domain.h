@@ -33,6 +33,7 @@
 #include <xen/event_channel.h>
 #include <xen/vcpu.h>
 #include <xen/xen.h>
+#include <paravane/perfc.h>
 
 struct sched_vcpu;
 struct sched_dom;
@@ -71,6 +72,9 @@ struct vcpu {
     /* Hypercall continuations (hypercall.c). */
     bool hcall_preempted;               /* the current hypercall is to be re-issued */
     struct multicall_entry *mc_current; /* the multicall entry being run, if any */
+
+    /* Its counters (perfc.h): written only by this vCPU, as it runs. */
+    struct paravane_perfc perfc;
 
     struct pv_vcpu arch;
 };
@@ -165,6 +169,11 @@ void domain_put(struct domain *d);
  */
 struct domain *domain_get_by_id(domid_t domid);
 void domain_put_by_id(struct domain *d);
+/*
+ * The DOMID_XEN pseudo-domain (owner of the frames the hypervisor shares
+ * with the control domain), with a reference: drop it with domain_put_by_id().
+ */
+struct domain *domain_get_xen(void);
 
 /*
  * The same without a reference: only safe for domains that cannot be

@@ -19,10 +19,13 @@ typedef unsigned long guest_ptr_t;
 #include "../../hypercall-abi/hypercalls.def"
 
 /*
- * Run hypercall `nr` with the raw argument words. Unknown numbers return
- * -XEN_ENOSYS (logged once per number). Interrupts enabled.
+ * Run hypercall `nr` with the raw argument words, counting it in
+ * counts[nr] (the caller's vCPU's table of direct or multicall calls,
+ * PARAVANE_PERFC_HYPERCALLS long; numbers past it count in its last slot).
+ * Unknown numbers return -XEN_ENOSYS (logged once per number). Interrupts
+ * enabled.
  */
-long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
+long hypercall_dispatch(unsigned long nr, const unsigned long args[5], uint64_t *counts);
 
 /*
  * Long hypercalls are preemptible, as on Xen: one that has done a bounded
@@ -37,6 +40,9 @@ long hypercall_dispatch(unsigned long nr, const unsigned long args[5]);
 bool hypercall_preempt_check(void);
 void hypercall_create_continuation(unsigned long op, unsigned int nr_args,
                                    const unsigned long *args);
+
+/* Trace buffers went on or off (trace.c): hypercalls record themselves while on. */
+void hypercall_set_tracing(bool on);
 
 /* Name of a hypercall number, for logs ("#42" style when unknown). */
 const char *hypercall_name(unsigned long nr);

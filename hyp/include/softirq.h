@@ -11,6 +11,7 @@
 enum softirq {
     SCHEDULE_SOFTIRQ,    /* ask the scheduler what to run next */
     DOMAIN_REAP_SOFTIRQ, /* free domains that finished dying (CPU 0) */
+    TRACE_SOFTIRQ,       /* tell dom0 a trace buffer is half full (VIRQ_TBUF) */
     NR_SOFTIRQS
 };
 

@@ -60,11 +60,14 @@ struct domain *frame_owner(const struct page_info *pg)
 
 /*
  * May `mapper` map frame `pg` (asked for `pg_owner`'s frames)? Its own
- * frames always; another live domain's only for a privileged mapper.
+ * frames always; another live domain's only for a privileged mapper, and
+ * so are the frames the hypervisor shares (DOMID_XEN's: trace buffers).
  */
 static bool may_map(const struct page_info *pg, const struct domain *mapper,
                     const struct domain *pg_owner)
 {
+    if (pg->owner == DOMID_XEN)
+        return mapper->is_privileged && (pg->count_info & PGC_xen_heap);
     if (pg->owner == pg_owner->domain_id)
         return true;
     return mapper->is_privileged && pg_owner == mapper && pg->owner != DOMID_INVALID_OWNER &&

@@ -19,6 +19,7 @@
 #include "mm/page_alloc.h"
 #include "mm/pv_mm.h"
 #include "percpu.h"
+#include "perfc.h"
 
 #define PF_PRESENT 1
 #define PF_WRITE   2
@@ -140,6 +141,7 @@ int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long
         goto out;
     after.rip += in.len;
     *regs = after;
+    perfc_event(v, ptwr_emulations);
     rc = 1;
 out:
     spin_unlock(&pv_mm_lock);

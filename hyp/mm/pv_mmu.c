@@ -25,6 +25,7 @@
 #include "mm/pv_mm.h"
 #include "mm/tlbflush.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "smp.h"
 #include <xen/errno.h>
 #include <xen/xen.h>
@@ -45,6 +46,9 @@ static struct domain *pg_owner_of(struct domain *cur, domid_t foreigndom, int *r
         *rc = -XEN_EPERM;
         return NULL;
     }
+    /* The hypervisor's shared frames (xentrace maps its buffers so). */
+    if (foreigndom == DOMID_XEN)
+        return domain_get_xen();
     d = domain_get_by_id(foreigndom);
     if (!d)
         *rc = -XEN_ESRCH;
@@ -304,6 +308,7 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsign
             break;
     }
     spin_unlock(&pv_mm_lock);
+    perfc_event_add(v, mmuext_ops, i);
     if (!rc && i < count)
         continue_batch(__HYPERVISOR_mmuext_op, ops + (unsigned long)i * sizeof(op), count - i,
                        pdone, foreigndom);
@@ -361,6 +366,7 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsi
             break;
     }
     spin_unlock(&pv_mm_lock);
+    perfc_event_add(current, mmu_update_entries, i);
     if (!rc && i < count)
         continue_batch(__HYPERVISOR_mmu_update, reqs + (unsigned long)i * sizeof(req), count - i,
                        pdone, foreigndom);
@@ -416,8 +422,10 @@ static long update_va_mapping(unsigned long va, uint64_t val, unsigned long flag
     if (!rc)
         rc = pt_mod_entry(l1, idx, val, v->domain, pg_owner, false);
     spin_unlock(&pv_mm_lock);
-    if (!rc)
+    if (!rc) {
+        perfc_event(v, update_va_mapping);
         rc = uvm_flush(v->domain, va, flags);
+    }
     return rc;
 }
 

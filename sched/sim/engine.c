@@ -40,6 +40,7 @@ struct sim_vcpu {
 
 struct sim_pcpu {
     struct sim_vcpu *curr;
+    int64_t slice_since; /* when curr was put on it (schedule.csv) */
     int64_t run_since;
     int64_t timer;
     bool pending;
@@ -147,6 +148,17 @@ static void record_latency(struct sim *sim, unsigned int dom, int64_t lat)
     dr->lat_ns[dr->wakeups++] = lat;
 }
 
+/* The slice pCPU c's current vCPU has had, up to now, into schedule.csv. */
+static void close_slice(struct sim *sim, unsigned int c)
+{
+    const struct sim_vcpu *v = sim->pcpu[c].curr;
+
+    if (v)
+        gantt_csv_row(sim->cfg->slices, c, (double)sim->pcpu[c].slice_since / 1e6,
+                      (double)sim->now / 1e6, sim->cfg->doms[v->dom].name,
+                      (unsigned int)(v - &sim->vcpus[sim->vcpu_base[v->dom]]));
+}
+
 static void reschedule(struct sim *sim, unsigned int c)
 {
     struct sim_pcpu *pc = &sim->pcpu[c];
@@ -180,6 +192,10 @@ static void reschedule(struct sim *sim, unsigned int c)
                     (unsigned int)(next - &sim->vcpus[sim->vcpu_base[next->dom]]));
         else
             fprintf(sim->cfg->trace, "%.3f cpu%u idle\n", (double)sim->now / 1e6, c);
+    }
+    if (sim->cfg->slices && next != prev) {
+        close_slice(sim, c);
+        pc->slice_since = sim->now;
     }
     pc->curr = next;
     pc->timer = dec.slice == SCHED_SLICE_FOREVER ? NEVER : sim->now + dec.slice;
@@ -547,6 +563,8 @@ int sim_run(const struct sim_cfg *cfg, struct sim_result *res)
         fprintf(stderr, "sched-sim: %s\n", sim->err[0] ? sim->err : "scenario failed");
     } else {
         rc = 0;
+        for (unsigned int c = 0; cfg->slices && c < cfg->nr_cpus; c++)
+            close_slice(sim, c);
         finish(sim);
         sim_promised_shares(cfg, res);
     }

@@ -10,8 +10,10 @@
  */
 #include "sim.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void usage(void)
 {
@@ -58,14 +60,30 @@ int main(int argc, char **argv)
 
     if (!cfg.sweep.active) {
         static struct sim_result res;
+        FILE *slices = NULL;
 
-        if (sim_run(&cfg, &res))
-            return 1;
-        sim_print_summary_csv(stdout, &cfg, &res);
-        if (out && sim_write_report(out, &cfg, &res, plots))
-            rc = 1;
+        /* The timeline of a single run goes beside its report. */
+        if (out && (mkdir(out, 0777) == 0 || errno == EEXIST)) {
+            char p[4096];
+
+            snprintf(p, sizeof(p), "%s/schedule.csv", out);
+            slices = fopen(p, "w");
+            if (slices)
+                gantt_csv_header(slices);
+            cfg.slices = slices;
+        }
+        rc = sim_run(&cfg, &res);
+        if (slices)
+            fflush(slices); /* before gnuplot reads it */
+        if (!rc) {
+            sim_print_summary_csv(stdout, &cfg, &res);
+            if (out && sim_write_report(out, &cfg, &res, plots))
+                rc = 1;
+        }
+        if (slices)
+            fclose(slices);
         sim_result_free(&res);
-        return rc;
+        return rc ? 1 : 0;
     }
 
     struct sim_result *results = calloc(cfg.sweep.nr_values, sizeof(*results));

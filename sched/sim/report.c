@@ -33,6 +33,11 @@ static double clean(double x)
     return x > -0.005 && x < 0.005 ? 0.0 : x;
 }
 
+static double MIN_MS(double a, double b)
+{
+    return a < b ? a : b;
+}
+
 static double us(int64_t ns)
 {
     return (double)ns / 1000.0;
@@ -188,6 +193,8 @@ static void write_markdown(FILE *f, const struct sim_cfg *cfg, const struct sim_
             (unsigned long long)res->ctx_switches, (unsigned long long)res->migrations,
             100.0 * (double)res->idle_ns / ((double)cfg->duration_ns * cfg->nr_cpus));
     fprintf(f, "![share over time](share.png)\n");
+    if (cfg->slices)
+        fprintf(f, "\n![timeline of the first %.0f ms](gantt.png)\n", GANTT_SPAN_MS);
     for (unsigned int i = 0; i < cfg->nr_doms; i++) {
         if (plots_latency(cfg, res, i)) {
             fprintf(f, "\n![latency](latency.png)\n");
@@ -223,8 +230,23 @@ int sim_write_report(const char *dir, const struct sim_cfg *cfg, const struct si
         return -1;
     write_markdown(f, cfg, res);
     fclose(f);
+    if (cfg->slices) {
+        const char *names[SIM_MAX_DOMS];
+        char title[128];
+
+        if (!(f = open_in(dir, "gantt.gp")))
+            return -1;
+        for (unsigned int i = 0; i < cfg->nr_doms; i++)
+            names[i] = cfg->doms[i].name;
+        snprintf(title, sizeof(title), "%s (%s)", cfg->name, sim_sched_name(cfg->sched_id));
+        gantt_write_script(f, title, cfg->nr_cpus, names, cfg->nr_doms, 0.0,
+                           MIN_MS((double)cfg->duration_ns / 1e6, GANTT_SPAN_MS));
+        fclose(f);
+    }
     if (plots)
         run_gnuplot(dir, "plot.gp");
+    if (plots && cfg->slices)
+        run_gnuplot(dir, "gantt.gp");
     return 0;
 }
 

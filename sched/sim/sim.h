@@ -76,8 +76,22 @@ struct sim_cfg {
     unsigned int nr_doms;
     struct sim_dom_cfg doms[SIM_MAX_DOMS];
     struct sim_sweep sweep;
-    FILE *trace; /* not from the file: if set, every change of what a pCPU runs */
+    FILE *trace;  /* not from the file: if set, every change of what a pCPU runs */
+    FILE *slices; /* not from the file: if set, schedule.csv rows (gantt.c) */
 };
+
+/*
+ * gantt.c: the timeline of what ran where, as schedule.csv rows
+ * (cpu,start_ms,end_ms,domain,vcpu), and the gnuplot script that draws
+ * it (gantt.png) over [from_ms, to_ms], one colour per domain named.
+ */
+void gantt_csv_header(FILE *f);
+void gantt_csv_row(FILE *f, unsigned int cpu, double start_ms, double end_ms, const char *dom,
+                   unsigned int vcpu);
+void gantt_write_script(FILE *f, const char *title, unsigned int nr_cpus, const char *const *doms,
+                        unsigned int nr_doms, double from_ms, double to_ms);
+/* The part of a run the Gantt chart shows: its first 300 ms. */
+#define GANTT_SPAN_MS 300.0
 
 /* Per-domain outcome of one run. */
 struct sim_dom_result {

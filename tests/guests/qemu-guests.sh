@@ -147,6 +147,17 @@ qemu_test guest-ctl --smp 2 --cmdline "domain=1:32M:1 dom0_max_vcpus=2" --unorde
     --module "$G/pvtest-ctl.elf pcpus=2 wait=1" --module "$G/pvtest-ctl.elf" \
     --expect "$(verdict ctl)" --expect "\(d1\) $(verdict ctl)" --exit success
 
+# The counters (tests/guests/stat.c): a domU executes a known number of
+# CPUIDs, RDMSRs, HLTs, hypercalls (direct and in a multicall) and
+# event-channel sends; dom0 reads exactly those numbers from its
+# counters, its own deltas around known work, Xen's perfc_op as xenperf
+# reads it (and its reset), then resets and destroys the domU.
+qemu_test guest-stat --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-stat.elf role=reader domid=1 wait=1" --module "$G/pvtest-stat.elf role=worker" \
+    --expect "\(d1\) pvtest stat: worker done, 1000 cpuid 300 rdmsr 5 hlt 200 xen_version" \
+    --expect "pvtest stat: d1: 1000 cpuid, 300 rdmsr, 5 hlt, 200 xen_version, 3 in a multicall, 7 sends" \
+    --expect "$(verdict stat)" --exit success
+
 # A hostile domU against dom0 (tests/guests/hostile.c): grant-table
 # privacy and unmap addresses, frames given back while mapped still
 # counted, and 10^6-entry mmu_update/mmuext_op, a huge multicall and

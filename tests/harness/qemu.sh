@@ -6,6 +6,9 @@
 #   qemu_test NAME [options]
 #     --smp N               vCPUs of the machine (default 1)
 #     --mem MB              RAM in MiB (default 512)
+#     --icount SPEC         QEMU's -icount SPEC (shift=0,sleep=off: guest time
+#                           follows the instructions run, whatever the host's
+#                           load; a case that measures time needs it)
 #     --timeout S           seconds before the case fails (default 60)
 #     --cmdline "ARGS"      hypervisor command line
 #     --module "FILE ARGS"  a multiboot module and its command line (repeatable)
@@ -109,12 +112,13 @@ qemu_test() {
     local name=$1
     shift
     [ -z "${QEMU_ONLY:-}" ] || [[ " $QEMU_ONLY " == *" $name "* ]] || return 0
-    local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0 unordered=0 cdrom=""
+    local smp=1 mem=512 timeout=60 cmdline="" exit_mode="" allow_fatal=0 unordered=0 cdrom="" icount=""
     local -a modules=() expects=() forbids=() sends=() ready=() extra=()
     while [ $# -gt 0 ]; do
         case $1 in
         --smp) smp=$2; shift 2 ;;
         --mem) mem=$2; shift 2 ;;
+        --icount) icount=$2; shift 2 ;;
         --timeout) timeout=$2; shift 2 ;;
         --cmdline) cmdline=$2; shift 2 ;;
         --module) modules+=("$2"); shift 2 ;;
@@ -149,7 +153,7 @@ qemu_test() {
     local -a boot=(-kernel "$PARAVANE_ELF" -append "$cmdline" ${initrd:+-initrd "$initrd"})
     [ -z "$cdrom" ] || boot=(-cdrom "$cdrom" -boot d)
     # shellcheck disable=SC2046
-    $QEMU $(qemu_base_args) -smp "$smp" -m "$mem" "${boot[@]}" ${extra[@]+"${extra[@]}"} \
+    $QEMU $(qemu_base_args) -smp "$smp" -m "$mem" ${icount:+-icount "$icount"} "${boot[@]}" ${extra[@]+"${extra[@]}"} \
         -chardev pipe,id=ser0,path="$dir/serial" -serial chardev:ser0 \
         >"$dir/qemu.out" 2>&1 &
     local qemu=$!

@@ -161,6 +161,41 @@ qemu_test linux-vane-sedf --smp 2 --mem 1024 --timeout 600 \
     --expect "linuxcheck dom0: 1 passed, 0 failed" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
+# The instruments. Counters: dom0's vane creates a PV test kernel that
+# executes known numbers of CPUIDs, RDMSRs, HLTs, hypercalls and
+# event-channel sends; vane stat reports exactly those numbers
+# (tests/guests/stat.c), and Xen's xenperf reads the machine's totals.
+# Tracing: vane trace records Xen's scheduling
+# records while two domains run, and Debian's xentrace does the same from
+# the same buffers; both files convert, with switches to both domains.
+# The experiments' workloads run in dom0 (check.sh's workloads).
+qemu_test linux-instruments --smp 2 --mem 1024 --timeout 900 \
+    --cmdline "dom0_mem=256M" \
+    --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.checks=vane_stat,vane_trace,workloads" \
+    --module "$RV" \
+    --expect "\(d1\) pvtest stat: worker done, 1234 cpuid 321 rdmsr 6 hlt 111 xen_version" \
+    --expect "linuxcheck ok   vane_stat" \
+    --expect "linuxcheck ok   vane_trace" --expect "linuxcheck ok   workloads" \
+    --expect "linuxcheck dom0: 3 passed, 0 failed" \
+    --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+
+# make test's real-guest scenario, under each scheduler: two CPU hogs on
+# one pCPU beside dom0, Credit weights 1:2 against SEDF slices 1:2; each
+# hog's share is within 5% of what its parameters promise, and the trace
+# recorded meanwhile holds switches to both (check.sh's vane_shares).
+# Under icount: guest time must not follow the host's load (on a loaded
+# host the hogs' shares came out 39:61 under both schedulers).
+for s in credit sedf; do
+    qemu_test linux-shares-$s --smp 1 --mem 1024 --timeout 900 --icount shift=0,sleep=off \
+        --cmdline "sched=$s dom0_mem=256M" \
+        --module "$K console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.checks=vane_shares" \
+        --module "$R" \
+        --expect "linuxcheck info $s shares: hog1 [0-9.]+% \(promised 33.33\), hog2 [0-9.]+% \(66.67\)" \
+        --expect "linuxcheck ok   vane_shares" \
+        --expect "linuxcheck dom0: 1 passed, 0 failed" \
+        --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+done
+
 # Then Xen's own xl (xen-utils-4.17, copied with its libraries) runs
 # info, list and vcpu-list on Paravane with the same figures as vane, and
 # xl create (with Xen's xenconsoled) makes PV test kernels: pause,

@@ -21,6 +21,8 @@ LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                  tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                  $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
+                                 $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf $(BUILD)/guests/pvtest-periodic.elf \
+                                 $(BUILD)/sched/xentrace-convert-static $(WORKLOAD_BINS) \
                                  $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
@@ -28,22 +30,28 @@ $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
+	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+	    $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
+	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
 	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 
 # The console checks' dom0 adds a Linux domU for vane to create: Debian's
 # kernel and a plain initramfs that gives a shell on hvc0. Its own image,
 # so that the other boots' dom0 stays small.
-$(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init
+# The experiments' workloads (sched/workloads/) are in it as /bin/vw-*.
+LINUX_WORKLOADS := $(foreach w,$(WORKLOAD_BINS),$(w):/bin/$(notdir $(w)))
+$(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(WORKLOAD_BINS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
-	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init $(LINUX_WORKLOADS)
 
 # Xen's own xl (Debian's xen-utils-4.17) with the libraries it loads, at
 # their paths, for dom0 to run against Paravane; beside it Xen's console
 # daemon (xl create waits for it to give the new domain's console a tty)
 # and xen-cpuid (which reads the CPU policies).
 XL_DIR := /usr/lib/xen-4.17/bin
-XL_BINS := $(wildcard $(addprefix $(XL_DIR)/,xl xenconsoled xen-cpuid))
+XL_BINS := $(wildcard $(addprefix $(XL_DIR)/,xl xenconsoled xen-cpuid xentrace xenperf))
 LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/$(notdir $(b))) \
             $(foreach l,$(sort $(shell ldd $(XL_BINS) 2>/dev/null | \
             awk '/=>/ {print $$3} /ld-linux/ {print $$1}')),$(l):$(l)) \
@@ -52,6 +60,8 @@ LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/
 $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                 tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                 $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
+                                $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf $(BUILD)/guests/pvtest-periodic.elf \
+                                 $(BUILD)/sched/xentrace-convert-static $(WORKLOAD_BINS) \
                                 $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
                                 $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
 	@mkdir -p $(@D)
@@ -60,6 +70,10 @@ $(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/in
 	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
 	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
 	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
+	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+	    $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
+	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
 	    $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
 	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
 	    $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \

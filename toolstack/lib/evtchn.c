@@ -32,6 +32,14 @@ int evtchn_bind_interdomain(int fd, uint16_t dom, uint32_t remote_port)
     return rc < 0 ? -errno : rc; /* the driver returns the local port */
 }
 
+int evtchn_bind_virq(int fd, uint32_t virq)
+{
+    struct ioctl_evtchn_bind_virq b = {.virq = virq};
+    int rc = ioctl(fd, IOCTL_EVTCHN_BIND_VIRQ, &b);
+
+    return rc < 0 ? -errno : rc;
+}
+
 int evtchn_unbind(int fd, uint32_t port)
 {
     struct ioctl_evtchn_unbind u = {.port = port};

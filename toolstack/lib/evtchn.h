@@ -16,6 +16,8 @@ void evtchn_close(int fd);
 /* Bind our end to `remote_port` of `dom` (left unbound for us): the local port. */
 int evtchn_bind_interdomain(int fd, uint16_t dom, uint32_t remote_port);
 int evtchn_unbind(int fd, uint32_t port);
+/* Bind a global VIRQ (VIRQ_TBUF...) to the control domain: the local port. */
+int evtchn_bind_virq(int fd, uint32_t virq);
 
 /* Signal the other end of a bound port. */
 int evtchn_notify(int fd, uint32_t port);

@@ -16,6 +16,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "percpu.h"
+#include "perfc.h"
 #include <xen/callback.h>
 #include <xen/errno.h>
 
@@ -204,7 +205,7 @@ void pv_syscall_entry(struct cpu_user_regs *regs)
         long rc;
 
         v->hcall_preempted = false;
-        rc = hypercall_dispatch(regs->rax, args);
+        rc = hypercall_dispatch(regs->rax, args, VPERFC(v).hypercalls);
         if (hypercall_clear_noreturn())
             return;
         if (v->hcall_preempted) {

@@ -16,6 +16,7 @@
 #include "guest_access.h"
 #include "lib.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "pirq.h"
 
 #define XEN_CPUID_BASE    0x40000000
@@ -127,5 +128,6 @@ bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs)
     regs->rcx = c;
     regs->rdx = d;
     regs->rip += sizeof(prefix);
+    perfc_privop(current, PARAVANE_PERFC_PRIVOP_cpuid);
     return true;
 }

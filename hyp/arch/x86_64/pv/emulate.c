@@ -10,6 +10,9 @@
  * #GP(0) the hardware raised. Anything not recognised returns false and
  * the fault is delivered to the guest. Instruction bytes are fetched with copy_from_guest, so a
  * bad RIP is just an unrecognised instruction.
+ *
+ * Every privileged instruction that trapped here is counted by kind
+ * (perfc.h), whether it was carried out or refused.
  */
 #include "asm/desc.h"
 #include "asm/processor.h"
@@ -22,7 +25,9 @@
 #include "ioport.h"
 #include "lib.h"
 #include "percpu.h"
+#include "perfc.h"
 #include "time.h"
+#include "trace.h"
 #include <xen/errno.h>
 
 #define MSR_IA32_PAT          0x277
@@ -303,13 +308,81 @@ static enum string_io emulate_string_io(struct vcpu *v, struct cpu_user_regs *re
     return rep && regs->rcx ? STRING_IO_AGAIN : STRING_IO_DONE;
 }
 
+/* The kind of privileged instruction at `op` (after prefixes), or -1. */
+static int privop_kind(const uint8_t *op)
+{
+    unsigned int reg = (op[2] >> 3) & 7;
+
+    switch (op[0]) {
+    case 0xe4:
+    case 0xe5:
+    case 0xec:
+    case 0xed:
+        return PARAVANE_PERFC_PRIVOP_in;
+    case 0xe6:
+    case 0xe7:
+    case 0xee:
+    case 0xef:
+        return PARAVANE_PERFC_PRIVOP_out;
+    case 0x6c:
+    case 0x6d:
+        return PARAVANE_PERFC_PRIVOP_ins;
+    case 0x6e:
+    case 0x6f:
+        return PARAVANE_PERFC_PRIVOP_outs;
+    case 0xf4:
+        return PARAVANE_PERFC_PRIVOP_hlt;
+    case 0xfa:
+        return PARAVANE_PERFC_PRIVOP_cli;
+    case 0xfb:
+        return PARAVANE_PERFC_PRIVOP_sti;
+    case 0x0f:
+        break;
+    default:
+        return -1;
+    }
+    switch (op[1]) {
+    case 0x00: /* lldt, ltr */
+        return reg == 2 || reg == 3 ? PARAVANE_PERFC_PRIVOP_lgdt : -1;
+    case 0x01: /* lgdt, lidt, lmsw (any form), invlpg (memory form) */
+        if (reg == 2 || reg == 3 || reg == 6)
+            return (op[2] >> 6) == 3 && reg != 6 ? -1 : PARAVANE_PERFC_PRIVOP_lgdt;
+        return reg == 7 && (op[2] >> 6) != 3 ? PARAVANE_PERFC_PRIVOP_invlpg : -1;
+    case 0x06:
+        return PARAVANE_PERFC_PRIVOP_clts;
+    case 0x08:
+        return PARAVANE_PERFC_PRIVOP_invd;
+    case 0x09:
+        return PARAVANE_PERFC_PRIVOP_wbinvd;
+    case 0x20:
+        return PARAVANE_PERFC_PRIVOP_cr_read;
+    case 0x21:
+        return PARAVANE_PERFC_PRIVOP_dr_read;
+    case 0x22:
+        return PARAVANE_PERFC_PRIVOP_cr_write;
+    case 0x23:
+        return PARAVANE_PERFC_PRIVOP_dr_write;
+    case 0x30:
+        return PARAVANE_PERFC_PRIVOP_wrmsr;
+    case 0x31:
+        return PARAVANE_PERFC_PRIVOP_rdtsc;
+    case 0x32:
+        return PARAVANE_PERFC_PRIVOP_rdmsr;
+    default:
+        return -1;
+    }
+}
+
+static bool emulate(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *insn, unsigned int i,
+                    unsigned int opsize, unsigned int rex, bool rep);
+
 bool pv_emulate_privileged(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
-    uint8_t insn[MAX_INSN] = {0};
+    uint8_t insn[MAX_INSN + 2] = {0}; /* two zeros past the end for privop_kind */
     unsigned int i = 0, opsize = 4, rex = 0;
-    bool rep = false;
-    uint64_t val;
+    bool rep = false, done;
+    int kind;
 
     /* Fetch what is there; a short fetch just leaves zeros. */
     for (unsigned int n = MAX_INSN; n > 0; n--)
@@ -325,6 +398,23 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
     }
     if ((insn[i] & 0xf0) == 0x40)
         rex = insn[i++] & 0xf;
+
+    if (__builtin_expect(trace_on, 0))
+        trace_pv_privop(regs->rip);
+    done = emulate(v, regs, insn, i, opsize, rex, rep);
+    kind = privop_kind(&insn[i]);
+    if (kind >= 0) {
+        perfc_privop(v, kind);
+        if (!done)
+            perfc_event(v, privops_refused);
+    }
+    return done;
+}
+
+static bool emulate(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *insn, unsigned int i,
+                    unsigned int opsize, unsigned int rex, bool rep)
+{
+    uint64_t val;
 
     switch (insn[i]) {
     case 0xe4 ... 0xe7:

@@ -25,6 +25,8 @@
 #include "lib.h"
 #include "mm/pv_mm.h"
 #include "percpu.h"
+#include "perfc.h"
+#include "trace.h"
 
 #define FLAT_KERNEL_CS64_SEL 0xe033
 #define FLAT_KERNEL_SS_SEL   0xe02b
@@ -180,6 +182,15 @@ void pv_deliver_pending_trap(struct vcpu *v)
     const struct trap_info *ti = &v->arch.trap_ctxt[vec];
 
     v->arch.trap_bounce.pending = false;
+    perfc_exception(v, vec);
+    if (__builtin_expect(trace_on, 0)) {
+        if (vec == TRAP_page_fault)
+            trace_pv_page_fault(guest_cpu_user_regs()->rip, v->arch.trap_bounce.cr2,
+                                v->arch.trap_bounce.error_code);
+        else
+            trace_pv_trap(vec, guest_cpu_user_regs()->rip, v->arch.trap_bounce.has_error_code,
+                          v->arch.trap_bounce.error_code);
+    }
     if (!ti->address) {
         if (v->arch.trap_bounce.has_error_code)
             printk_lvl(LOG_ERR, "d%uv%u: %s (vector %u, error %#x) with no guest handler\n",
