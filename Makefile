@@ -43,7 +43,7 @@ LINT_SRCS   :=
 include $(filter-out hyp/rules.mk,$(sort $(wildcard */rules.mk) $(wildcard tests/*/rules.mk)))
 include hyp/rules.mk
 
-.PHONY: all deps test check bench lint run debug clean iso
+.PHONY: all deps test check bench lint run debug clean iso disk
 all: $(ALL_TARGETS)
 
 deps:
@@ -68,8 +68,14 @@ bench: deps
 iso: deps
 	@$(MAKE) --no-print-directory $(BUILD)/paravane.iso
 
+# dom0's root filesystem as a disk image (ext4, label paravane-root) made
+# from Debian's packages without root: build/disk/paravane-root.img.
+disk: deps
+	@$(MAKE) --no-print-directory $(BUILD)/disk/paravane-root.img
+
 # Boot the hypervisor and dom0 on this terminal (SMP=, MEM=, HYP_ARGS=,
-# MODULES= override; see scripts/qemu-run.sh).
+# MODULES= override; DISK=IMAGE boots dom0 from that disk through Debian's
+# own initrd; see scripts/qemu-run.sh).
 run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/qemu-run.sh run

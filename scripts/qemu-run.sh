@@ -11,6 +11,14 @@
 # 128 MiB, a shell on its hvc0): `vane console linux` reaches it, and
 # Ctrl-] twice detaches (QEMU's own escape is Ctrl-], so one is eaten).
 #
+# DISK=IMAGE boots dom0 from a disk instead (make disk builds one,
+# build/disk/paravane-root.img): QEMU gets a virtio-blk disk with IMAGE
+# and a virtio-net card on its user network (10.0.2.0/24, the host at
+# 10.0.2.2), and dom0 boots Debian's own initrd (the newest
+# /boot/initrd.img-*-amd64; INITRD overrides), which finds the root
+# filesystem by its label (ROOT overrides: root=UUID=... or root=/dev/vda)
+# and runs its /sbin/init, whose DHCP client brings the card up.
+#
 # Environment: SMP (default 2), MEM in MiB (default 1024), HYP_ARGS (the
 # hypervisor command line), MODULES (comma-separated "file args" list, as
 # QEMU's -initrd takes it; NOMODULES=1 for none), QEMU (binary).
@@ -25,6 +33,14 @@ r=build/linux/dom0-vane.cpio.gz
 default_modules="$k console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg,$r"
 args=(-smp "${SMP:-2}" -m "${MEM:-1024}" -kernel "$elf"
     -append "${HYP_ARGS:-dom0_mem=512M dom0_max_vcpus=2}")
+if [ -n "${DISK:-}" ]; then
+    [ -f "$DISK" ] || { echo "DISK=$DISK: no such image (make disk builds one)" >&2; exit 2; }
+    initrd=${INITRD:-$(ls -v /boot/initrd.img-*-amd64 2>/dev/null | tail -n 1)}
+    [ -f "$initrd" ] || { echo "no /boot/initrd.img-*-amd64 (INITRD= names one)" >&2; exit 2; }
+    default_modules="$k root=${ROOT:-LABEL=paravane-root} console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg,$initrd"
+    args+=(-drive "file=$DISK,if=none,id=hd0,format=raw" -device virtio-blk-pci,drive=hd0
+        -netdev user,id=n0 -device virtio-net-pci,netdev=n0)
+fi
 [ -z "${NOMODULES:-}" ] && args+=(-initrd "${MODULES:-$default_modules}")
 
 case $mode in

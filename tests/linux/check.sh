@@ -1257,6 +1257,36 @@ hwdom() {
     [ "$size" = 16777216 ] && [ "$c" = "$(arg tcp_md5)" ] && [ "$i2" -gt "$i1" ]
 }
 
+# dom0 from a disk (make disk's image, booted by Debian's own initrd): its
+# root filesystem is QEMU's virtio disk, the one the command line's root=
+# names (by UUID or label); initramfs-tools mounted it (its /run/initramfs
+# came along with /run); and the PCI network card's DHCP client got an
+# address on QEMU's user network, through which the host (10.0.2.2) hands
+# over the token the command line names (paravane.token) from a server on
+# its loopback (paravane.token_port).
+pci_nic() { # the first network card that is a PCI device of dom0's own
+    for n in /sys/class/net/*; do
+        readlink -f "$n/device" 2>/dev/null | grep -q /pci && echo "${n##*/}" && return
+    done
+}
+has_lease() { ip -4 addr show dev "$1" | grep -q "inet 10\.0\.2\."; }
+diskroot() {
+    set -- $(awk '$2 == "/" {print $1, $3, substr($4, 1, 2)}' /proc/mounts)
+    want=$(sed -n 's/.*root=\([^ ]*\).*/\1/p' /proc/cmdline)
+    dev=$(findfs "$want")
+    say "diskroot: / is $1 ($2, $3), root=$want is $dev"
+    [ "$1" = /dev/vda ] && [ "$2" = ext4 ] && [ "$3" = rw ] && [ "$dev" = /dev/vda ] || return 1
+    [ -d /run/initramfs ] || return 1
+    ifc=$(pci_nic)
+    [ -n "$ifc" ] && within 120 has_lease "$ifc" || return 1
+    ip -4 addr show dev "$ifc"
+    ip route
+    gw=$(ip route | awk '$1 == "default" {print $3}')
+    got=$(nc 10.0.2.2 "$(arg token_port)" </dev/null)
+    say "diskroot: $ifc has $(ip -4 addr show dev "$ifc" | awk '$1 == "inet" {print $2}'), default via $gw; host sent ${got:-nothing} over tcp from 10.0.2.2, expected $(arg token)"
+    [ "$gw" = 10.0.2.2 ] && [ "$got" = "$(arg token)" ]
+}
+
 only=$(arg checks)
 run() {
     case ",${only:-$1}," in
@@ -1303,6 +1333,7 @@ if [ "$role" = dom0 ] && [ -n "$only" ]; then
     run vdev_refuse
     run vbench
     run hwdom
+    run diskroot
 fi
 if [ "$role" = domU ] && [ -n "$only" ]; then
     run vdisk_guest

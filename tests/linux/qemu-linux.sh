@@ -12,7 +12,10 @@ K=build/guests/vmlinux-debian.elf
 BZ=$(ls -v /boot/vmlinuz-*-amd64 2>/dev/null | tail -n 1)
 R=build/linux/dom0-check.cpio.gz
 RV=build/linux/dom0-vane.cpio.gz # dom0-check's files, and a Linux domU for vane
-qemu_require "$K" "$R" "$RV" "$BZ"
+DISK=build/disk/paravane-root.img # RV's files on an ext4 disk image (make disk)
+# Debian's own initrd for that kernel (initramfs-tools, as installed).
+INITRD=$(ls -v /boot/initrd.img-*-amd64 2>/dev/null | tail -n 1)
+qemu_require "$K" "$R" "$RV" "$BZ" "$DISK" "$INITRD"
 
 D0ARGS="console=hvc0 paravane.check=/bin/paravane-check paravane.role=dom0 paravane.vcpus=2"
 D0="$K $D0ARGS"
@@ -94,6 +97,58 @@ s.close()' "$port" "$data"
     rm -f "$data" "$dir/disk.img"
 }
 hwdom_case
+
+# dom0 on a disk, as installed: Debian's kernel with Debian's own initrd
+# (initramfs-tools; the hypervisor's log shows the module at its size),
+# whose init loads the virtio drivers, finds the root filesystem on QEMU's
+# virtio disk by the UUID on the command line, mounts it and runs its
+# /sbin/init (our init, from make disk's image). That brings the virtio
+# NIC up by DHCP on QEMU's user network, and dom0 fetches a token from a
+# server on the host's loopback through 10.0.2.2 (check.sh's diskroot).
+# The image is a scratch copy: dom0 writes to its root.
+disk_case() {
+    local name=linux-dom0-disk dir=build/linux/diskboot img uuid token port server kib
+    [ -z "${QEMU_ONLY:-}" ] || [[ " $QEMU_ONLY " == *" $name "* ]] || return 0
+    mkdir -p "$dir"
+    img=$dir/root.img
+    cp --sparse=always "$DISK" "$img"
+    uuid=$(blkid -o value -s UUID "$img")
+    token=$(head -c 16 /dev/urandom | md5sum | cut -c1-32)
+    port=$((20000 + RANDOM % 30000))
+    kib=$(($(stat -c %s "$INITRD") >> 10))
+    timeout 900 python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    c.sendall((sys.argv[2] + "\n").encode())
+    c.close()' "$port" "$token" &
+    server=$!
+    qemu_test "$name" --smp 2 --mem 1024 --timeout 600 \
+        --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
+        --qemu "-drive file=$img,if=none,id=hd0,format=raw -device virtio-blk-pci,drive=hd0" \
+        --qemu "-netdev user,id=n0 -device virtio-net-pci,netdev=n0" \
+        --module "$BZ root=UUID=$uuid $D0ARGS paravane.checks=diskroot paravane.token=$token paravane.token_port=$port" \
+        --module "$INITRD" \
+        --expect "${HYP}  module 1: 0x[0-9a-f]+-0x[0-9a-f]+ \($kib KiB\) ''" \
+        --expect "Loading, please wait\.\.\." \
+        --expect "Begin: Mounting root file system \.\.\." \
+        --expect "${KLOG}EXT4-fs \(vda\): mounted filesystem" \
+        --expect "paravane: [^ ]+ up as xen domain, init running" \
+        --expect "udhcpc: [a-z0-9]+ has 10\.0\.2\.[0-9]+/24, router 10\.0\.2\.2" \
+        --expect "linuxcheck info diskroot: / is /dev/vda \(ext4, rw\), root=UUID=$uuid is /dev/vda" \
+        --expect "linuxcheck info diskroot: [a-z0-9]+ has 10\.0\.2\.[0-9]+/24, default via 10\.0\.2\.2; host sent $token over tcp" \
+        --expect "linuxcheck ok   diskroot" \
+        --expect "linuxcheck dom0: 1 passed, 0 failed" \
+        --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+    kill "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+    rm -f "$img"
+}
+disk_case
 
 # A second Linux as an unprivileged domain from the boot modules, 2 vCPUs,
 # its own initramfs: its console is the ring the hypervisor serves until

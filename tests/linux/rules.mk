@@ -57,28 +57,41 @@ LINUX_XL := $(if $(wildcard $(XL_DIR)/xl),$(foreach b,$(XL_BINS),$(b):/usr/sbin/
             awk '/=>/ {print $$3} /ld-linux/ {print $$1}')),$(l):$(l)) \
             $(foreach l,$(wildcard /lib/x86_64-linux-gnu/libgcc_s.so.1),$(l):$(l)))
 
-$(LINUX_OUT)/dom0-vane.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
-                                tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
-                                $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
-                                $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf $(BUILD)/guests/pvtest-periodic.elf \
-                                 $(BUILD)/sched/xentrace-convert-static $(WORKLOAD_BINS) \
-                                $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
-                                $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
+# The files of make run's dom0: dom0-check's, Xen's xl, and a Linux domU
+# for vane (Debian's kernel, a shell initramfs, dom0-check's as a domU's).
+LINUX_VANE_DEPS := toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
+                   tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
+                   $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
+                   $(BUILD)/guests/pvtest-stat.elf $(BUILD)/guests/pvtest-hog.elf $(BUILD)/guests/pvtest-periodic.elf \
+                   $(BUILD)/sched/xentrace-convert-static $(WORKLOAD_BINS) \
+                   $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
+                   $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
+LINUX_VANE_FILES = $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
+                   $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
+                   $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+                   $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
+                   $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+                   $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
+                   $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
+                   $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
+                   $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
+                   $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \
+                   $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
+
+$(LINUX_OUT)/dom0-vane.cpio.gz: $(LINUX_VANE_DEPS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
-	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
-	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
-	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
-	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
-	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
-	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
-	    $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
-	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
-	    $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
-	    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
-	    $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \
-	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init $(LINUX_VANE_FILES)
+
+# make disk: the same files as a disk image, one ext4 filesystem labelled
+# paravane-root, for dom0 to boot from through Debian's own initrd
+# (make run DISK=..., tests/linux's linux-dom0-disk).
+LINUX_DISK := $(BUILD)/disk/paravane-root.img
+$(LINUX_DISK): $(LINUX_VANE_DEPS)
+	@mkdir -p $(@D)
+	@echo "  DISK    $@"
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init $(LINUX_VANE_FILES)
 
 ALL_TARGETS += $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz \
-               $(LINUX_OUT)/dom0-vane.cpio.gz
+               $(LINUX_OUT)/dom0-vane.cpio.gz $(LINUX_DISK)
 TEST_SUITES += tests/linux/qemu-linux.sh

@@ -1,9 +1,11 @@
 #!/bin/sh
-# Build an initramfs (newc cpio, gzip) for a Linux PV domain on Paravane:
-# busybox-static, the kernel's Xen modules, this directory's init, and any
-# extra files given as SRC:DEST pairs.
+# Build the root filesystem of a Linux PV domain on Paravane: busybox-static,
+# the kernel's Xen modules, this directory's init, and any extra files given
+# as SRC:DEST pairs. OUT.cpio.gz is an initramfs (newc cpio, gzip); OUT.img
+# is a disk image, one ext4 filesystem labelled paravane-root (mkfs.ext4 -d,
+# no root needed), for dom0 to boot from through Debian's own initrd.
 #
-# usage: mkrootfs.sh OUT.cpio.gz KERNEL_RELEASE INIT [SRC:DEST ...]
+# usage: mkrootfs.sh OUT.cpio.gz|OUT.img KERNEL_RELEASE INIT [SRC:DEST ...]
 set -eu
 out=$1
 krel=$2
@@ -42,8 +44,9 @@ fi
 # (Xen's control/shutdown: orderly_poweroff, orderly_reboot); without them
 # a running guest ignores "poweroff". This init is no service manager, so
 # they act at once, as `poweroff -f` does.
+# A root on a disk is made read-only first, so that it is clean next boot.
 for cmd in poweroff reboot; do
-    printf '#!/bin/sh\nsync\nexec /bin/busybox %s -f\n' "$cmd" >"$root/sbin/$cmd"
+    printf '#!/bin/sh\nsync\nmount -o remount,ro / 2>/dev/null\nexec /bin/busybox %s -f\n' "$cmd" >"$root/sbin/$cmd"
     chmod +x "$root/sbin/$cmd"
 done
 # The DHCP server dom0's init runs on xenbr0, and the hook with which a
@@ -66,7 +69,9 @@ deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
 bound | renew)
     ip addr flush dev "$interface"
     ip addr add "$ip/${mask:-24}" dev "$interface"
-    echo "udhcpc: $interface has $ip/${mask:-24}"
+    # the first router the server names is the default route
+    [ -z "${router:-}" ] || ip route replace default via "${router%% *}" dev "$interface"
+    echo "udhcpc: $interface has $ip/${mask:-24}${router:+, router ${router%% *}}"
     ;;
 esac
 HOOK
@@ -80,4 +85,22 @@ for pair in "$@"; do
     cp "$src" "$root$dest"
 done
 echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
-(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
+case $out in
+*.img)
+    # On a disk the kernel's initrd (initramfs-tools) mounts this
+    # filesystem and runs /sbin/init; it moves /run (and /dev, /proc, /sys)
+    # onto it first, so the mount points must be there.
+    mkdir -p "$root/run"
+    ln -s ../init "$root/sbin/init"
+    # Room beside the files for what dom0 writes (logs, domU disk images).
+    mib=$(($(du -sm "$root" | cut -f1) * 5 / 4 + 96))
+    rm -f "$out"
+    truncate -s "${mib}M" "$out"
+    # mkfs.ext4 -d records each file's owner as stat shows it: fakeroot
+    # makes a non-root user's files root's, as dom0 expects them.
+    fake=""
+    [ "$(id -u)" = 0 ] || fake=fakeroot
+    $fake mkfs.ext4 -q -F -L paravane-root -d "$root" "$out" >/dev/null
+    ;;
+*) (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out" ;;
+esac
