@@ -18,6 +18,14 @@ $(LINUX_OUT)/dom0.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(
 # The checks' dom0 also carries a PV test kernel and the configurations
 # vane creates run-time domains from.
 LINUX_VANE_CFGS := $(wildcard tests/linux/vane/*.cfg)
+LINUX_CHECK_FILES = $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
+                    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
+                    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
+                    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
+                    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
+                    $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
+                    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
+                    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
 $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                                  tests/linux/check.sh $(BUILD)/toolstack/vane $(LINUX_XS_DEPS) \
                                  $(BUILD)/guests/pvtest-basic.elf $(BUILD)/guests/pvtest-xcons.elf \
@@ -26,15 +34,7 @@ $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
                                  $(LINUX_VANE_CFGS)
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
-	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init \
-	    $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
-	    $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
-	    $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
-	    $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
-	    $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
-	    $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
-	    $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
-	    $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init $(LINUX_CHECK_FILES)
 
 # The console checks' dom0 adds a Linux domU for vane to create: Debian's
 # kernel and a plain initramfs that gives a shell on hvc0. Its own image,
@@ -66,17 +66,9 @@ LINUX_VANE_DEPS := toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init \
                    $(BUILD)/sched/xentrace-convert-static $(WORKLOAD_BINS) \
                    $(LINUX_VANE_CFGS) $(PVABI_VMLINUZ) \
                    $(LINUX_OUT)/domU-shell.cpio.gz $(LINUX_OUT)/dom0-check.cpio.gz
-LINUX_VANE_FILES = $(BUILD)/toolstack/vane:/bin/vane tests/linux/check.sh:/bin/paravane-check $(LINUX_XS) \
-                   $(BUILD)/guests/pvtest-basic.elf:/boot/pvtest-basic.elf \
-                   $(BUILD)/guests/pvtest-xcons.elf:/boot/pvtest-xcons.elf \
-                   $(BUILD)/guests/pvtest-stat.elf:/boot/pvtest-stat.elf \
-                   $(BUILD)/guests/pvtest-hog.elf:/boot/pvtest-hog.elf \
-                   $(BUILD)/guests/pvtest-periodic.elf:/boot/pvtest-periodic.elf \
-                   $(BUILD)/sched/xentrace-convert-static:/bin/xentrace-convert $(LINUX_WORKLOADS) \
-                   $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
+LINUX_VANE_FILES = $(LINUX_CHECK_FILES) $(PVABI_VMLINUZ):/boot/vmlinuz $(LINUX_XL) \
                    $(LINUX_OUT)/domU-shell.cpio.gz:/boot/domU.cpio.gz \
-                   $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz \
-                   $(foreach c,$(LINUX_VANE_CFGS),$(c):/etc/vane/$(notdir $(c)))
+                   $(LINUX_OUT)/dom0-check.cpio.gz:/boot/domU-check.cpio.gz
 
 $(LINUX_OUT)/dom0-vane.cpio.gz: $(LINUX_VANE_DEPS)
 	@mkdir -p $(@D)
