@@ -38,6 +38,8 @@ if [ -n "${DISK:-}" ]; then
     initrd=${INITRD:-$(ls -v /boot/initrd.img-*-amd64 2>/dev/null | tail -n 1)}
     [ -f "$initrd" ] || { echo "no /boot/initrd.img-*-amd64 (INITRD= names one)" >&2; exit 2; }
     default_modules="$k root=${ROOT:-LABEL=paravane-root} console=hvc0 paravane.xenstored=1 paravane.demo=/etc/vane/demo.cfg,$initrd"
+    # (QEMU's options are comma-separated lists, one array element each)
+    # shellcheck disable=SC2054
     args+=(-drive "file=$DISK,if=none,id=hd0,format=raw" -device virtio-blk-pci,drive=hd0
         -netdev user,id=n0 -device virtio-net-pci,netdev=n0)
 fi
