@@ -105,7 +105,9 @@ hwdom_case
 # /sbin/init (our init, from make disk's image). That brings the virtio
 # NIC up by DHCP on QEMU's user network, and dom0 fetches a token from a
 # server on the host's loopback through 10.0.2.2 (check.sh's diskroot).
-# The image is a scratch copy: dom0 writes to its root.
+# The image is a scratch copy: dom0 writes to its root. Once QEMU is
+# done, e2fsck finds the filesystem clean (linux-dom0-disk-clean): dom0's
+# poweroff ended its daemons and remounted the root read-only first.
 disk_case() {
     local name=linux-dom0-disk dir=build/linux/diskboot img uuid token port server kib
     [ -z "${QEMU_ONLY:-}" ] || [[ " $QEMU_ONLY " == *" $name "* ]] || return 0
@@ -127,6 +129,7 @@ while True:
     c.sendall((sys.argv[2] + "\n").encode())
     c.close()' "$port" "$token" &
     server=$!
+    local ok=0
     qemu_test "$name" --smp 2 --mem 1024 --timeout 600 \
         --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
         --qemu "-drive file=$img,if=none,id=hd0,format=raw -device virtio-blk-pci,drive=hd0" \
@@ -143,9 +146,20 @@ while True:
         --expect "linuxcheck info diskroot: [a-z0-9]+ has 10\.0\.2\.[0-9]+/24, default via 10\.0\.2\.2; host sent $token over tcp" \
         --expect "linuxcheck ok   diskroot" \
         --expect "linuxcheck dom0: 1 passed, 0 failed" \
-        --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+        --expect "paravane: domain 0 shut down \(poweroff\)" --exit success && ok=1
     kill "$server" 2>/dev/null
     wait "$server" 2>/dev/null
+    # (clean: no journal left to replay, no count or structure to fix)
+    if [ $ok = 1 ] && e2fsck -fn "$img" >"$dir/fsck.log" 2>&1 &&
+        ! grep -q "journal recovery\|Fix? no" "$dir/fsck.log" &&
+        ! dumpe2fs -h "$img" 2>/dev/null | grep -q "^Filesystem features:.*needs_recovery"; then
+        echo "PASS  $name-clean"
+        qemu_passed=$((qemu_passed + 1))
+    else
+        echo "FAIL  $name-clean: e2fsck -fn on the image after dom0's poweroff (log: $dir/fsck.log)"
+        sed 's/^/      | /' "$dir/fsck.log" | tail -n 15
+        qemu_failed=$((qemu_failed + 1))
+    fi
     rm -f "$img"
 }
 disk_case

@@ -44,11 +44,27 @@ fi
 # (Xen's control/shutdown: orderly_poweroff, orderly_reboot); without them
 # a running guest ignores "poweroff". This init is no service manager, so
 # they act at once, as `poweroff -f` does.
-# A root on a disk is made read-only first, so that it is clean next boot.
+# A root on a disk is left clean, as an installed system's halt scripts
+# leave it: every other process is asked to end (the daemons hold their
+# logs open on it), then it is remounted read-only, which also empties
+# ext4's journal.
 for cmd in poweroff reboot; do
-    printf '#!/bin/sh\nsync\nmount -o remount,ro / 2>/dev/null\nexec /bin/busybox %s -f\n' "$cmd" >"$root/sbin/$cmd"
+    cat >"$root/sbin/$cmd" <<EOF
+#!/bin/sh
+sync
+if [ "\$(awk '\$2 == "/" {print \$3}' /proc/mounts)" != rootfs ]; then
+    # (not ended with the shell that ran it)
+    trap '' HUP
+    kill -TERM -1 2>/dev/null
+    sleep 1
+    sync
+    mount -o remount,ro / || echo "$cmd: / stays writable"
+fi
+exec /bin/busybox $cmd -f
+EOF
     chmod +x "$root/sbin/$cmd"
 done
+printf 'alias poweroff=/sbin/poweroff reboot=/sbin/reboot\n' >"$root/etc/profile"
 # The DHCP server dom0's init runs on xenbr0, and the hook with which a
 # domU's udhcpc puts its address on eth0.
 cat >"$root/etc/udhcpd.conf" <<'CONF'
