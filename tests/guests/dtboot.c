@@ -1,0 +1,115 @@
+/*
+ * pvtest dtboot: domains started from a device tree (`vane mkboot`, read
+ * by hyp/boot_domains.c) got what the tree says.
+ *
+ * As a domU, from its command line (which only the tree's bootargs give:
+ * the module's own says from=module): from=tree, and pages=N, vcpus=N,
+ * ramdisk=BYTES to compare with its start_info and its vCPUs.
+ * As dom0: dN=WEIGHT:CAP:PAGES:VCPUS for each domain N the tree
+ * describes, read back with XEN_DOMCTL_getdomaininfo and the Credit
+ * scheduler's getinfo.
+ */
+#define __XEN_TOOLS__ 1 /* domctl.h is the toolstack's interface */
+#include "lib/pvtest.h"
+#include <paravane/sched_sedf.h>
+#include <xen/domctl.h>
+#include <xen/errno.h>
+#include <xen/vcpu.h>
+
+const char pvtest_kernel_name[] = "dtboot";
+
+static bool privileged(void)
+{
+    return start_info->flags & SIF_INITDOMAIN;
+}
+
+/* Does option NAME have exactly the value VALUE? */
+static bool option_is(const char *name, const char *value)
+{
+    const char *v = cmdline_option(name);
+    size_t n = strlen(value);
+
+    return v && !memcmp(v, value, n) && (v[n] == 0 || v[n] == ' ');
+}
+
+/* The I-th ':'-separated number of S. */
+static unsigned long field(const char *s, unsigned int i)
+{
+    while (i--) {
+        while (*s && *s != ':' && *s != ' ')
+            s++;
+        if (*s == ':')
+            s++;
+    }
+    return parse_num(s);
+}
+
+PVTEST(domU_bootargs_from_the_tree)
+{
+    if (privileged())
+        return;
+    CHECK(option_is("from", "tree"));
+}
+
+PVTEST(domU_memory_vcpus_ramdisk)
+{
+    unsigned long vcpus = parse_num(cmdline_option("vcpus"));
+
+    if (privileged())
+        return;
+    CHECK_EQ(start_info->nr_pages, parse_num(cmdline_option("pages")));
+    CHECK(vcpus > 0);
+    CHECK_EQ(hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, NULL), 1);
+    if (vcpus > 1)
+        CHECK_EQ(hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_is_up, vcpus - 1, NULL), 0);
+    CHECK_EQ(hypercall3(__HYPERVISOR_vcpu_op, VCPUOP_is_up, vcpus, NULL), -XEN_ENOENT);
+    if (cmdline_option("ramdisk")) {
+        CHECK(start_info->mod_start != 0);
+        CHECK_EQ(start_info->mod_len, parse_num(cmdline_option("ramdisk")));
+    } else {
+        CHECK_EQ(start_info->mod_len, 0);
+    }
+}
+
+static long domctl(struct xen_domctl *op, uint32_t cmd, domid_t dom)
+{
+    op->cmd = cmd;
+    op->domain = dom;
+    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    return hypercall1(__HYPERVISOR_domctl, op);
+}
+
+PVTEST(dom0_sees_the_trees_domains)
+{
+    char opt[4] = "d1";
+
+    if (!privileged())
+        return;
+    for (domid_t d = 1; d <= 9; d++) {
+        struct xen_domctl op = {0};
+        struct paravane_domctl_scheduler_op s = {.sched_id = XEN_SCHEDULER_CREDIT,
+                                                 .cmd = XEN_DOMCTL_SCHEDOP_getinfo};
+        unsigned long pages;
+        unsigned int vcpus;
+        const char *want;
+
+        opt[1] = (char)('0' + d);
+        want = cmdline_option(opt);
+        if (!want)
+            continue;
+        CHECK_EQ(domctl(&op, XEN_DOMCTL_getdomaininfo, d), 0);
+        CHECK_EQ(op.u.getdomaininfo.domain, d);
+        pages = op.u.getdomaininfo.tot_pages;
+        vcpus = op.u.getdomaininfo.max_vcpu_id + 1;
+        CHECK_EQ(pages, field(want, 2));
+        CHECK_EQ(vcpus, field(want, 3));
+        memset(&op, 0, sizeof(op));
+        memcpy(&op.u.scheduler_op, &s, sizeof(s));
+        CHECK_EQ(domctl(&op, XEN_DOMCTL_scheduler_op, d), 0);
+        memcpy(&s, &op.u.scheduler_op, sizeof(s));
+        CHECK_EQ(s.u.credit.weight, field(want, 0));
+        CHECK_EQ(s.u.credit.cap, field(want, 1));
+        printk("pvtest dtboot: d%u weight %u cap %u pages %lu vcpus %u\n", d, s.u.credit.weight,
+               s.u.credit.cap, pages, vcpus);
+    }
+}
