@@ -74,7 +74,8 @@ $(PVABI_TOUT)/%.o: tests/hypercall-abi/%.c
 	@echo "  HOSTCC  $<"
 	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -DPVABI_TEST_GUEST='"$(PVABI_TEST_GUEST)"' \
 	    -DPVABI_DEBIAN_ELF='"$(BUILD)/guests/vmlinux-debian.elf"' \
-	    -DPVABI_VMLINUZ='"$(PVABI_VMLINUZ)"' -c $< -o $@
+	    -DPVABI_VMLINUZ='"$(PVABI_VMLINUZ)"' -DPVABI_MKBOOT_TREE='"$(BUILD)/guests/dt-two.dtb"' \
+	    -c $< -o $@
 
 $(PVABI_TOUT)/check_pv_elf: $(PVABI_TOUT)/check_pv_elf.o $(PVABI_TOUT)/pvtest.o \
                             $(PVABI_OUT)/host/pv_elf.o | $(PVABI_TEST_GUEST)
@@ -106,8 +107,10 @@ $(PVABI_TOUT)/check_decompress: $(PVABI_TOUT)/check_decompress.o $(PVABI_TOUT)/p
 
 # The device tree reader and boot-domain descriptions against Debian's
 # libfdt (package libfdt-dev) as the oracle.
+# (It also reads the tree `vane mkboot` writes for tests/guests.)
 $(PVABI_TOUT)/check_fdt: $(PVABI_TOUT)/check_fdt.o $(PVABI_TOUT)/pvtest.o \
-                         $(PVABI_OUT)/host/fdt.o $(PVABI_OUT)/host/boot_fdt.o
+                         $(PVABI_OUT)/host/fdt.o $(PVABI_OUT)/host/boot_fdt.o \
+                         | $(BUILD)/guests/dt-two.dtb
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) -lfdt $(CHECK_LIBS)
 

@@ -322,29 +322,43 @@ END_TEST
 
 /* --- refusals, each with its node named ---------------------------------- */
 
+/* Start a tree in W: no reservations, the root and /chosen open. */
+static void begin_chosen(uint8_t *w, size_t cap)
+{
+    ck_assert_int_eq(fdt_create(w, (int)cap), 0);
+    ck_assert_int_eq(fdt_finish_reservemap(w), 0);
+    ck_assert_int_eq(fdt_begin_node(w, ""), 0);
+    ck_assert_int_eq(fdt_begin_node(w, "chosen"), 0);
+}
+
+/* Close /chosen and the root, finish, and copy W to an exact-size buffer. */
+static uint8_t *end_chosen(uint8_t *w, size_t *size)
+{
+    uint8_t *out;
+
+    fdt_end_node(w);
+    fdt_end_node(w);
+    ck_assert_int_eq(fdt_finish(w), 0);
+    *size = fdt_totalsize(w);
+    out = malloc(*size);
+    ck_assert_ptr_nonnull(out);
+    memcpy(out, w, *size);
+    return out;
+}
+
 /* A small tree with /chosen/good and /chosen/bad (which has a memory property). */
 static uint8_t *chosen_tree(size_t *size)
 {
     static uint8_t w[4096];
-    uint8_t *out;
 
-    ck_assert_int_eq(fdt_create(w, sizeof(w)), 0);
-    ck_assert_int_eq(fdt_finish_reservemap(w), 0);
-    fdt_begin_node(w, "");
-    fdt_begin_node(w, "chosen");
+    begin_chosen(w, sizeof(w));
     fdt_begin_node(w, "good");
     fdt_property_u32(w, "cpus", 1);
     fdt_end_node(w);
     fdt_begin_node(w, "bad");
     fdt_property_u32(w, "memory", 0x12345678);
     fdt_end_node(w);
-    fdt_end_node(w);
-    fdt_end_node(w);
-    ck_assert_int_eq(fdt_finish(w), 0);
-    *size = fdt_totalsize(w);
-    out = malloc(*size);
-    memcpy(out, w, *size);
-    return out;
+    return end_chosen(w, size);
 }
 
 /* The offset of the PROP tag of "memory" in the tree's blob. */
@@ -397,21 +411,15 @@ START_TEST(test_property_after_subnode)
     static uint8_t w[1024];
     struct pvfdt_error err;
     struct pvfdt t;
+    size_t size;
     uint8_t *b;
 
-    ck_assert_int_eq(fdt_create(w, sizeof(w)), 0);
-    ck_assert_int_eq(fdt_finish_reservemap(w), 0);
-    fdt_begin_node(w, "");
-    fdt_begin_node(w, "chosen");
+    begin_chosen(w, sizeof(w));
     fdt_begin_node(w, "kid");
     fdt_end_node(w);
     fdt_property_u32(w, "late", 1);
-    fdt_end_node(w);
-    fdt_end_node(w);
-    ck_assert_int_eq(fdt_finish(w), 0);
-    b = malloc(fdt_totalsize(w));
-    memcpy(b, w, fdt_totalsize(w));
-    ck_assert_int_eq(pvfdt_open(&t, b, fdt_totalsize(w), &err), -XEN_EINVAL);
+    b = end_chosen(w, &size);
+    ck_assert_int_eq(pvfdt_open(&t, b, size, &err), -XEN_EINVAL);
     ck_assert_str_eq(err.what, "a property after a subnode");
     ck_assert_str_eq(err.node, "/chosen");
     free(b);
@@ -457,13 +465,9 @@ struct dom_spec {
 static uint8_t *domains_tree(const struct dom_spec *d, unsigned int n, size_t *size)
 {
     static uint8_t w[TREE_CAP];
-    uint8_t *out;
     char name[32];
 
-    ck_assert_int_eq(fdt_create(w, sizeof(w)), 0);
-    ck_assert_int_eq(fdt_finish_reservemap(w), 0);
-    fdt_begin_node(w, "");
-    fdt_begin_node(w, "chosen");
+    begin_chosen(w, sizeof(w));
     fdt_property_string(w, "bootargs", "not a domain");
     fdt_begin_node(w, "other");
     fdt_property_string(w, "compatible", "vendor,thing");
@@ -496,13 +500,7 @@ static uint8_t *domains_tree(const struct dom_spec *d, unsigned int n, size_t *s
         }
         fdt_end_node(w);
     }
-    fdt_end_node(w);
-    fdt_end_node(w);
-    ck_assert_int_eq(fdt_finish(w), 0);
-    *size = fdt_totalsize(w);
-    out = malloc(*size);
-    memcpy(out, w, *size);
-    return out;
+    return end_chosen(w, size);
 }
 
 static int read_domains(const struct dom_spec *d, unsigned int n, struct pv_boot_domain_desc *out,
@@ -607,6 +605,44 @@ START_TEST(test_too_many_domains)
 }
 END_TEST
 
+/* What `vane mkboot` wrote for tests/guests/dt/domU{1,2}.cfg reads back whole. */
+START_TEST(test_mkboot_tree)
+{
+    struct pvt_buf b = pvt_read_file(PVABI_MKBOOT_TREE);
+    struct pv_boot_domain_desc d[PV_BOOT_MAX_DOMAINS];
+    struct pvfdt_error err;
+    struct pvfdt t;
+    unsigned int n;
+
+    ck_assert_int_eq(pvfdt_open(&t, b.data, b.size, &err), 0);
+    ck_assert_int_eq(pv_boot_fdt_domains(&t, 5, 0x18, 32, d, PV_BOOT_MAX_DOMAINS, &n, &err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(d[0].name, "domU1");
+    ck_assert_uint_eq(d[0].memory_kib, 32 * 1024);
+    ck_assert_uint_eq(d[0].cpus, 2);
+    ck_assert_uint_eq(d[0].kernel, 3);
+    ck_assert_uint_eq(d[0].ramdisk, 4);
+    ck_assert_str_eq(d[0].bootargs, "from=tree pages=8192 vcpus=2 ramdisk=64 linger=2000");
+    ck_assert_uint_eq(d[0].sched.given, PV_BOOT_SCHED_WEIGHT | PV_BOOT_SCHED_CAP);
+    ck_assert_uint_eq(d[0].sched.weight, 512);
+    ck_assert_uint_eq(d[0].sched.cap, 50);
+    ck_assert_str_eq(d[1].name, "domU2");
+    ck_assert_uint_eq(d[1].memory_kib, 16 * 1024);
+    ck_assert_uint_eq(d[1].cpus, 1);
+    ck_assert_uint_eq(d[1].kernel, 3); /* the same file, one module */
+    ck_assert_uint_eq(d[1].ramdisk, PV_BOOT_NO_MODULE);
+    ck_assert_uint_eq(d[1].sched.given, PV_BOOT_SCHED_WEIGHT);
+    ck_assert_uint_eq(d[1].sched.weight, 256);
+    /* And libfdt reads what ours does. */
+    ck_assert_int_eq(fdt_check_full(b.data, b.size), 0);
+    char *a = dump_ours(&t), *o = dump_libfdt(b.data);
+    ck_assert_str_eq(a, o);
+    free(a);
+    free(o);
+    pvt_free(&b);
+}
+END_TEST
+
 static Suite *fdt_suite(void)
 {
     Suite *s = suite_create("fdt");
@@ -624,6 +660,7 @@ static Suite *fdt_suite(void)
     tcase_add_test(tc, test_domains_read);
     tcase_add_test(tc, test_domain_refusals_name_the_node);
     tcase_add_test(tc, test_too_many_domains);
+    tcase_add_test(tc, test_mkboot_tree);
     suite_add_tcase(s, tc);
     return s;
 }
