@@ -7,7 +7,8 @@
  * ramdisk=BYTES to compare with its start_info and its vCPUs.
  * As dom0: dN=WEIGHT:CAP:PAGES:VCPUS for each domain N the tree
  * describes, read back with XEN_DOMCTL_getdomaininfo and the Credit
- * scheduler's getinfo.
+ * scheduler's getinfo; with sedf=1, dN=PERIOD_MS:SLICE_MS:PAGES:VCPUS and
+ * SEDF's getinfo.
  */
 #define __XEN_TOOLS__ 1 /* domctl.h is the toolstack's interface */
 #include "lib/pvtest.h"
@@ -79,6 +80,32 @@ static long domctl(struct xen_domctl *op, uint32_t cmd, domid_t dom)
     return hypercall1(__HYPERVISOR_domctl, op);
 }
 
+/* The scheduler's view of domain D against W (field 0 and 1), printed. */
+static void check_sched(domid_t d, const char *w)
+{
+    bool sedf = cmdline_option("sedf") != NULL;
+    struct paravane_domctl_scheduler_op s = {.sched_id =
+                                                 sedf ? XEN_SCHEDULER_SEDF : XEN_SCHEDULER_CREDIT,
+                                             .cmd = XEN_DOMCTL_SCHEDOP_getinfo};
+    struct xen_domctl op = {0};
+
+    memcpy(&op.u.scheduler_op, &s, sizeof(s));
+    CHECK_EQ(domctl(&op, XEN_DOMCTL_scheduler_op, d), 0);
+    memcpy(&s, &op.u.scheduler_op, sizeof(s));
+    if (sedf) {
+        CHECK_EQ(s.u.sedf.period_ns, field(w, 0) * 1000000);
+        CHECK_EQ(s.u.sedf.slice_ns, field(w, 1) * 1000000);
+        CHECK_EQ(s.u.sedf.weight, 0);
+        printk("pvtest dtboot: d%u sedf period %lu ms slice %lu ms\n", d,
+               (unsigned long)(s.u.sedf.period_ns / 1000000),
+               (unsigned long)(s.u.sedf.slice_ns / 1000000));
+    } else {
+        CHECK_EQ(s.u.credit.weight, field(w, 0));
+        CHECK_EQ(s.u.credit.cap, field(w, 1));
+        printk("pvtest dtboot: d%u weight %u cap %u\n", d, s.u.credit.weight, s.u.credit.cap);
+    }
+}
+
 PVTEST(dom0_sees_the_trees_domains)
 {
     char opt[4] = "d1";
@@ -87,10 +114,6 @@ PVTEST(dom0_sees_the_trees_domains)
         return;
     for (domid_t d = 1; d <= 9; d++) {
         struct xen_domctl op = {0};
-        struct paravane_domctl_scheduler_op s = {.sched_id = XEN_SCHEDULER_CREDIT,
-                                                 .cmd = XEN_DOMCTL_SCHEDOP_getinfo};
-        unsigned long pages;
-        unsigned int vcpus;
         const char *want;
 
         opt[1] = (char)('0' + d);
@@ -99,17 +122,10 @@ PVTEST(dom0_sees_the_trees_domains)
             continue;
         CHECK_EQ(domctl(&op, XEN_DOMCTL_getdomaininfo, d), 0);
         CHECK_EQ(op.u.getdomaininfo.domain, d);
-        pages = op.u.getdomaininfo.tot_pages;
-        vcpus = op.u.getdomaininfo.max_vcpu_id + 1;
-        CHECK_EQ(pages, field(want, 2));
-        CHECK_EQ(vcpus, field(want, 3));
-        memset(&op, 0, sizeof(op));
-        memcpy(&op.u.scheduler_op, &s, sizeof(s));
-        CHECK_EQ(domctl(&op, XEN_DOMCTL_scheduler_op, d), 0);
-        memcpy(&s, &op.u.scheduler_op, sizeof(s));
-        CHECK_EQ(s.u.credit.weight, field(want, 0));
-        CHECK_EQ(s.u.credit.cap, field(want, 1));
-        printk("pvtest dtboot: d%u weight %u cap %u pages %lu vcpus %u\n", d, s.u.credit.weight,
-               s.u.credit.cap, pages, vcpus);
+        CHECK_EQ(op.u.getdomaininfo.tot_pages, field(want, 2));
+        CHECK_EQ(op.u.getdomaininfo.max_vcpu_id + 1, field(want, 3));
+        printk("pvtest dtboot: d%u pages %lu vcpus %u\n", d,
+               (unsigned long)op.u.getdomaininfo.tot_pages, op.u.getdomaininfo.max_vcpu_id + 1);
+        check_sched(d, want);
     }
 }

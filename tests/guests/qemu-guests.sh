@@ -40,9 +40,17 @@ qemu_test guest-dt-domains --smp 1 --unordered \
     --expect "${HYP}domain 1 is domU1, from a device tree: 32768 KiB, 2 vCPUs" \
     --expect "${HYP}domain 2 is domU2, from a device tree: 16384 KiB, 1 vCPU\$" \
     --expect "\(d1\) $(verdict dtboot)" --expect "\(d2\) $(verdict dtboot)" \
-    --expect "pvtest dtboot: d1 weight 512 cap 50 pages 8192 vcpus 2" \
-    --expect "pvtest dtboot: d2 weight 256 cap 0 pages 4096 vcpus 1" \
+    --expect "pvtest dtboot: d1 pages 8192 vcpus 2" --expect "pvtest dtboot: d1 weight 512 cap 50" \
+    --expect "pvtest dtboot: d2 pages 4096 vcpus 1" --expect "pvtest dtboot: d2 weight 256 cap 0" \
     --expect "$(verdict dtboot)" --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+# The same under SEDF: a domain's sedf_period and sedf_slice become its
+# time guarantee (the Credit-only cap is left aside, with a word).
+qemu_test guest-dt-sedf --smp 1 --cmdline "sched=sedf" --unordered \
+    --module "$G/pvtest-dtboot.elf sedf=1 d1=100:20:4096:1 wait=1" --module "$G/dt-sedf.dtb" \
+    --module "$G/pvtest-dtboot.elf from=module" \
+    --expect "${HYP}d1: scheduler parameters for another scheduler than sedf left aside" \
+    --expect "\(d1\) $(verdict dtboot)" --expect "pvtest dtboot: d1 sedf period 100 ms slice 20 ms" \
+    --expect "$(verdict dtboot)" --exit success
 
 # FPU and SSE state of two domains interleaved on one pCPU.
 qemu_test guest-fpu-switches --smp 1 --cmdline "domain=1:32M:1" --unordered \

@@ -29,6 +29,10 @@ $(GUEST_OUT)/dt-two.dtb: $(GUEST_DT_CFGS) $(BUILD)/toolstack/vane
 	@mkdir -p $(@D)
 	@echo "  MKBOOT  $@"
 	@$(BUILD)/toolstack/vane mkboot -m 3 -o $@ $(GUEST_DT_CFGS) >/dev/null
+$(GUEST_OUT)/dt-sedf.dtb: tests/guests/dt/sedf.cfg $(BUILD)/toolstack/vane
+	@mkdir -p $(@D)
+	@echo "  MKBOOT  $@"
+	@$(BUILD)/toolstack/vane mkboot -m 2 -o $@ $< >/dev/null
 $(GUEST_OUT)/dt-broken.dtb: tests/guests/dt/broken.cfg $(BUILD)/toolstack/vane
 	@mkdir -p $(@D)
 	@echo "  MKBOOT  $@ (then corrupted)"
@@ -36,7 +40,7 @@ $(GUEST_OUT)/dt-broken.dtb: tests/guests/dt/broken.cfg $(BUILD)/toolstack/vane
 	@at=$$(grep -obUa broken $@.tmp | head -1 | cut -d: -f1); test -n "$$at" && \
 	    printf '\000\000\000\007' | dd of=$@.tmp bs=1 seek=$$((at + 8)) conv=notrunc status=none
 	@mv $@.tmp $@
-ALL_TARGETS += $(GUEST_OUT)/dt-two.dtb $(GUEST_OUT)/dt-broken.dtb
+ALL_TARGETS += $(GUEST_OUT)/dt-two.dtb $(GUEST_OUT)/dt-broken.dtb $(GUEST_OUT)/dt-sedf.dtb
 
 TEST_SUITES += tests/guests/qemu-guests.sh
 LINT_SRCS += tests/guests/basic.c tests/guests/fpu.c tests/guests/crash.c tests/guests/fuzz.c tests/guests/console.c tests/guests/mm.c tests/guests/sched.c tests/guests/pair.c tests/guests/isolation.c tests/guests/ctl.c tests/guests/forger.c tests/guests/hostile.c tests/guests/xcons.c tests/guests/edges.c tests/guests/gntv2.c tests/guests/failsafe.c tests/guests/stat.c tests/guests/hog.c tests/guests/periodic.c tests/guests/dtboot.c tests/guests/lib/lib.c tests/guests/lib/traps.c \
