@@ -75,6 +75,7 @@ $(PVABI_TOUT)/%.o: tests/hypercall-abi/%.c
 	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -DPVABI_TEST_GUEST='"$(PVABI_TEST_GUEST)"' \
 	    -DPVABI_DEBIAN_ELF='"$(BUILD)/guests/vmlinux-debian.elf"' \
 	    -DPVABI_VMLINUZ='"$(PVABI_VMLINUZ)"' -DPVABI_MKBOOT_TREE='"$(BUILD)/guests/dt-two.dtb"' \
+	    -DPVABI_MKBOOT_SEDF_TREE='"$(BUILD)/guests/dt-sedf.dtb"' \
 	    -c $< -o $@
 
 $(PVABI_TOUT)/check_pv_elf: $(PVABI_TOUT)/check_pv_elf.o $(PVABI_TOUT)/pvtest.o \
@@ -110,7 +111,7 @@ $(PVABI_TOUT)/check_decompress: $(PVABI_TOUT)/check_decompress.o $(PVABI_TOUT)/p
 # (It also reads the tree `vane mkboot` writes for tests/guests.)
 $(PVABI_TOUT)/check_fdt: $(PVABI_TOUT)/check_fdt.o $(PVABI_TOUT)/pvtest.o \
                          $(PVABI_OUT)/host/fdt.o $(PVABI_OUT)/host/boot_fdt.o \
-                         | $(BUILD)/guests/dt-two.dtb
+                         | $(BUILD)/guests/dt-two.dtb $(BUILD)/guests/dt-sedf.dtb
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) -lfdt $(CHECK_LIBS)
 

@@ -643,6 +643,32 @@ START_TEST(test_mkboot_tree)
 }
 END_TEST
 
+/* tests/guests/dt/sedf.cfg: SEDF's keys in the domctl's nanoseconds. */
+START_TEST(test_mkboot_sedf_tree)
+{
+    struct pvt_buf b = pvt_read_file(PVABI_MKBOOT_SEDF_TREE);
+    struct pv_boot_domain_desc d[PV_BOOT_MAX_DOMAINS];
+    struct pvfdt_error err;
+    struct pvfdt t;
+    unsigned int n;
+
+    ck_assert_int_eq(pvfdt_open(&t, b.data, b.size, &err), 0);
+    ck_assert_int_eq(pv_boot_fdt_domains(&t, 3, 0x4, 32, d, PV_BOOT_MAX_DOMAINS, &n, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(d[0].name, "sedf1");
+    ck_assert_uint_eq(d[0].kernel, 2);
+    ck_assert_uint_eq(d[0].sched.given, PV_BOOT_SCHED_WEIGHT | PV_BOOT_SCHED_CAP |
+                                            PV_BOOT_SCHED_PERIOD | PV_BOOT_SCHED_LATENCY |
+                                            PV_BOOT_SCHED_EXTRATIME);
+    ck_assert_uint_eq(d[0].sched.period_ns, 100000000);
+    ck_assert_uint_eq(d[0].sched.slice_ns, 20000000);
+    ck_assert_uint_eq(d[0].sched.latency_ns, 0);
+    ck_assert_uint_eq(d[0].sched.extratime, 0);
+    ck_assert_uint_eq(d[0].sched.cap, 10);
+    pvt_free(&b);
+}
+END_TEST
+
 static Suite *fdt_suite(void)
 {
     Suite *s = suite_create("fdt");
@@ -661,6 +687,7 @@ static Suite *fdt_suite(void)
     tcase_add_test(tc, test_domain_refusals_name_the_node);
     tcase_add_test(tc, test_too_many_domains);
     tcase_add_test(tc, test_mkboot_tree);
+    tcase_add_test(tc, test_mkboot_sedf_tree);
     suite_add_tcase(s, tc);
     return s;
 }
