@@ -56,9 +56,16 @@ static int read_modules(const struct pvfdt *t, int dom, uint32_t nr_modules, uin
         if (rc)
             return rc;
         if (kernel) {
+            size_t len = 0;
+
             rc = pvfdt_prop_string(t, c, "bootargs", &d->bootargs);
             if (rc && rc != -XEN_ENOENT)
                 return fail(t, err, c, "bootargs", "not one string", rc);
+            while (d->bootargs && d->bootargs[len])
+                len++;
+            if (len >= PV_BOOT_CMDLINE_MAX)
+                return fail(t, err, c, "bootargs", "longer than a guest command line (1023)",
+                            -XEN_EINVAL);
         }
     }
     if (d->kernel == PV_BOOT_NO_MODULE)

@@ -550,6 +550,8 @@ START_TEST(test_domains_read)
 }
 END_TEST
 
+static char long_args[1025]; /* 1024 x's: one too many for start_info */
+
 START_TEST(test_domain_refusals_name_the_node)
 {
     static const struct {
@@ -576,7 +578,12 @@ START_TEST(test_domain_refusals_name_the_node)
          "compatible",
          "a second kernel module"},
         {{"h", 2, 1024, 1, 2, -1, NULL, false, 0}, "/chosen/h", "sched-weight", "out of range"},
+        {{"i", 2, 1024, 1, 2, -1, long_args, false, -1},
+         "/chosen/i/module@2",
+         "bootargs",
+         "longer than a guest command line (1023)"},
     };
+    memset(long_args, 'x', sizeof(long_args) - 1);
     for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct pv_boot_domain_desc out[3];
         struct pvfdt_error err;

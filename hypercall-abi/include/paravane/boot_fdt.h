@@ -53,6 +53,7 @@
 #define PV_BOOT_NAME_MAX    32 /* NUL included; longer names are refused */
 #define PV_BOOT_NO_MODULE   0xffffffffu
 #define PV_BOOT_MAX_MEM_KIB (1ULL << 34) /* 16 TiB */
+#define PV_BOOT_CMDLINE_MAX 1024         /* Xen's MAX_GUEST_CMDLINE, NUL included */
 
 /* Bits of pv_boot_sched.given. */
 #define PV_BOOT_SCHED_WEIGHT    (1u << 0)
