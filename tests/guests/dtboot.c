@@ -9,12 +9,18 @@
  * describes, read back with XEN_DOMCTL_getdomaininfo and the Credit
  * scheduler's getinfo; with sedf=1, dN=PERIOD_MS:SLICE_MS:PAGES:VCPUS and
  * SEDF's getinfo.
+ *
+ * So that dom0 reads a domU while it still exists, whatever the scheduler
+ * runs first, a domU with handshake=1 ends only once dom0 has raised its
+ * maximum reservation (XEN_DOMCTL_max_mem), which dom0 does after reading it.
  */
 #define __XEN_TOOLS__ 1 /* domctl.h is the toolstack's interface */
+#include "lib/pvclock.h"
 #include "lib/pvtest.h"
 #include <paravane/sched_sedf.h>
 #include <xen/domctl.h>
 #include <xen/errno.h>
+#include <xen/memory.h>
 #include <xen/vcpu.h>
 
 const char pvtest_kernel_name[] = "dtboot";
@@ -127,5 +133,38 @@ PVTEST(dom0_sees_the_trees_domains)
         printk("pvtest dtboot: d%u pages %lu vcpus %u\n", d,
                (unsigned long)op.u.getdomaininfo.tot_pages, op.u.getdomaininfo.max_vcpu_id + 1);
         check_sched(d, want);
+        /* Done with d: let it end (see handshake=1). */
+        memset(&op, 0, sizeof(op));
+        op.u.max_mem.max_memkb = field(want, 2) * 4 + 1024;
+        CHECK_EQ(domctl(&op, XEN_DOMCTL_max_mem, d), 0);
     }
+}
+
+static uint8_t si_page[4096] __attribute__((aligned(4096)));
+
+/*
+ * Last: wait (up to 30 s) for dom0's sign that it has read this domain: a
+ * maximum reservation above the nr_pages the builder set it to.
+ */
+PVTEST(domU_waits_for_dom0)
+{
+    struct shared_info *si = (struct shared_info *)si_page;
+    struct sched_poll poll = {.nr_ports = 0};
+    domid_t self = DOMID_SELF;
+    uint64_t end;
+    long max;
+
+    if (privileged() || !cmdline_option("handshake"))
+        return;
+    CHECK_EQ(hypercall3(__HYPERVISOR_update_va_mapping, (unsigned long)si_page,
+                        start_info->shared_info | 0x67, 2),
+             0);
+    end = pvclock_now(si) + 30000000000ULL;
+    while ((max = hypercall2(__HYPERVISOR_memory_op, XENMEM_maximum_reservation, &self)) ==
+               (long)start_info->nr_pages &&
+           pvclock_now(si) < end) {
+        poll.timeout = pvclock_now(si) + 10000000ULL; /* 10 ms */
+        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+    }
+    CHECK_EQ(max, (long)start_info->nr_pages + 256);
 }

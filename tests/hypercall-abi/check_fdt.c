@@ -629,7 +629,7 @@ START_TEST(test_mkboot_tree)
     ck_assert_uint_eq(d[0].cpus, 2);
     ck_assert_uint_eq(d[0].kernel, 3);
     ck_assert_uint_eq(d[0].ramdisk, 4);
-    ck_assert_str_eq(d[0].bootargs, "from=tree pages=8192 vcpus=2 ramdisk=64 linger=2000");
+    ck_assert_str_eq(d[0].bootargs, "from=tree pages=8192 vcpus=2 ramdisk=64 handshake=1");
     ck_assert_uint_eq(d[0].sched.given, PV_BOOT_SCHED_WEIGHT | PV_BOOT_SCHED_CAP);
     ck_assert_uint_eq(d[0].sched.weight, 512);
     ck_assert_uint_eq(d[0].sched.cap, 50);
