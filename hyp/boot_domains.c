@@ -6,8 +6,16 @@
  * option makes module MOD an unprivileged domain with MEM bytes (K/M/G
  * suffixes) and VCPUS vCPUs, numbered from 1 in option order, with module
  * INITRD as its initrd. Module 1 is dom0's initrd when no domain= option
- * claims it. (A device-tree boot configuration can replace this syntax
- * later: everything below the parser takes a struct boot_domain.)
+ * claims it.
+ *
+ * A module holding a flattened device tree (its magic, 0xd00dfeed)
+ * describes more domUs, as Xen's dom0less binding does (the format is
+ * documented in <paravane/boot_fdt.h>; `vane mkboot` writes it from xl.cfg
+ * files). They are numbered after the domain= ones, in tree order, and
+ * built by the same start_domain() with the tree's name, command line
+ * (bootargs) and scheduler parameters. A tree is taken whole or not at
+ * all: a malformed one is refused with the node at fault named in the
+ * log, and the other domains, dom0 first, start as they would without it.
  */
 #include "asm/page.h"
 #include "cmdline.h"
@@ -17,7 +25,9 @@
 #include "lib.h"
 #include "mm/page_alloc.h"
 #include "multiboot.h"
+#include "schedule.h"
 #include "smp.h"
+#include <paravane/boot_fdt.h>
 #include <xen/errno.h>
 
 #define MAX_BOOT_DOMAINS 8
@@ -28,10 +38,19 @@ struct boot_domain {
     unsigned int kernel, initrd; /* module indexes */
     uint64_t mem;
     unsigned int vcpus;
+    /* From a device tree: its node's name, bootargs (NULL: the kernel
+     * module's command line) and scheduler parameters. */
+    const char *name;
+    const char *cmdline;
+    struct pv_boot_sched sched;
 };
 
 static struct boot_domain domus[MAX_BOOT_DOMAINS];
 static unsigned int nr_domus;
+static uint32_t dt_modules; /* bit n: module n is a device tree */
+_Static_assert(MAX_BOOT_MODULES < 32, "module sets are 32-bit masks");
+/* Descriptions read from trees: their names and strings stay here. */
+static struct pv_boot_domain_desc dt_descs[MAX_BOOT_DOMAINS];
 static uint64_t dom0_mem_opt;
 static unsigned int dom0_vcpus_opt;
 OPTION_SIZE("dom0_mem", dom0_mem_opt);
@@ -121,6 +140,8 @@ OPTION_CUSTOM("domain_cycles", parse_cycles);
 
 static bool module_claimed(unsigned int m)
 {
+    if (m < 32 && (dt_modules & (1u << m)))
+        return true;
     for (unsigned int i = 0; i < nr_domus; i++)
         if (domus[i].kernel == m || domus[i].initrd == m)
             return true;
@@ -136,7 +157,7 @@ static struct domain *start_domain(domid_t id, bool priv, const struct boot_doma
         .kernel_size = k->end - k->start,
         .initrd = rd ? __va(rd->start) : NULL,
         .initrd_size = rd ? rd->end - rd->start : 0,
-        .cmdline = k->cmdline,
+        .cmdline = bd->cmdline ? bd->cmdline : k->cmdline,
         .nr_pages = PFN_DOWN(bd->mem),
         .console_backend = !priv,
         .xenstore_in_dom0 = !priv && domu_xenstore_opt,
@@ -151,8 +172,15 @@ static struct domain *start_domain(domid_t id, bool priv, const struct boot_doma
     d = domain_create(id, priv, bd->vcpus);
     if (!d)
         return NULL;
+    if (bd->name)
+        pr_info("domain %u is %s, from a device tree: %lu KiB, %u vCPU%s\n", id, bd->name,
+                (unsigned long)(bd->mem >> 10), bd->vcpus, bd->vcpus == 1 ? "" : "s");
     if (pv_build_domain(d, &a)) {
         domain_crash(d, "could not be built");
+        return NULL;
+    }
+    if (sched_apply_boot_params(d, &bd->sched)) {
+        domain_crash(d, "its scheduler parameters were refused");
         return NULL;
     }
     domain_unpause_boot_vcpu(d);
@@ -185,6 +213,63 @@ void boot_domain_reaped(domid_t id)
                cycle_free_before, heap_free_pages());
 }
 
+/*
+ * Module M is a device tree: check it whole, then append its domains, or
+ * refuse it (all of it) naming the node at fault.
+ */
+static void read_tree(unsigned int m, uint32_t free_modules)
+{
+    const struct boot_module *bm = &boot_info.mod[m];
+    struct pv_boot_domain_desc *descs = &dt_descs[nr_domus];
+    struct pvfdt_error err;
+    struct pvfdt t;
+    unsigned int n;
+    int rc;
+
+    rc = pvfdt_open(&t, __va(bm->start), bm->end - bm->start, &err);
+    if (!rc)
+        rc = pv_boot_fdt_domains(&t, boot_info.nr_modules, free_modules, MAX_VCPUS, descs,
+                                 MAX_BOOT_DOMAINS - nr_domus, &n, &err);
+    if (rc) {
+        pr_err("device tree in module %u refused: %s: %s%s%s (offset %#x)\n", m,
+               err.node[0] ? err.node : "header", err.prop, err.prop[0] ? ": " : "", err.what,
+               err.offset);
+        return;
+    }
+    pr_info("device tree in module %u: %u domain%s\n", m, n, n == 1 ? "" : "s");
+    for (unsigned int i = 0; i < n; i++) {
+        struct boot_domain *bd = &domus[nr_domus++];
+
+        *bd = (struct boot_domain){
+            .kernel = descs[i].kernel,
+            .initrd = descs[i].ramdisk == PV_BOOT_NO_MODULE ? NO_MODULE : descs[i].ramdisk,
+            .mem = descs[i].memory_kib << 10,
+            .vcpus = descs[i].cpus,
+            .name = descs[i].name,
+            .cmdline = descs[i].bootargs,
+            .sched = descs[i].sched,
+        };
+    }
+}
+
+/* Find the modules that hold device trees, then read each. */
+static void read_trees(void)
+{
+    uint32_t free_modules;
+
+    for (unsigned int m = 1; m < boot_info.nr_modules; m++) {
+        const struct boot_module *bm = &boot_info.mod[m];
+
+        if (pvfdt_is_fdt(__va(bm->start), bm->end - bm->start))
+            dt_modules |= 1u << m;
+    }
+    /* A tree may name any module but dom0's kernel and the trees. */
+    free_modules = ((1u << boot_info.nr_modules) - 1) & ~dt_modules & ~1u;
+    for (unsigned int m = 1; m < boot_info.nr_modules; m++)
+        if (dt_modules & (1u << m))
+            read_tree(m, free_modules);
+}
+
 void start_boot_domains(void)
 {
     struct boot_domain dom0 = {
@@ -198,6 +283,7 @@ void start_boot_domains(void)
         pr_info("no boot modules: no domains to start\n");
         return;
     }
+    read_trees();
     if (boot_info.nr_modules > 1 && !module_claimed(1))
         dom0.initrd = 1;
     if (module_claimed(0))

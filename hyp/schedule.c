@@ -28,6 +28,7 @@
 #include <xen/errno.h>
 #undef ASSERT /* sched/env.h brings its own; this file uses neither */
 #include "../sched/sched.h"
+#include <paravane/boot_fdt.h>
 
 static struct sched *scheduler;
 
@@ -202,6 +203,54 @@ unsigned int scheduler_id(void)
 int sched_adjust_domain(struct domain *d, struct paravane_domctl_scheduler_op *op)
 {
     return sched_adjust(scheduler, d->sched, op, NOW());
+}
+
+/*
+ * As `vane create` applies a configuration's: the running scheduler's
+ * parameters only. Credit: weight and cap over its defaults. SEDF, only
+ * when a SEDF-only parameter is given (else the domain keeps SEDF's
+ * default, as with `vane create`), built whole: period and slice make the
+ * domain time-driven, else it is weight-driven (weight, default Xen's 256).
+ */
+int sched_apply_boot_params(struct domain *d, const struct pv_boot_sched *p)
+{
+    struct paravane_domctl_scheduler_op op = {.sched_id = scheduler_id(),
+                                              .cmd = XEN_DOMCTL_SCHEDOP_getinfo};
+    uint32_t used = 0;
+    int rc;
+
+    if (!p->given)
+        return 0;
+    rc = sched_adjust_domain(d, &op);
+    if (rc)
+        return rc;
+    if (op.sched_id == XEN_SCHEDULER_CREDIT) {
+        used = p->given & (PV_BOOT_SCHED_WEIGHT | PV_BOOT_SCHED_CAP);
+        if (used & PV_BOOT_SCHED_WEIGHT)
+            op.u.credit.weight = (uint16_t)p->weight;
+        if (used & PV_BOOT_SCHED_CAP)
+            op.u.credit.cap = (uint16_t)p->cap;
+    } else if (op.sched_id == XEN_SCHEDULER_SEDF &&
+               (p->given &
+                (PV_BOOT_SCHED_PERIOD | PV_BOOT_SCHED_LATENCY | PV_BOOT_SCHED_EXTRATIME))) {
+        used = p->given & ~PV_BOOT_SCHED_CAP;
+        memset(&op.u.sedf, 0, sizeof(op.u.sedf));
+        if (used & PV_BOOT_SCHED_PERIOD) {
+            op.u.sedf.period_ns = p->period_ns;
+            op.u.sedf.slice_ns = p->slice_ns;
+        } else {
+            op.u.sedf.weight = (uint16_t)(used & PV_BOOT_SCHED_WEIGHT ? p->weight : 256);
+        }
+        op.u.sedf.latency_ns = p->latency_ns;
+        op.u.sedf.extratime = p->extratime ? PARAVANE_SEDF_EXTRATIME : 0;
+    }
+    if (p->given & ~used)
+        pr_info("d%u: scheduler parameters for another scheduler than %s left aside\n",
+                d->domain_id, scheduler_name());
+    if (!used)
+        return 0;
+    op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    return sched_adjust_domain(d, &op);
 }
 
 int sched_set_vcpu_affinity(struct vcpu *v, uint64_t mask)

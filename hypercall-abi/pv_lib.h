@@ -28,6 +28,17 @@ static inline uint64_t pv_le64(const uint8_t *p)
     return (uint64_t)pv_le32(p) | ((uint64_t)pv_le32(p + 4) << 32);
 }
 
+/* Big-endian loads (flattened device trees are big-endian). */
+static inline uint32_t pv_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline uint64_t pv_be64(const uint8_t *p)
+{
+    return ((uint64_t)pv_be32(p) << 32) | pv_be32(p + 4);
+}
+
 /* Is [off, off + len) inside an object of size bytes? (No wrap possible.) */
 static inline bool pv_range_ok(uint64_t off, uint64_t len, uint64_t size)
 {

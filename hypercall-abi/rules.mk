@@ -15,12 +15,13 @@ PV_DECOMP_HDRS := hypercall-abi/include/paravane/decompress.h hypercall-abi/deco
                   hypercall-abi/decompress/lzma.h hypercall-abi/decompress/zstd.h
 
 PV_ABI_SRCS := hypercall-abi/pv_elf.c hypercall-abi/pv_layout.c hypercall-abi/pv_pagetable.c \
-               hypercall-abi/bzimage.c $(PV_DECOMP_SRCS)
+               hypercall-abi/bzimage.c hypercall-abi/fdt.c hypercall-abi/boot_fdt.c $(PV_DECOMP_SRCS)
 
 PVABI_OUT    := $(BUILD)/hypercall-abi
 PVABI_TOUT   := $(BUILD)/tests/hypercall-abi
 PVABI_HDRS   := hypercall-abi/include/paravane/pv_image.h \
-                hypercall-abi/include/paravane/pv_layout.h hypercall-abi/pv_lib.h
+                hypercall-abi/include/paravane/pv_layout.h hypercall-abi/pv_lib.h \
+                hypercall-abi/include/paravane/fdt.h hypercall-abi/include/paravane/boot_fdt.h
 PVABI_GCCINC := $(shell $(HOST_CC) -print-file-name=include)
 
 # The hypervisor's code-generation flags, so a construct it would reject
@@ -73,7 +74,9 @@ $(PVABI_TOUT)/%.o: tests/hypercall-abi/%.c
 	@echo "  HOSTCC  $<"
 	@$(HOST_CC) $(PVABI_HOST_CFLAGS) -DPVABI_TEST_GUEST='"$(PVABI_TEST_GUEST)"' \
 	    -DPVABI_DEBIAN_ELF='"$(BUILD)/guests/vmlinux-debian.elf"' \
-	    -DPVABI_VMLINUZ='"$(PVABI_VMLINUZ)"' -c $< -o $@
+	    -DPVABI_VMLINUZ='"$(PVABI_VMLINUZ)"' -DPVABI_MKBOOT_TREE='"$(BUILD)/guests/dt-two.dtb"' \
+	    -DPVABI_MKBOOT_SEDF_TREE='"$(BUILD)/guests/dt-sedf.dtb"' \
+	    -c $< -o $@
 
 $(PVABI_TOUT)/check_pv_elf: $(PVABI_TOUT)/check_pv_elf.o $(PVABI_TOUT)/pvtest.o \
                             $(PVABI_OUT)/host/pv_elf.o | $(PVABI_TEST_GUEST)
@@ -103,6 +106,15 @@ $(PVABI_TOUT)/check_decompress: $(PVABI_TOUT)/check_decompress.o $(PVABI_TOUT)/p
 	@echo "  LINK    $@"
 	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) $(CHECK_LIBS)
 
+# The device tree reader and boot-domain descriptions against Debian's
+# libfdt (package libfdt-dev) as the oracle.
+# (It also reads the tree `vane mkboot` writes for tests/guests.)
+$(PVABI_TOUT)/check_fdt: $(PVABI_TOUT)/check_fdt.o $(PVABI_TOUT)/pvtest.o \
+                         $(PVABI_OUT)/host/fdt.o $(PVABI_OUT)/host/boot_fdt.o \
+                         | $(BUILD)/guests/dt-two.dtb $(BUILD)/guests/dt-sedf.dtb
+	@echo "  LINK    $@"
+	@$(HOST_CC) -o $@ $^ $(HOST_LDFLAGS) -lfdt $(CHECK_LIBS)
+
 # Host tool that makes the PV ELF out of a bzImage, with the same decoders.
 $(PVABI_OUT)/pv-extract-elf: hypercall-abi/tools/pv-extract-elf.c $(PVABI_OUT)/host/pv_elf.o \
                              $(PVABI_OUT)/host/bzimage.o $(PV_DECOMP_HOST_OBJS)
@@ -124,12 +136,13 @@ $(BUILD)/guests/vmlinux-debian.elf: $(PVABI_VMLINUZ) $(PVABI_OUT)/pv-extract-elf
 
 ALL_TARGETS += $(PVABI_OUT)/freestanding.ok $(BUILD)/guests/vmlinux-debian.elf
 UNIT_TESTS  += $(PVABI_TOUT)/check_pv_elf $(PVABI_TOUT)/check_pv_layout \
-               $(PVABI_TOUT)/check_pv_debian $(PVABI_TOUT)/check_decompress
+               $(PVABI_TOUT)/check_pv_debian $(PVABI_TOUT)/check_decompress $(PVABI_TOUT)/check_fdt
 
 LINT_SRCS += $(PVABI_HDRS) $(PV_DECOMP_HDRS) $(PV_ABI_SRCS) hypercall-abi/tools/pv-extract-elf.c \
              tests/hypercall-abi/check_pv_layout.c tests/hypercall-abi/check_pv_debian.c \
              tests/hypercall-abi/layoutcheck.h tests/hypercall-abi/layoutcheck.c \
              tests/hypercall-abi/pvtest.h tests/hypercall-abi/pvtest.c \
-             tests/hypercall-abi/check_pv_elf.c tests/hypercall-abi/check_decompress.c
+             tests/hypercall-abi/check_pv_elf.c tests/hypercall-abi/check_decompress.c \
+             tests/hypercall-abi/check_fdt.c
 
 -include $(wildcard $(PVABI_OUT)/*/*.d $(PVABI_OUT)/*/*/*.d $(PVABI_TOUT)/*.d)

@@ -219,8 +219,7 @@ static int check_files(const struct domain_config *c)
     return 0;
 }
 
-/* Everything the configuration asks is possible, before any hypercall. */
-static int load_config(const char *path, char **overrides, int n, struct domain_config *c)
+int vane_parse_config(const char *path, char **overrides, int n, struct domain_config *c)
 {
     struct xlcfg_diag diag;
     size_t len;
@@ -237,7 +236,13 @@ static int load_config(const char *path, char **overrides, int n, struct domain_
         fprintf(stderr, "%s\n", diag.msg[i].text);
     if (diag.dropped)
         fprintf(stderr, "(%u more messages)\n", diag.dropped);
-    if (rc)
+    return rc ? -1 : 0;
+}
+
+/* Everything the configuration asks is possible, before any hypercall. */
+static int load_config(const char *path, char **overrides, int n, struct domain_config *c)
+{
+    if (vane_parse_config(path, overrides, n, c))
         return -1;
     for (size_t i = 0; i < c->n_disks + c->n_vifs; i++) {
         char err[256];

@@ -31,6 +31,7 @@ VANE_SRCS := toolstack/vane.c toolstack/domains.c toolstack/cmd_info.c toolstack
              toolstack/cmd_introduce.c toolstack/cmd_create.c toolstack/cmd_pause.c toolstack/cmd_shutdown.c \
              toolstack/cmd_domid.c toolstack/cmd_dmesg.c toolstack/cmd_uptime.c \
              toolstack/cmd_vcpu.c toolstack/cmd_sched.c toolstack/cmd_mem.c toolstack/cmd_top.c toolstack/cmd_devices.c toolstack/cmd_stat.c toolstack/cmd_trace.c \
+             toolstack/cmd_mkboot.c \
              toolstack/privcmd.c \
              toolstack/lib/xc.c toolstack/lib/build.c toolstack/lib/xsdom.c toolstack/lib/names.c \
              toolstack/console.c toolstack/consoled.c toolstack/lib/evtchn.c toolstack/lib/gntdev.c \
@@ -45,7 +46,7 @@ $(VANE_OUT)/vane: $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB) \
                   xenstore-lite/client/xs_client.h toolstack/consoled_proto.h toolstack/rules.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@ (static)"
-	@$(HOST_CC) $(VANE_CFLAGS) -o $@ $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB)
+	@$(HOST_CC) $(VANE_CFLAGS) -o $@ $(VANE_SRCS) $(VANE_XS_SRCS) $(PV_ABI_SRCS) $(XLCFG_LIB) -lfdt
 
 ALL_TARGETS += $(VANE_OUT)/vane
 LINT_SRCS += $(VANE_SRCS) toolstack/vane.h toolstack/privcmd.h toolstack/consoled_proto.h $(wildcard toolstack/lib/*.h)

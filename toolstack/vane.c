@@ -90,6 +90,10 @@ static const struct command {
     {"consoled", cmd_consoled, "The console daemon (as xenconsoled)", "[-d] [-r KIB_PER_SEC]",
      "-d                 Detach once it serves\n"
      "-r KIB             Rate limit per domain (KiB/s)"},
+    {"mkboot", cmd_mkboot, "Write the device tree of boot-time domains from config files",
+     "[-o OUT] [-m FIRST] <ConfigFile> ...",
+     "-o OUT             Write the tree to OUT (default: standard output)\n"
+     "-m FIRST           mb-index of the first kernel or ramdisk (default 3)"},
     {"introduce", cmd_introduce, "Hand a boot-time domU to dom0's xenstored", "<DomainId>", NULL},
     {"stat", cmd_stat, "Show what domains asked of the hypervisor (counters, Paravane)",
      "[options] [Domain...]",

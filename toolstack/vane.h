@@ -44,6 +44,15 @@ int cmd_help(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_consoled(int argc, char **argv);
 
+int cmd_mkboot(int argc, char **argv);
+
+/*
+ * Read and parse the xl.cfg file PATH (with N KEY=VALUE OVERRIDES) into C,
+ * its messages on stderr: 0, or -1 when it cannot be read or is wrong.
+ */
+struct domain_config;
+int vane_parse_config(const char *path, char **overrides, int n, struct domain_config *c);
+
 /* destroydomain, then wait (30 s at most) until it is gone: 0 or -errno. */
 struct xc;
 int vane_destroy_domain(struct xc *xc, uint16_t dom);

@@ -39,6 +39,15 @@ unsigned int scheduler_id(void);
 int sched_adjust_domain(struct domain *d, struct paravane_domctl_scheduler_op *op);
 
 /*
+ * A boot-time domain's scheduler parameters (device tree, see
+ * <paravane/boot_fdt.h>), put before it first runs: those of the running
+ * scheduler; the others are left aside with a word. 0 or the
+ * -XEN_EINVAL of a value the scheduler refuses.
+ */
+struct pv_boot_sched;
+int sched_apply_boot_params(struct domain *d, const struct pv_boot_sched *p);
+
+/*
  * Hard affinity of a vCPU (XEN_DOMCTL_{set,get}vcpuaffinity): bit n =
  * pCPU n. Set ignores pCPUs that do not exist; -XEN_EINVAL if none is
  * left. A running vCPU leaves a pCPU it may no longer use at once (its

@@ -7,16 +7,19 @@
 # scenario. For each scenario, Paravane boots in QEMU under icount (guest
 # time follows the instructions run, so a run repeats whatever the host's
 # load) with the scheduler the scenario names and its pCPUs; dom0 (Linux)
-# creates the scenario's domains with vane, their parameters on vane
-# create's command line (Credit's cpu_weight and cap) or by vane sched-sedf
-# (SEDF's, which may be fractions of a ms), unpauses them and
-# records the scheduler with vane trace for EXPERIMENT_MS of guest time
-# (3000); the trace comes back over the serial line. The workloads are PV
-# test kernels, which boot in no time: a CPU hog (tests/guests/hog.c) for
-# `cpu`, a periodic task (tests/guests/periodic.c: released every
-# interval, computing the service time, reporting every wake-up latency)
-# for `io`, `onoff` and `bursty` (their mean run and sleep; jitter and the
-# bursts' randomness are not reproduced). A sweep runs each value in turn
+# creates the scenario's domains with vane, sets their parameters (vane
+# sched-credit; vane sched-sedf, whose times may be fractions of a ms),
+# starts them and records the scheduler with vane trace for EXPERIMENT_MS
+# of guest time (3000); the trace comes back over the serial line.
+# The guests (EXPERIMENT_GUESTS) are Linux by default: Debian's kernel on
+# a busybox initramfs, each running one program of sched/workloads/ once
+# all have booted and dom0 gives the word (through xenstore): vw-hog for
+# `cpu`, vw-periodic (released every interval, computing the service
+# time, listing every wake-up latency) for `io`, `onoff` and `bursty`
+# (their mean run and sleep; jitter and the bursts' randomness are not
+# reproduced). EXPERIMENT_GUESTS=pvtest runs PV test kernels doing the
+# same (tests/guests/hog.c, periodic.c), which boot in no time.
+# A sweep runs each value in turn
 # in the same boot (6 of its values, spread over them; EXPERIMENT_SWEEP=all
 # runs them all). Under SEDF, dom0 is given 0.5 ms every 10 ms, so that a
 # set reserving the whole pCPU cannot starve it.
@@ -36,7 +39,16 @@ JOBS=${EXPERIMENT_JOBS:-2}
 SIM=build/sched/sched-sim
 CONV=build/sched/xentrace-convert
 K=build/guests/vmlinux-debian.elf
-ROOTFS=build/linux/dom0-check.cpio.gz
+# The domains' guests: Linux (Debian's kernel on a busybox initramfs with
+# the workload programs of sched/workloads/) or PV test kernels, which
+# boot in no time.
+GUESTS=${EXPERIMENT_GUESTS:-linux}
+LINUX_MB=128 # each Linux domU's memory (the kernel and initramfs need more than 64)
+case $GUESTS in
+linux) ROOTFS=build/linux/dom0-vane.cpio.gz DOM0_ARGS="paravane.xenstored=1" QEMU_MB=1792 DOM0_MB=512 ;;
+pvtest) ROOTFS=build/linux/dom0-check.cpio.gz DOM0_ARGS="" QEMU_MB=1024 DOM0_MB=256 ;;
+*) echo "make experiment: EXPERIMENT_GUESTS is linux or pvtest, not '$GUESTS'" >&2 && exit 2 ;;
+esac
 WINDOW_MS=100
 HAVE_GNUPLOT=0
 command -v gnuplot >/dev/null 2>&1 && HAVE_GNUPLOT=1
@@ -50,35 +62,59 @@ scn_doms() { awk '$1 == "domain" {$1 = ""; sub(/^ /, ""); print}' "$1" | sed 's/
 opt() { printf '%s\n' $1 | sed -n "s/^$2=//p" | head -n 1; }
 ms_to_us() { awk -v m="$1" 'BEGIN {printf "%d", m * 1000 + 0.5}'; }
 
-# The vane create line (printed) for one domain of the scenario.
-create_line() { # WORDS SCHED [PARAM VALUE]
-    local w=$1 sched=$2 name vcpus wl kernel extra="" p="" period run sleep
+# The vane create line (printed) for one domain of the scenario: a Linux
+# guest running the workload program from its initramfs (GUESTS=linux), or
+# a PV test kernel doing the same (GUESTS=pvtest). Its scheduler
+# parameters are set apart (params_line), once it is ready to run.
+create_line() { # WORDS
+    local w=$1 name vcpus wl prog args="" period="" run sleep count
     name=${w%% *}
     vcpus=$(opt "$w" vcpus)
     wl=$(opt "$w" workload)
     case ${wl%%:*} in
-    "" | cpu) kernel=/boot/pvtest-hog.elf extra="report=0" ;;
     io)
-        kernel=/boot/pvtest-periodic.elf
         period=$(printf '%s' "$wl" | sed -n 's/.*interval=\([0-9.]*\).*/\1/p')
         run=$(printf '%s' "$wl" | sed -n 's/.*service=\([0-9.]*\).*/\1/p')
         ;;
     onoff | bursty)
-        kernel=/boot/pvtest-periodic.elf
         run=$(printf '%s' "$wl" | sed -n 's/.*run=\([0-9.]*\).*/\1/p')
         sleep=$(printf '%s' "$wl" | sed -n 's/.*sleep=\([0-9.]*\).*/\1/p')
         period=$(awk -v a="$run" -v b="$sleep" 'BEGIN {print a + b}')
         ;;
     esac
-    if [ "$kernel" = /boot/pvtest-periodic.elf ]; then
-        local pu cu count
-        pu=$(ms_to_us "$period")
-        cu=$(ms_to_us "$run")
+    if [ -n "$period" ]; then
         # Releases that fit the run, less half a second for the report.
-        count=$(awk -v r="$RUN_MS" -v p="$pu" 'BEGIN {c = int((r - 500) * 1000 / p); print (c > 1 ? c : 1)}')
-        extra="period=$pu compute=$cu count=$count"
+        count=$(awk -v r="$RUN_MS" -v p="$(ms_to_us "$period")" \
+            'BEGIN {c = int((r - 500) * 1000 / p); print (c > 1 ? c : 1)}')
+        if [ "$GUESTS" = linux ]; then
+            prog=/bin/vw-periodic args=",-p,$period,-c,$run,-n,$count,-l"
+        else
+            prog=/boot/pvtest-periodic.elf
+            args="period=$(ms_to_us "$period") compute=$(ms_to_us "$run") count=$count"
+        fi
+    elif [ "$GUESTS" = linux ]; then
+        prog=/bin/vw-hog
+    else
+        prog=/boot/pvtest-hog.elf args="report=0"
     fi
-    local weight cap sp ss sl se
+    if [ "$GUESTS" = linux ]; then
+        echo "/bin/vane create -q -p /etc/vane/hog.cfg 'name=\"$name\"' 'kernel=\"/boot/vmlinuz\"' \
+'ramdisk=\"/boot/domU.cpio.gz\"' 'memory=$LINUX_MB' 'vcpus=${vcpus:-1}' \
+'extra=\"console=hvc0 quiet paravane.run=$prog$args\"' || echo 'experiment: create $name failed'"
+    else
+        echo "/bin/vane create -q -p /etc/vane/hog.cfg 'name=\"$name\"' 'kernel=\"$prog\"' \
+'vcpus=${vcpus:-1}' 'extra=\"$args\"' || echo 'experiment: create $name failed'"
+    fi
+}
+
+# The scheduler parameters of one domain (printed): Credit's weight and
+# cap by vane sched-credit, SEDF's by vane sched-sedf (which takes
+# fractions of a ms; the configuration keys are whole ms). As the
+# simulator puts them: SEDF's all of them, extratime 0 unless given; a
+# domain with none keeps the scheduler's default.
+params_line() { # WORDS SCHED [PARAM VALUE]
+    local w=$1 sched=$2 name weight cap sp ss sl se p=""
+    name=${w%% *}
     weight=$(opt "$w" weight) cap=$(opt "$w" cap)
     sp=$(opt "$w" period) ss=$(opt "$w" slice) sl=$(opt "$w" latency) se=$(opt "$w" extratime)
     # A sweep's value replaces the parameter it names.
@@ -88,17 +124,11 @@ create_line() { # WORDS SCHED [PARAM VALUE]
     slice) ss=$4 ;;
     period) sp=$4 ;;
     esac
-    if [ "$sched" = credit ]; then
-        [ -n "$weight" ] && p="$p cpu_weight=$weight"
-        [ -n "$cap" ] && p="$p cap=$cap"
-    fi
-    echo "/bin/vane create -q -p /etc/vane/hog.cfg 'name=\"$name\"' 'kernel=\"$kernel\"' \
-'vcpus=${vcpus:-1}' 'extra=\"$extra\"'$p || echo 'experiment: create $name failed'"
-    # SEDF's times may be fractions of a millisecond, which vane
-    # sched-sedf takes (the configuration keys are whole ms).
-    # As the simulator puts them: all of them, extratime 0 unless given; a
-    # domain with none keeps the scheduler's default.
-    if [ "$sched" = sedf ] && [ -n "$sp$ss$sl$se$weight" ]; then
+    if [ "$sched" = credit ] && [ -n "$weight$cap" ]; then
+        [ -n "$weight" ] && p="$p -w $weight"
+        [ -n "$cap" ] && p="$p -c $cap"
+        echo "/bin/vane sched-credit -d $name$p || echo 'experiment: sched-credit $name failed'"
+    elif [ "$sched" = sedf ] && [ -n "$sp$ss$sl$se$weight" ]; then
         p=" -e ${se:-0}"
         [ -n "$sp" ] && p="$p -p $sp"
         [ -n "$ss" ] && p="$p -s $ss"
@@ -128,6 +158,33 @@ make_plan() { # SCENARIO SCHED
     # whole pCPU (an overloaded one, or 100%) would starve it, and it
     # must drain the trace and end the run. It gets 0.5 ms every 10 ms.
     [ "$sched" = sedf ] && echo "/bin/vane sched-sedf -d 0 -p 10 -s 0.5 -e 1"
+    if [ "$GUESTS" = linux ]; then
+        # ready NAME: wait (10 minutes of guest time at most) for the
+        # guest's word that its workload waits for dom0's.
+        # report NAME KIND: its workload's output, prefixed as the
+        # hypervisor's console prefixes a domain's lines, once a periodic
+        # task has listed its latencies (it ends within the run).
+        cat <<'EOF'
+ready() {
+    n=0 log=/var/log/vane/console-$(/bin/vane domid "$1").log
+    until grep -q "paravane: workload ready" "$log" 2>/dev/null; do
+        n=$((n + 1))
+        [ $n -lt 6000 ] || { echo "experiment: $1 never got ready"; return 1; }
+        sleep 0.1
+    done
+}
+report() {
+    id=$(/bin/vane domid "$1") n=0
+    log=/var/log/vane/console-$id.log
+    while [ "$2" != cpu ] && [ "$2" != "" ] && ! grep -q "^periodic-lat:" "$log" && [ $n -lt 100 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    tr -d '\r' <"$log" | grep -E "^(periodic|hog)" | sed "s/^/(d$id) /"
+}
+EOF
+    fi
+
     if [ -n "$sweep" ]; then
         sdom=$(echo "$sweep" | awk '{print $2}')
         param=$(echo "$sweep" | awk '{print $3}')
@@ -137,21 +194,32 @@ make_plan() { # SCENARIO SCHED
     fi
     for v in $values; do
         echo "echo 'experiment: run $v'"
-        scn_doms "$f" | while read -r w; do
-            if [ "$v" != - ] && [ "${w%% *}" = "$sdom" ]; then
-                create_line "$w" "$sched" "$param" "$v"
-            else
-                create_line "$w" "$sched"
-            fi
-        done
+        scn_doms "$f" | while read -r w; do create_line "$w"; done
         scn_doms "$f" | while read -r w; do
             echo "echo \"experiment: domain ${w%% *} \$(/bin/vane domid ${w%% *})\""
         done
         scn_doms "$f" | while read -r w; do echo "/bin/vane unpause ${w%% *}"; done
+        # Linux guests boot before their workloads start, all together, on
+        # dom0's word; their parameters (a cap of 1% would stretch a boot
+        # a hundredfold) are set in between.
+        [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do echo "ready ${w%% *}"; done
+        scn_doms "$f" | while read -r w; do
+            if [ "$v" != - ] && [ "${w%% *}" = "$sdom" ]; then
+                params_line "$w" "$sched" "$param" "$v"
+            else
+                params_line "$w" "$sched"
+            fi
+        done
+        [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do
+            echo "/usr/bin/xs write /local/domain/\$(/bin/vane domid ${w%% *})/vw-go 1"
+        done
         echo "/bin/vane stat -z >/dev/null"
         echo "/bin/vane trace -e 0x0002f000 -S 1024 -T $(((RUN_MS + 999) / 1000)) /tmp/x.bin 2>&1"
         # What each domain asked of the hypervisor meanwhile, dom0 in full.
         echo "/bin/vane stat | sed 's/^/experiment: stat /'; /bin/vane stat 0 | sed 's/^/experiment: stat /'"
+        [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do
+            echo "report ${w%% *} $(opt "$w" workload | cut -d: -f1)"
+        done
         scn_doms "$f" | while read -r w; do echo "/bin/vane destroy ${w%% *}"; done
         echo 'echo "experiment: trace begin"; base64 /tmp/x.bin; echo "experiment: trace end"'
     done
@@ -249,7 +317,7 @@ analyse() { # LOG RUN DIR TITLE SCENARIO
         echo "domain,fraction,latency_us"
         for d in "${doms[@]}"; do
             id=$(sed -n "s/^experiment: domain $d \([0-9]*\)$/\1/p" "$dir/run.log")
-            grep -a "^(d$id) pvtest periodic-lat:" "$log" | sed 's/.*periodic-lat://' | tr ' ' '\n' |
+            grep -a -E "^\(d$id\) (pvtest )?periodic-lat:" "$log" | sed 's/.*periodic-lat://' | tr ' ' '\n' |
                 grep -v '^$' | sort -n | awk -v d="$d" '{v[NR] = $1} END {for (i = 1; i <= NR; i++) printf "%s,%.5f,%s\n", d, i / NR, v[i]}'
         done
     } >"$dir/latency.csv"
@@ -323,11 +391,11 @@ run_scenario() { # SCENARIO
     initrd=$dir/initrd.cpio.gz
     cat "$ROOTFS" "$tmp/plan.cpio.gz" >"$initrd"
     rm -rf "$tmp"
-    local hyp="sched=$sched dom0_mem=256M"
+    local hyp="sched=$sched dom0_mem=${DOM0_MB}M"
     [ "$boost" = off ] && hyp="$hyp sched_credit_no_boost"
-    QEMU_LOG_DIR=$dir qemu_test "experiment-$name" --smp "$cpus" --mem 1024 --timeout 3600 \
+    QEMU_LOG_DIR=$dir qemu_test "experiment-$name" --smp "$cpus" --mem "$QEMU_MB" --timeout 3600 \
         --icount shift=0,sleep=off --cmdline "$hyp" \
-        --module "$K console=hvc0 paravane.check=/bin/paravane-experiment" --module "$initrd" \
+        --module "$K console=hvc0 paravane.check=/bin/paravane-experiment $DOM0_ARGS" --module "$initrd" \
         --expect "experiment: done" --exit success >"$dir/qemu.out" 2>&1
     log=$dir/experiment-$name.log
     tr -d '\r' <"$log" >"$dir/serial.log"
@@ -373,9 +441,9 @@ done
 # EXPERIMENT=report: only the summary, from the reports there are.
 [ ${#scenarios[@]} -gt 0 ] || [ "${EXPERIMENT:-}" = report ] ||
     { echo "make experiment: no scenario '${EXPERIMENT:-}'" >&2; exit 1; }
-export -f run_scenario make_plan sweep_values create_line scn_get scn_doms opt ms_to_us analyse windows \
+export -f run_scenario make_plan sweep_values create_line params_line scn_get scn_doms opt ms_to_us analyse windows \
     plot_real simulate report_run qemu_test qemu_find qemu_match_all qemu_base_args
-export EXPERIMENT_SWEEP OUT RUN_MS SIM CONV K ROOTFS WINDOW_MS HAVE_GNUPLOT QEMU PARAVANE_ELF FATAL_RE HYP KLOG \
+export EXPERIMENT_SWEEP GUESTS LINUX_MB DOM0_ARGS DOM0_MB QEMU_MB OUT RUN_MS SIM CONV K ROOTFS WINDOW_MS HAVE_GNUPLOT QEMU PARAVANE_ELF FATAL_RE HYP KLOG \
     QEMU_READY_RE qemu_passed qemu_failed qemu_skipped qemu_verdict
 start=$SECONDS
 [ ${#scenarios[@]} -eq 0 ] ||
@@ -402,9 +470,17 @@ start=$SECONDS
             "$OUT/$n/report.md"
     done
     echo
-    echo "Workloads: PV test kernels (a CPU hog; a periodic task for io, onoff and"
-    echo "bursty, at their mean run and sleep times, without the simulator's jitter"
-    echo "or random bursts). dom0 runs beside the domains (the simulation has no"
-    echo "dom0): its time is in each report."
+    if [ "$GUESTS" = linux ]; then
+        echo "Guests: Debian's kernel as each domain, its workload a program of"
+        echo "sched/workloads/ started on dom0's word once every guest has booted"
+        echo "(vw-hog for cpu; vw-periodic for io, onoff and bursty, at their mean"
+        echo "run and sleep times, without the simulator's jitter or random bursts)."
+    else
+        echo "Guests: PV test kernels (a CPU hog; a periodic task for io, onoff and"
+        echo "bursty, at their mean run and sleep times, without the simulator's jitter"
+        echo "or random bursts)."
+    fi
+    echo "dom0 runs beside the domains (the simulation has no dom0): its time is"
+    echo "in each report."
 } >"$OUT/REPORT.md"
 echo "make experiment: $OUT/REPORT.md ($((SECONDS - start)) s)"

@@ -24,6 +24,34 @@ qemu_test guest-two-domains --smp 1 --cmdline "domain=1:64M:1" --unordered \
     --expect "paravane: domain 1 shut down \(poweroff\)" --expect "${HYP}domain 1 destroyed, 16384 pages returned" \
     --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
 
+# Boot-time domains from a device tree (`vane mkboot`, tests/guests/dt/):
+# module 1 describes domU1 and domU2, both kernels module 3 (its own
+# command line says from=module: only the tree's bootargs say from=tree),
+# domU1's ramdisk module 4; each domU checks its memory, vCPUs, ramdisk
+# and command line, dom0 reads back their sizes and Credit weight and cap.
+# Module 2 is a tree corrupted inside /chosen/broken: refused, naming it,
+# and everything else boots.
+qemu_test guest-dt-domains --smp 1 --unordered \
+    --module "$G/pvtest-dtboot.elf d1=512:50:8192:2 d2=256:0:4096:1 wait=2" \
+    --module "$G/dt-two.dtb" --module "$G/dt-broken.dtb" \
+    --module "$G/pvtest-dtboot.elf from=module" --module "tests/guests/dt/ramdisk.txt" \
+    --expect "${HYP}device tree in module 1: 2 domains" \
+    --expect "${HYP}device tree in module 2 refused: /chosen/broken: an unknown tag in the structure block \(offset 0x60\)" \
+    --expect "${HYP}domain 1 is domU1, from a device tree: 32768 KiB, 2 vCPUs" \
+    --expect "${HYP}domain 2 is domU2, from a device tree: 16384 KiB, 1 vCPU\$" \
+    --expect "\(d1\) $(verdict dtboot)" --expect "\(d2\) $(verdict dtboot)" \
+    --expect "pvtest dtboot: d1 pages 8192 vcpus 2" --expect "pvtest dtboot: d1 weight 512 cap 50" \
+    --expect "pvtest dtboot: d2 pages 4096 vcpus 1" --expect "pvtest dtboot: d2 weight 256 cap 0" \
+    --expect "$(verdict dtboot)" --expect "paravane: domain 0 shut down \(poweroff\)" --exit success
+# The same under SEDF: a domain's sedf_period and sedf_slice become its
+# time guarantee (the Credit-only cap is left aside, with a word).
+qemu_test guest-dt-sedf --smp 1 --cmdline "sched=sedf" --unordered \
+    --module "$G/pvtest-dtboot.elf sedf=1 d1=100:20:4096:1 wait=1" --module "$G/dt-sedf.dtb" \
+    --module "$G/pvtest-dtboot.elf from=module" \
+    --expect "${HYP}d1: scheduler parameters for another scheduler than sedf left aside" \
+    --expect "\(d1\) $(verdict dtboot)" --expect "pvtest dtboot: d1 sedf period 100 ms slice 20 ms" \
+    --expect "$(verdict dtboot)" --exit success
+
 # FPU and SSE state of two domains interleaved on one pCPU.
 qemu_test guest-fpu-switches --smp 1 --cmdline "domain=1:32M:1" --unordered \
     --module "$G/pvtest-fpu.elf seed=1 wait=1" --module "$G/pvtest-fpu.elf seed=2" \
@@ -122,7 +150,10 @@ qemu_test guest-mm-create-destroy-50 --smp 2 --timeout 240 \
 # (VIRQ_TIMER within a tick, pvclock monotonic while dom0 pins its vCPU to
 # each pCPU in turn: 8 rounds over 2 pCPUs are 15 changes).
 for smp in 1 2; do
+    # Under icount: its timer checks (woken within a tick of the deadline)
+    # measure the hypervisor, not how often a loaded host stalls QEMU.
     qemu_test guest-pair-smp$smp --smp $smp --cmdline "domain=1:32M:1" --unordered --timeout 120 \
+        --icount shift=0,sleep=off \
         --module "$G/pvtest-pair.elf wait=1 pcpus=$smp" --module "$G/pvtest-pair.elf" \
         --expect "pvtest pair: pvclock monotonic over $((smp == 1 ? 0 : 15)) pCPU changes" \
         --expect "$(verdict pair)" --expect "\(d1\) $(verdict pair)" \

@@ -971,6 +971,7 @@ vnet() {
     vnet_run
     rc=$?
     rm -f /tmp/rx1 /tmp/rx2 # dom0's /tmp is its memory
+    kill "$udp_serve" 2>/dev/null
     # After a failure, what is left would fail the next checks too.
     for n in net1 net2; do /bin/vane destroy $n >/dev/null 2>&1; done
     return $rc
@@ -978,6 +979,8 @@ vnet() {
 vnet_run() {
     before=$(free_mib)
     [ -d /sys/class/net/xenbr0/bridge ] || { echo "no xenbr0"; return 1; }
+    vw-probe udp-serve 7777 >/tmp/udp-serve &
+    udp_serve=$!
     for i in 1 2; do
         sleep 1200 | nc -l -p 500$i >/tmp/rx$i &
         /bin/vane create /etc/vane/net.cfg "name=\"net$i\"" "extra=\"console=hvc0 paravane.check=/bin/paravane-check paravane.role=domU paravane.checks=vnet_guest paravane.port=500$i\"" >/tmp/c 2>&1
@@ -1019,7 +1022,8 @@ vnet_run() {
 # The kernel's ICMP counter $1 (/proc/net/snmp's Icmp lines: names, values).
 icmp() { awk -v k="$1" '$1 == "Icmp:" && !h {for (i = 2; i <= NF; i++) n[$i] = i; h = 1; next} $1 == "Icmp:" {print $n[k]}' /proc/net/snmp; }
 # In a domU: its address from dom0's DHCP server, 200 pings to dom0 with
-# no loss, 64 MiB to dom0 over TCP, 20 pings to the peer dom0 names.
+# no loss, 20 UDP round trips of the latency probe, 64 MiB to dom0 over
+# TCP, 20 pings to the peer dom0 names.
 # eth0 has its address from dom0's DHCP server.
 has_address() { ip -4 addr show eth0 2>/dev/null | grep -q "inet 10.99.0."; }
 # $2 pings to $1, $3 s apart; no loss means every echo request sent had its
@@ -1043,6 +1047,11 @@ vnet_guest() {
     pings 10.99.0.1 200 0.05 60
     [ "$o" = 200 ] && [ "$i" = 200 ] ||
         { cat /proc/net/dev /proc/net/snmp; xs write data/failed ping; sleep 20; return 1; }
+    # The experiments' latency probe over the network: UDP round trips to
+    # the echo server dom0 runs (vw-probe udp-serve), none lost.
+    vw-probe udp-ping 10.99.0.1 7777 20 10 >/tmp/probe
+    say "vnet: $(cat /tmp/probe)"
+    grep -Eq "^probe: n=20 rtt_us p50=[0-9.]+ .* lost=0" /tmp/probe || return 1
     dd if=/dev/urandom of=/tmp/data bs=1M count=64 2>/dev/null
     say "vnet sent $(sha256sum </tmp/data | cut -d' ' -f1)"
     nc 10.99.0.1 "$(arg port)" </tmp/data || return 1

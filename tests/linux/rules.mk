@@ -39,12 +39,15 @@ $(LINUX_OUT)/dom0-check.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/i
 # The console checks' dom0 adds a Linux domU for vane to create: Debian's
 # kernel and a plain initramfs that gives a shell on hvc0. Its own image,
 # so that the other boots' dom0 stays small.
-# The experiments' workloads (sched/workloads/) are in it as /bin/vw-*.
+# The experiments' workloads (sched/workloads/) are in it as /bin/vw-*,
+# with xenstore's tools (a domU of make experiment waits for its word).
 LINUX_WORKLOADS := $(foreach w,$(WORKLOAD_BINS),$(w):/bin/$(notdir $(w)))
-$(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(WORKLOAD_BINS)
+$(LINUX_OUT)/domU-shell.cpio.gz: toolstack/rootfs/mkrootfs.sh toolstack/rootfs/init $(WORKLOAD_BINS) \
+                                 $(BUILD)/xenstore-lite/xs-static
 	@mkdir -p $(@D)
 	@echo "  ROOTFS  $@"
-	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init $(LINUX_WORKLOADS)
+	@toolstack/rootfs/mkrootfs.sh $@ $(LINUX_KREL) toolstack/rootfs/init $(LINUX_WORKLOADS) \
+	    $(BUILD)/xenstore-lite/xs-static:/usr/bin/xs
 
 # Xen's own xl (Debian's xen-utils-4.17) with the libraries it loads, at
 # their paths, for dom0 to run against Paravane; beside it Xen's console

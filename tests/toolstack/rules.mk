@@ -19,3 +19,6 @@ $(XLCFG_TOUT)/check_xlcfg: $(XLCFG_TEST_SRCS) $(XLCFG_UNDER_TEST) tests/toolstac
 
 UNIT_TESTS += $(XLCFG_TOUT)/check_xlcfg
 LINT_SRCS += $(XLCFG_TEST_SRCS) tests/toolstack/cfg_test.h
+
+# vane mkboot's refusals and outputs (a shell suite over build/toolstack/vane).
+TEST_SUITES += tests/toolstack/mkboot.sh
