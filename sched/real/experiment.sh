@@ -192,17 +192,21 @@ EOF
     else
         values=-
     fi
+    # Linux guests boot before their workloads start, all together, on
+    # dom0's word; their parameters (a cap of 1% would stretch a boot a
+    # hundredfold) are set in between. A sweep's Linux guests boot once:
+    # each value is set on running workloads (a sweep is of CPU hogs).
+    local first=1 last boot
+    last=$(echo "$values" | tail -n 1)
     for v in $values; do
+        boot=$([ $first = 1 ] || [ "$GUESTS" = pvtest ] && echo 1)
         echo "echo 'experiment: run $v'"
-        scn_doms "$f" | while read -r w; do create_line "$w"; done
+        [ -n "$boot" ] && scn_doms "$f" | while read -r w; do create_line "$w"; done
         scn_doms "$f" | while read -r w; do
             echo "echo \"experiment: domain ${w%% *} \$(/bin/vane domid ${w%% *})\""
         done
-        scn_doms "$f" | while read -r w; do echo "/bin/vane unpause ${w%% *}"; done
-        # Linux guests boot before their workloads start, all together, on
-        # dom0's word; their parameters (a cap of 1% would stretch a boot
-        # a hundredfold) are set in between.
-        [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do echo "ready ${w%% *}"; done
+        [ -n "$boot" ] && scn_doms "$f" | while read -r w; do echo "/bin/vane unpause ${w%% *}"; done
+        [ -n "$boot" ] && [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do echo "ready ${w%% *}"; done
         scn_doms "$f" | while read -r w; do
             if [ "$v" != - ] && [ "${w%% *}" = "$sdom" ]; then
                 params_line "$w" "$sched" "$param" "$v"
@@ -210,18 +214,21 @@ EOF
                 params_line "$w" "$sched"
             fi
         done
-        [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do
+        [ -n "$boot" ] && [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do
             echo "/usr/bin/xs write /local/domain/\$(/bin/vane domid ${w%% *})/vw-go 1"
         done
         echo "/bin/vane stat -z >/dev/null"
         echo "/bin/vane trace -e 0x0002f000 -S 1024 -T $(((RUN_MS + 999) / 1000)) /tmp/x.bin 2>&1"
         # What each domain asked of the hypervisor meanwhile, dom0 in full.
         echo "/bin/vane stat | sed 's/^/experiment: stat /'; /bin/vane stat 0 | sed 's/^/experiment: stat /'"
-        [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do
-            echo "report ${w%% *} $(opt "$w" workload | cut -d: -f1)"
-        done
-        scn_doms "$f" | while read -r w; do echo "/bin/vane destroy ${w%% *}"; done
+        if [ "$v" = "$last" ] || [ "$GUESTS" = pvtest ]; then
+            [ "$GUESTS" = linux ] && scn_doms "$f" | while read -r w; do
+                echo "report ${w%% *} $(opt "$w" workload | cut -d: -f1)"
+            done
+            scn_doms "$f" | while read -r w; do echo "/bin/vane destroy ${w%% *}"; done
+        fi
         echo 'echo "experiment: trace begin"; base64 /tmp/x.bin; echo "experiment: trace end"'
+        first=0
     done
     echo 'echo "experiment: done"'
 }

@@ -4,12 +4,13 @@
  *   vw-probe serve [DOM]  (in the guest) binds a port the control domain
  *       (or DOM) may connect to, prints "probe: port P", and answers every
  *       event on it with one back.
- *   vw-probe ping DOM PORT [COUNT [INTERVAL_MS]]  (in dom0) connects to
- *       DOM's port, sends COUNT events (100) INTERVAL_MS apart (10) and
- *       times each answer: "probe: n=N rtt_us p50=A p99=B max=C lost=L".
+ *   vw-probe ping DOM PORT [COUNT [INTERVAL_MS [TIMEOUT_MS]]]  (in dom0)
+ *       connects to DOM's port, sends COUNT events (100) INTERVAL_MS apart
+ *       (10) and times each answer: "probe: n=N rtt_us p50=A p99=B max=C
+ *       lost=L", an answer later than TIMEOUT_MS (1000) being lost.
  *   vw-probe udp-serve [PORT]  echoes every UDP datagram to PORT (7777)
  *       back to its sender, after printing "probe: udp port PORT".
- *   vw-probe udp-ping ADDR PORT [COUNT [INTERVAL_MS]]  times COUNT
+ *   vw-probe udp-ping ADDR PORT [COUNT [INTERVAL_MS [TIMEOUT_MS]]]  times COUNT
  *       datagrams' round trips to ADDR:PORT, reported as ping's.
  *
  * The event-channel ends go through Linux's /dev/xen/evtchn (a domain may
@@ -82,11 +83,11 @@ static int serve(int fd, unsigned int dom)
 }
 
 /*
- * One round trip of a ping: send, then wait up to a second for the answer.
+ * One round trip of a ping: send, then wait up to timeout_ms for the answer.
  * 0 when it came back.
  */
 struct link {
-    int fd, port;
+    int fd, port, timeout_ms;
     int (*round)(struct link *l);
 };
 
@@ -96,7 +97,7 @@ static int evtchn_round(struct link *l)
 
     if (ioctl(l->fd, IOCTL_EVTCHN_NOTIFY, &nt) < 0)
         return -1;
-    return next_event(l->fd, 1000) == l->port ? 0 : -1;
+    return next_event(l->fd, l->timeout_ms) == l->port ? 0 : -1;
 }
 
 /* The datagram carries its sequence number, so a late answer to an earlier
@@ -105,7 +106,7 @@ static int udp_round(struct link *l)
 {
     uint32_t seq = (uint32_t)++l->port, got;
     struct pollfd p = {.fd = l->fd, .events = POLLIN};
-    long long until = now_ns() + 1000000000LL;
+    long long until = now_ns() + l->timeout_ms * 1000000LL;
 
     if (send(l->fd, &seq, sizeof(seq), 0) != (ssize_t)sizeof(seq))
         return -1;
@@ -147,11 +148,11 @@ static int ping(struct link *l, unsigned long count, unsigned long interval_ms)
 }
 
 static int evtchn_ping(unsigned int dom, unsigned int rport, unsigned long count,
-                       unsigned long interval_ms)
+                       unsigned long interval_ms, int timeout_ms)
 {
     int fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
     struct ioctl_evtchn_bind_interdomain b = {.remote_domain = dom, .remote_port = rport};
-    struct link l = {.fd = fd, .round = evtchn_round};
+    struct link l = {.fd = fd, .timeout_ms = timeout_ms, .round = evtchn_round};
 
     if (fd < 0 || (l.port = ioctl(fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &b)) < 0) {
         perror("vw-probe: connecting");
@@ -201,8 +202,13 @@ int main(int argc, char **argv)
 {
     unsigned long count = argc > 4 ? strtoul(argv[4], NULL, 0) : 100;
     unsigned long interval = argc > 5 ? strtoul(argv[5], NULL, 0) : 10;
+    long timeout = argc > 6 ? strtol(argv[6], NULL, 0) : 1000;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (timeout <= 0 || timeout > 60000) {
+        fprintf(stderr, "vw-probe: TIMEOUT_MS is 1..60000\n");
+        return 2;
+    }
     if (argc >= 2 && !strcmp(argv[1], "serve")) {
         int fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
 
@@ -214,17 +220,18 @@ int main(int argc, char **argv)
     }
     if (argc >= 4 && !strcmp(argv[1], "ping"))
         return evtchn_ping((unsigned int)strtoul(argv[2], NULL, 0),
-                           (unsigned int)strtoul(argv[3], NULL, 0), count, interval);
+                           (unsigned int)strtoul(argv[3], NULL, 0), count, interval, (int)timeout);
     if (argc >= 2 && !strcmp(argv[1], "udp-serve"))
         return udp_serve(argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0) : 7777);
     if (argc >= 4 && !strcmp(argv[1], "udp-ping")) {
-        struct link l = {.round = udp_round};
+        struct link l = {.timeout_ms = (int)timeout, .round = udp_round};
 
         l.fd = udp_socket(argv[2], (unsigned int)strtoul(argv[3], NULL, 0), 0);
         return l.fd < 0 ? 1 : ping(&l, count, interval);
     }
     fprintf(stderr,
-            "usage: vw-probe serve [DOM] | ping DOM PORT [COUNT [INTERVAL_MS]]\n"
-            "       vw-probe udp-serve [PORT] | udp-ping ADDR PORT [COUNT [INTERVAL_MS]]\n");
+            "usage: vw-probe serve [DOM] | ping DOM PORT [COUNT [INTERVAL_MS [TIMEOUT_MS]]]\n"
+            "       vw-probe udp-serve [PORT] | udp-ping ADDR PORT [COUNT [INTERVAL_MS "
+            "[TIMEOUT_MS]]]\n");
     return 2;
 }
