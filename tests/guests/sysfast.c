@@ -100,49 +100,58 @@ __asm__(".text\n"
  */
 #define SET(r, v) "  movabs $" #v ", %" #r "\n"
 #define CMP(r, v) "  movabs $" #v ", %rax\n  cmp %rax, %" #r "\n  jne 9f\n"
-__asm__(".text\n"
-        "user_round_trips:\n" SET(rbx, 0x1111111111111111) SET(rbp, 0x2222222222222222)
-            SET(rdi, 0x3333333333333333) SET(rsi, 0x4444444444444444) SET(rdx, 0x5555555555555555)
-                SET(r8, 0x8888888888888888) SET(r9, 0x9999999999999999) SET(r10, 0xaaaaaaaaaaaaaaaa)
-                    SET(r12, 0xcccccccccccccccc) SET(r13, 0xdddddddddddddddd)
-                        SET(r14, 0xeeeeeeeeeeeeeeee) SET(r15, 0xffffffffffffffff)
-        "1:\n"
-        "  mov $7, %eax\n"
-        "  syscall\n"
-        "2:\n"
-        "  pushfq\n" /* RFLAGS as the iret left them, before any compare */
-        "  cmp (%rsp), %r11\n"
-        "  lea 8(%rsp), %rsp\n"
-        "  jne 9f\n"
-        "  cmp $1007, %rax\n"
-        "  jne 9f\n"
-        "  lea 2b(%rip), %rax\n"
-        "  cmp %rax, %rcx\n"
-        "  jne 9f\n" CMP(rbx, 0x1111111111111111) CMP(rbp, 0x2222222222222222)
-            CMP(rdi, 0x3333333333333333) CMP(rsi, 0x4444444444444444) CMP(rdx, 0x5555555555555555)
-                CMP(r8, 0x8888888888888888) CMP(r9, 0x9999999999999999)
-                    CMP(r10, 0xaaaaaaaaaaaaaaaa) CMP(r12, 0xcccccccccccccccc)
-                        CMP(r13, 0xdddddddddddddddd) CMP(r14, 0xeeeeeeeeeeeeeeee)
-                            CMP(r15, 0xffffffffffffffff)
-        "  incq user_rounds(%rip)\n"
-        "  cmpq $2000, user_rounds(%rip)\n"
-        "  jb 1b\n"
-        "  movq $1, user_verdict(%rip)\n"
-        "  int $0x81\n"
-        "9:\n"
-        "  movq $2, user_verdict(%rip)\n"
-        "  int $0x81\n");
+__asm__(
+    ".text\n"
+    "user_round_trips:\n" SET(rbx, 0x1111111111111111) SET(rbp, 0x2222222222222222) SET(
+        rdi, 0x3333333333333333) SET(rsi, 0x4444444444444444) SET(rdx, 0x5555555555555555)
+        SET(r8, 0x8888888888888888) SET(r9, 0x9999999999999999) SET(r10, 0xaaaaaaaaaaaaaaaa) SET(
+            r12, 0xcccccccccccccccc) SET(r13, 0xdddddddddddddddd) SET(r14, 0xeeeeeeeeeeeeeeee)
+            SET(r15,
+                0xffffffffffffffff) "1:\n"
+                                    "  mov $7, %eax\n"
+                                    "  syscall\n"
+                                    "2:\n"
+                                    "  pushfq\n" /* RFLAGS as the iret left them, before any compare
+                                                  */
+                                    "  cmp (%rsp), %r11\n"
+                                    "  lea 8(%rsp), %rsp\n"
+                                    "  jne 9f\n"
+                                    "  cmp $1007, %rax\n"
+                                    "  jne 9f\n"
+                                    "  lea 2b(%rip), %rax\n"
+                                    "  cmp %rax, %rcx\n"
+                                    "  jne 9f\n" CMP(rbx, 0x1111111111111111) CMP(
+                                        rbp, 0x2222222222222222) CMP(rdi, 0x3333333333333333)
+                                        CMP(rsi, 0x4444444444444444) CMP(rdx, 0x5555555555555555)
+                                            CMP(r8, 0x8888888888888888) CMP(r9, 0x9999999999999999)
+                                                CMP(r10, 0xaaaaaaaaaaaaaaaa) CMP(
+                                                    r12, 0xcccccccccccccccc) CMP(r13,
+                                                                                 0xdddddddddddddddd)
+                                                    CMP(r14, 0xeeeeeeeeeeeeeeee) CMP(
+                                                        r15,
+                                                        0xffffffffffffffff) "  incq "
+                                                                            "user_rounds(%rip)\n"
+                                                                            "  cmpq $2000, "
+                                                                            "user_rounds(%rip)\n"
+                                                                            "  jb 1b\n"
+                                                                            "  movq $1, "
+                                                                            "user_verdict(%rip)\n"
+                                                                            "  int $0x81\n"
+                                                                            "9:\n"
+                                                                            "  movq $2, "
+                                                                            "user_verdict(%rip)\n"
+                                                                            "  int $0x81\n");
 
 /* A kernel-mode iret frame on the user stack, and "iret" asked for. */
 __asm__(".text\n"
         "user_fake_iret:\n"
-        "  pushq $0xe02b\n"     /* ss */
-        "  push %rsp\n"         /* rsp */
-        "  pushq $0x3202\n"     /* rflags, IOPL 3 */
-        "  pushq $0xe030\n"     /* cs: guest kernel */
+        "  pushq $0xe02b\n" /* ss */
+        "  push %rsp\n"     /* rsp */
+        "  pushq $0x3202\n" /* rflags, IOPL 3 */
+        "  pushq $0xe030\n" /* cs: guest kernel */
         "  lea escalate(%rip), %rax\n"
-        "  push %rax\n"         /* rip */
-        "  pushq $0\n"          /* flags */
+        "  push %rax\n" /* rip */
+        "  pushq $0\n"  /* flags */
         "  push %rcx\n"
         "  push %r11\n"
         "  push %rax\n"
@@ -223,11 +232,11 @@ PVTEST(bounce_frame_as_xen)
     set_syscall(sys_record_entry, true);
     run(user_fake_iret);
     CHECK_EQ(escalated, 0);
-    CHECK_EQ(sys_last_rax, 23); /* a system call numbered 23, nothing more */
-    CHECK_EQ(cb_frame[3] & 0xffff, 0xe033);  /* from user mode */
-    CHECK_EQ(cb_frame[3] >> 32, 0);          /* events were on */
-    CHECK(cb_frame[4] & 0x200);              /* so IF in the frame */
-    CHECK_EQ(cb_frame[4] & 0x3000, 0);       /* the user's IOPL: 0 */
+    CHECK_EQ(sys_last_rax, 23);             /* a system call numbered 23, nothing more */
+    CHECK_EQ(cb_frame[3] & 0xffff, 0xe033); /* from user mode */
+    CHECK_EQ(cb_frame[3] >> 32, 0);         /* events were on */
+    CHECK(cb_frame[4] & 0x200);             /* so IF in the frame */
+    CHECK_EQ(cb_frame[4] & 0x3000, 0);      /* the user's IOPL: 0 */
     CHECK_EQ(cb_frame[6], 0xe02b);
     CHECK_EQ(cb_frame[5], (unsigned long)ustack + sizeof(ustack) - 9 * 8);
     CHECK_EQ(cb_mask, 1); /* CALLBACKF_mask_events */
@@ -308,12 +317,12 @@ PVTEST(iret_rflags_sanitised)
 
     setup();
     live = iret_rflags_to_kernel(0x3202UL | (1UL << 17));
-    CHECK_EQ(live & 0x3000, 0);        /* IOPL 0 for real */
-    CHECK_EQ(live & (1UL << 17), 0);   /* no VM */
-    CHECK(live & 0x200);               /* real IF on */
+    CHECK_EQ(live & 0x3000, 0);      /* IOPL 0 for real */
+    CHECK_EQ(live & (1UL << 17), 0); /* no VM */
+    CHECK(live & 0x200);             /* real IF on */
     CHECK_EQ(si->vcpu_info[0].evtchn_upcall_mask, 0);
     live = iret_rflags_to_kernel(0x002);
-    CHECK(live & 0x200); /* real IF stays on ... */
+    CHECK(live & 0x200);                              /* real IF stays on ... */
     CHECK_EQ(si->vcpu_info[0].evtchn_upcall_mask, 1); /* ... the guest's is the mask */
     si->vcpu_info[0].evtchn_upcall_mask = 0;
 }

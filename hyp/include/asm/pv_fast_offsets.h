@@ -10,19 +10,19 @@
 #define CPUINFO_cpu       200
 #define CPUINFO_curr_vcpu 216
 
-#define VCPU_domain             8
-#define VCPU_vcpu_info          56
-#define VCPU_poll_ports         168
-#define VCPU_hcall_preempted    393
-#define VCPU_perfc_hypercalls   408
-#define VCPU_event_callback     4128
-#define VCPU_syscall_callback   4144
-#define VCPU_syscall_masks      4169
-#define VCPU_kernel_sp          4184
-#define VCPU_guest_table        4192
-#define VCPU_guest_table_user   4200
-#define VCPU_kernel_mode        4208
-#define VCPU_failsafe_pending   5025
+#define VCPU_domain              8
+#define VCPU_vcpu_info           56
+#define VCPU_poll_ports          168
+#define VCPU_hcall_preempted     393
+#define VCPU_perfc_hypercalls    408
+#define VCPU_event_callback      4128
+#define VCPU_syscall_callback    4144
+#define VCPU_syscall_masks       4169
+#define VCPU_kernel_sp           4184
+#define VCPU_guest_table         4192
+#define VCPU_guest_table_user    4200
+#define VCPU_kernel_mode         4208
+#define VCPU_failsafe_pending    5025
 #define VCPU_trap_bounce_pending 5040
 
 #define DOMAIN_vm_assist 240
