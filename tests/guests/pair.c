@@ -366,9 +366,9 @@ PVTEST(timer_and_clock)
         late = woke - deadline > late ? woke - deadline : late;
     }
     /*
-     * Within one 10 ms scheduler tick of the deadline, most times: QEMU
-     * without icount runs on host time, and a busy CI host can stall it
-     * for longer now and then (make bench measures under icount).
+     * Within one 10 ms scheduler tick of the deadline, most times. The
+     * suite runs this guest under icount, where guest time follows the
+     * instructions run and a loaded host cannot stretch a wake-up.
      */
     CHECK(within_tick >= 7);
     for (int i = 0; i < 200000; i++) {
