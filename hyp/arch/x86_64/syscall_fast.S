@@ -88,11 +88,12 @@
         .globl  pv_syscall_fast
 pv_syscall_fast:
         mov     CPUINFO_curr_vcpu(%rsp), %rbx   /* %rbx: the vCPU throughout */
+        /* Other hypercalls leave first: they pay four instructions here. */
+        cmpb    $0, VCPU_kernel_mode(%rbx)
+        jne     .Lhypercall
         mov     VCPU_domain(%rbx), %rax
         testb   $VMASST_ARCH_IOPL, DOMAIN_vm_assist(%rax)
         jnz     syscall_slow
-        cmpb    $0, VCPU_kernel_mode(%rbx)
-        jne     .Lhypercall
 
 /* ---- SYSCALL from guest user mode: bounce to the syscall callback. ---- */
         mov     VCPU_syscall_callback(%rbx), %r12
@@ -172,6 +173,9 @@ pv_syscall_fast:
         jne     syscall_slow
         cmpb    $0, hypercall_slow_path(%rip)
         jne     syscall_slow
+        mov     VCPU_domain(%rbx), %rax
+        testb   $VMASST_ARCH_IOPL, DOMAIN_vm_assist(%rax)
+        jnz     syscall_slow
         /* struct iret_context: rax, r11, rcx, flags, rip, cs, rflags, rsp, ss */
         mov     UREGS_rsp(%rsp), %r13
         GUEST_RANGE %r13, 72, syscall_slow
