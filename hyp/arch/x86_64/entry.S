@@ -15,7 +15,9 @@
  *
  * SYSCALL has no stack switch of its own: each CPU's LSTAR/CSTAR point at
  * a small stub built at boot (syscall_stubs, see pv/context.c) that parks
- * the guest's rax and rsp in the guest frame and moves to the stack.
+ * the guest's rax and rsp in the guest frame and moves to the stack. A
+ * 64-bit one then tries syscall_fast.S (a system call bounced, the iret
+ * hypercall) before the C path.
  */
 #include "asm/asm_offsets.h"
 #include "asm/layout.h"

@@ -13,7 +13,6 @@
 #include "asm/traps.h"
 #include "console.h"
 #include "context.h"
-#include "event.h"
 #include "flushstat.h"
 #include "guest_access.h"
 #include "hypercall.h"
@@ -183,6 +182,7 @@ long do_fpu_taskswitch(int set)
 
 /* RFLAGS bits a guest may return with: all defined ones but IOPL and VM. */
 #define IRET_RFLAGS_GUEST 0x3d4fd5UL
+_Static_assert(IRET_RFLAGS_GUEST == 0x3d4fd5UL, "syscall_fast.S has the same mask");
 
 /*
  * The iret hypercall: the guest's frame becomes its context as given, with
