@@ -132,13 +132,15 @@ OPTION_UINT("hypercall_trace", trace_first);
 /*
  * Whether a hypercall takes the slow path (hypercall_trace=, or trace
  * buffers on): one flag, so the null hypercall pays one test for both.
+ * Not static: the iret fast path (syscall_fast.S) tests it too.
  */
-static bool slow_path, tracing;
+bool hypercall_slow_path;
+static bool tracing;
 
 void hypercall_set_tracing(bool on)
 {
     tracing = on;
-    WRITE_ONCE(slow_path, on || trace_first);
+    WRITE_ONCE(hypercall_slow_path, on || trace_first);
 }
 
 static void trace(unsigned long n, unsigned long nr, const unsigned long args[5], long rc)
@@ -171,7 +173,7 @@ dispatch_slow(unsigned long nr, const unsigned long args[5], uint64_t *counts)
 
 long hypercall_dispatch(unsigned long nr, const unsigned long args[5], uint64_t *counts)
 {
-    if (__builtin_expect(!READ_ONCE(slow_path), 1))
+    if (__builtin_expect(!READ_ONCE(hypercall_slow_path), 1))
         return call(nr, args, counts);
     return dispatch_slow(nr, args, counts);
 }

@@ -43,6 +43,8 @@ void hypercall_create_continuation(unsigned long op, unsigned int nr_args,
 
 /* Trace buffers went on or off (trace.c): hypercalls record themselves while on. */
 void hypercall_set_tracing(bool on);
+/* Set while hypercalls must take the slow path (read by syscall_fast.S too). */
+extern bool hypercall_slow_path;
 
 /* Name of a hypercall number, for logs ("#42" style when unknown). */
 const char *hypercall_name(unsigned long nr);

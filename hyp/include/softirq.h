@@ -23,6 +23,8 @@ void raise_softirq(enum softirq nr);
 /* Mark work for `cpu`, and interrupt it if it is another CPU. */
 void cpu_raise_softirq(unsigned int cpu, enum softirq nr);
 bool softirq_pending(unsigned int cpu);
+/* Each CPU's pending bits; read directly by the system-call fast path. */
+extern unsigned long softirq_pending_mask[];
 
 /* Run pending softirqs on this CPU. Interrupts enabled on entry and exit. */
 void do_softirq(void);

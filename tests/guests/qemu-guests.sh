@@ -91,6 +91,25 @@ qemu_test guest-edges-dom0 --smp 1 --module "$G/pvtest-edges.elf" \
     --expect "${HYP}d0v0: #DB in hypervisor context at [0-9a-f]+, DR6 [0-9a-f]+: ignored" \
     --expect "$(verdict edges)" --exit success
 
+# The guest system call's fast path (tests/guests/sysfast.c): round trips
+# keeping every register, a user-mode "iret" that stays a system call,
+# iret frames the hardware refuses, RFLAGS cleaned, events unmasked on the
+# way out delivered; then a kernel stack and an iret frame that fault as
+# the fast path touches them, each ending that domain alone with the slow
+# path's report.
+qemu_test guest-sysfast-dom0 --smp 1 --module "$G/pvtest-sysfast.elf" \
+    --expect "$(verdict sysfast)" --exit success
+qemu_test guest-sysfast-bad-stack --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-sysfast.elf mode=bad-bounce-stack" \
+    --expect "\(d1\) pvtest sysfast: system call onto an unmapped kernel stack" \
+    --expect "${HYP}d1v0: cannot write a bounce frame at 0000400000000fc8" \
+    --expect "${HYP}domain 1 crashed: unusable guest kernel stack" --expect "$(verdict basic)" --exit success
+qemu_test guest-sysfast-bad-iret --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-sysfast.elf mode=bad-iret-frame" \
+    --expect "\(d1\) pvtest sysfast: iret with its frame unmapped" \
+    --expect "${HYP}d1v0: cannot read the iret frame at 0000400000001000" \
+    --expect "${HYP}domain 1 crashed: iret: unreadable iret frame" --expect "$(verdict basic)" --exit success
+
 # Grant tables version 2 (tests/guests/gntv2.c), as dom0 (an empty table
 # at first) and as a domU beside dom0: set_version both ways, status
 # frames, sub-page and transitive grants, and Xen's answer to each misuse;

@@ -15,7 +15,9 @@
  *
  * SYSCALL has no stack switch of its own: each CPU's LSTAR/CSTAR point at
  * a small stub built at boot (syscall_stubs, see pv/context.c) that parks
- * the guest's rax and rsp in the guest frame and moves to the stack.
+ * the guest's rax and rsp in the guest frame and moves to the stack. A
+ * 64-bit one then tries syscall_fast.S (a system call bounced, the iret
+ * hypercall) before the C path.
  */
 #include "asm/asm_offsets.h"
 #include "asm/layout.h"
@@ -131,6 +133,9 @@ ret_to_guest:
         sub     $8, %rsp
         call    pv_exit_to_guest                /* returns with interrupts off */
         add     $8, %rsp
+/* The frame in cpu_info is final: load it and go (syscall_fast.S ends here). */
+        .globl  restore_guest_and_iret
+restore_guest_and_iret:
         RESTORE_ALL
 .Lguest_iret:
         iretq
@@ -175,16 +180,24 @@ reset_stack_and_jump:
         pushq   $0
         movl    $\vector, 4(%rsp)
         SAVE_ALL
-        mov     %rsp, %rdi
-        sub     $8, %rsp
-        call    pv_syscall_entry
-        jmp     ret_to_guest
 .endm
 
+/*
+ * 64-bit SYSCALL tries the fast path first (syscall_fast.S: a system call
+ * bounced, the iret hypercall), which comes back to syscall_slow, with
+ * the frame untouched, for anything else.
+ */
         .globl  lstar_common
 lstar_common:
         SYSCALL_FRAME TRAP_syscall
+        jmp     pv_syscall_fast
 
         .globl  cstar_common
 cstar_common:
         SYSCALL_FRAME TRAP_syscall32
+        .globl  syscall_slow
+syscall_slow:
+        mov     %rsp, %rdi
+        sub     $8, %rsp
+        call    pv_syscall_entry
+        jmp     ret_to_guest

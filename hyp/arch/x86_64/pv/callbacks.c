@@ -7,11 +7,13 @@
  */
 #include "asm/asm_offsets.h"
 #include "asm/desc.h"
+#include "asm/pv_fast_offsets.h"
 #include "asm/processor.h"
 #include "asm/pv_traps.h"
 #include "asm/traps.h"
 #include "console.h"
 #include "context.h"
+#include "flushstat.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib.h"
@@ -21,6 +23,36 @@
 #include <xen/errno.h>
 
 #define MAX_TRAP_ENTRIES 256
+
+/* The layout syscall_fast.S was written against. */
+#define OFF(t, f, v) _Static_assert(__builtin_offsetof(t, f) == (v), #t "." #f)
+OFF(struct cpu_info, cpu, CPUINFO_cpu);
+OFF(struct cpu_info, curr_vcpu, CPUINFO_curr_vcpu);
+OFF(struct vcpu, domain, VCPU_domain);
+OFF(struct vcpu, vcpu_info, VCPU_vcpu_info);
+OFF(struct vcpu, poll_ports, VCPU_poll_ports);
+OFF(struct vcpu, hcall_preempted, VCPU_hcall_preempted);
+OFF(struct vcpu, perfc.hypercalls, VCPU_perfc_hypercalls);
+OFF(struct vcpu, arch.event_callback_eip, VCPU_event_callback);
+OFF(struct vcpu, arch.syscall_callback_eip, VCPU_syscall_callback);
+OFF(struct vcpu, arch.syscall_masks_events, VCPU_syscall_masks);
+OFF(struct vcpu, arch.kernel_sp, VCPU_kernel_sp);
+OFF(struct vcpu, arch.guest_table, VCPU_guest_table);
+OFF(struct vcpu, arch.guest_table_user, VCPU_guest_table_user);
+OFF(struct vcpu, arch.kernel_mode, VCPU_kernel_mode);
+OFF(struct vcpu, arch.failsafe_pending, VCPU_failsafe_pending);
+OFF(struct vcpu, arch.trap_bounce.pending, VCPU_trap_bounce_pending);
+OFF(struct domain, vm_assist, DOMAIN_vm_assist);
+OFF(struct vcpu_info, evtchn_upcall_pending, VCPUINFO_upcall_pending);
+OFF(struct vcpu_info, evtchn_upcall_mask, VCPUINFO_upcall_mask);
+OFF(struct flushstat, n[FS_CR3], FLUSHSTAT_cr3);
+OFF(struct flushstat, n[FS_KSW], FLUSHSTAT_ksw);
+OFF(struct flushstat, n[FS_BOUNCE], FLUSHSTAT_bounce);
+#undef OFF
+_Static_assert(sizeof(struct flushstat) == FLUSHSTAT_size, "flushstat row");
+_Static_assert(sizeof(mfn_t) == 8 && sizeof(((struct vcpu *)0)->poll_ports) == 4, "field sizes");
+_Static_assert(sizeof(((struct vcpu *)0)->arch.kernel_mode) == 1, "kernel_mode is a byte");
+_Static_assert(sizeof(struct iret_context) == 72, "iret frame: 9 words");
 
 /* A code address the guest may jump to: canonical, outside the hole. */
 static bool guest_code_ok(unsigned long a)
@@ -150,6 +182,7 @@ long do_fpu_taskswitch(int set)
 
 /* RFLAGS bits a guest may return with: all defined ones but IOPL and VM. */
 #define IRET_RFLAGS_GUEST 0x3d4fd5UL
+_Static_assert(IRET_RFLAGS_GUEST == 0x3d4fd5UL, "syscall_fast.S has the same mask");
 
 /*
  * The iret hypercall: the guest's frame becomes its context as given, with
