@@ -6,6 +6,7 @@
 #include "pci.h"
 #include "asm/processor.h"
 #include "console.h"
+#include "pirq.h"
 #include "spinlock.h"
 
 static DEFINE_SPINLOCK(pci_lock);
@@ -85,6 +86,7 @@ void pci_scan_log(void)
             class = pci_conf_read(sbdf, 0x08, 4) >> 8;
             pr_info("PCI: 0000:%02x:%02x.%u [%04x:%04x] class %06x: dom0's\n", bus, PCI_SLOT(sbdf),
                     PCI_FUNC(sbdf), id & 0xffff, id >> 16, class);
+            msix_protect(sbdf);
             found++;
         }
     pr_info("PCI: %u devices handed to the hardware domain\n", found);
