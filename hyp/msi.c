@@ -79,6 +79,24 @@ void msix_protect(uint32_t sbdf)
     protect_region(sbdf, "PBA", pci_conf_read(sbdf, cap + 8, 4), (nr + 63) / 64 * 8);
 }
 
+bool msi_conf_write_permitted(uint32_t sbdf, unsigned int reg, unsigned int size)
+{
+    unsigned int cap, end = reg + size, data_end;
+
+    if (reg >= 256 || !pci_device_present(sbdf))
+        return true;
+    /* MSI-X: only the message control word (Linux's enable and mask-all). */
+    cap = pci_find_cap(sbdf, PCI_CAP_ID_MSIX);
+    if (cap && reg < cap + 12 && end > cap)
+        return reg == cap + 2 && size == 2;
+    /* MSI: not the address and data, which are the hypervisor's. */
+    cap = pci_find_cap(sbdf, PCI_CAP_ID_MSI);
+    if (!cap)
+        return true;
+    data_end = cap + ((pci_conf_read(sbdf, cap + 2, 2) & MSI_FLAGS_64BIT) ? 14 : 10);
+    return reg >= data_end || end <= cap + 4;
+}
+
 /*
  * Table pages mapped so far: ioremap never unmaps, so each page is
  * mapped once however often its entries are programmed.

@@ -14,6 +14,11 @@
  * process poking the table (/dev/mem, sysfs resourceN) carries on with
  * the table unchanged. Any other instruction remains dom0's page fault.
  *
+ * The MMCONFIG area is in the set too (pci.c), as on Xen: dom0 reads its
+ * devices' config space there directly, and each aligned store of up to
+ * 4 bytes is performed by the hypervisor, through the filter its 0xcfc
+ * writes pass.
+ *
  * The set only grows: a range is added at the boot scan and at each
  * MSI-X map_pirq, and stays when the device's BAR moves. Writers take
  * ro_lock; readers (under pv_mm_lock, on every mapping of a device frame)
@@ -24,6 +29,7 @@
 #include "guest_access.h"
 #include "lib.h"
 #include "mm/pv_mm.h"
+#include "pci.h"
 #include "pirq.h"
 #include <xen/errno.h>
 
@@ -93,6 +99,9 @@ int mmio_ro_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned l
     static unsigned int logged;
     uint8_t bytes[15] = {0};
     struct insn_mem_write in;
+    uint32_t sbdf;
+    unsigned int reg;
+    paddr_t pa;
     pte_t e;
 
     if ((regs->error_code & (PF_PRESENT | PF_WRITE | PF_RESERVED | PF_INSN_FETCH)) !=
@@ -109,13 +118,22 @@ int mmio_ro_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned l
     /* Only a plain store: a read-modify-write would need the device read. */
     if (insn_decode_mem_write(bytes, sizeof(bytes), &in) || in.op != INSN_MOV)
         return 0;
+    pa = pte_addr(e) | (addr & ~PAGE_MASK);
+    if (pci_mmcfg_decode(pa, &sbdf, &reg)) {
+        /* As Xen: a naturally aligned store of at most 4 bytes only. */
+        if (in.size > 4 || (addr & (in.size - 1)))
+            return 0;
+        pci_mmcfg_guest_write(v->domain, sbdf, reg, in.size,
+                              (uint32_t)(in.src_is_imm ? in.imm : *insn_reg(regs, in.src_reg)));
+        regs->rip += in.len;
+        return 1;
+    }
     regs->rip += in.len;
     /* A loop of such stores must not flood the console: the first few. */
     if (logged < 8) {
         logged++;
         pr_warn("d%u: %u-byte %s write to read-only MMIO %#lx dropped\n", v->domain->domain_id,
-                in.size, v->arch.kernel_mode ? "kernel" : "user",
-                (unsigned long)(pte_addr(e) | (addr & ~PAGE_MASK)));
+                in.size, v->arch.kernel_mode ? "kernel" : "user", (unsigned long)pa);
     }
     return 1;
 }
