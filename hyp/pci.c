@@ -60,18 +60,22 @@ void pci_conf_write(uint32_t sbdf, unsigned int reg, unsigned int size, uint32_t
  * through the same filter as its 0xcfc writes.
  */
 static volatile uint8_t *mmcfg;
+static paddr_t mmcfg_start; /* the start bus's first byte */
 static uint64_t mmcfg_size;
 
 void pci_mmcfg_init(void)
 {
     paddr_t base = acpi_info.mmcfg_base;
-    mfn_t first = base >> PAGE_SHIFT;
+    mfn_t first;
     int rc;
 
     if (!base)
         return;
+    /* MCFG's base is bus 0's place even when the range starts later. */
+    mmcfg_start = base + MiB(acpi_info.mmcfg_start_bus);
     mmcfg_size = MiB(acpi_info.mmcfg_end_bus - acpi_info.mmcfg_start_bus + 1);
-    mmcfg = ioremap(base, mmcfg_size);
+    first = mmcfg_start >> PAGE_SHIFT;
+    mmcfg = ioremap(mmcfg_start, mmcfg_size);
     rc = mmcfg ? mmio_ro_add(first, first + (mmcfg_size >> PAGE_SHIFT) - 1) : -XEN_ENOMEM;
     if (rc < 0) {
         /* Unmapped, or not protected: dom0 must not reach it. */
@@ -86,9 +90,9 @@ void pci_mmcfg_init(void)
 
 bool pci_mmcfg_decode(paddr_t pa, uint32_t *sbdf, unsigned int *reg)
 {
-    uint64_t off = pa - acpi_info.mmcfg_base;
+    uint64_t off = pa - mmcfg_start;
 
-    if (!mmcfg || pa < acpi_info.mmcfg_base || off >= mmcfg_size)
+    if (!mmcfg || pa < mmcfg_start || off >= mmcfg_size)
         return false;
     *sbdf = PCI_SBDF(acpi_info.mmcfg_start_bus + (off >> 20), (off >> 12) & 0xff);
     *reg = off & 0xfff;
