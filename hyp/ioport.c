@@ -9,7 +9,8 @@
  * configuration space goes through one lock shared with the hypervisor's
  * own accesses (pci.c): the guest's 0xcf8 value is kept per domain and
  * replayed with each data access, as Xen does, so two vCPUs' accesses
- * never interleave on the hardware latch.
+ * never interleave on the hardware latch; its writes pass the filter it
+ * shares with MMCONFIG (pci.c: not the MSI messages, the hypervisor's).
  */
 #include "ioport.h"
 #include "asm/processor.h"
@@ -84,7 +85,10 @@ void guest_io_write(struct domain *d, uint16_t port, unsigned int size, uint32_t
             return;
         }
         if (pci_data_access(port, size)) {
-            if (d->pci_cf8 & (1u << 31))
+            uint32_t sbdf = (d->pci_cf8 >> 8) & 0xffff;
+            unsigned int reg = (d->pci_cf8 & 0xfc) | (port & 3);
+
+            if ((d->pci_cf8 & (1u << 31)) && pci_guest_write_permitted(d, sbdf, reg, size))
                 pci_conf_write_raw(d->pci_cf8, port, size, val);
             return;
         }

@@ -5,6 +5,12 @@
  * message it would compose means nothing to the machine's APIC. Enabling
  * the capability stays dom0's (Linux sets the enable bits once its
  * map_pirq calls have returned).
+ *
+ * The pages of the MSI-X table and PBA are read-only to dom0 (mmio_ro.c),
+ * as on Xen: from the boot scan for the BARs as firmware placed them, and
+ * from each MSI-X map_pirq for where they are then. A writable mapping
+ * dom0 made of a page before it was protected (a BAR moved after boot)
+ * stays writable, as on Xen.
  */
 #include "console.h"
 #include "lib.h"
@@ -37,6 +43,58 @@ static uint64_t bar_address(uint32_t sbdf, unsigned int bir)
     if (((lo >> 1) & 3) == 2 && bir < 5)
         hi = pci_conf_read(sbdf, 0x14 + 4 * bir, 4);
     return ((uint64_t)hi << 32) | (lo & ~0xfu);
+}
+
+/*
+ * The frames from byte `off` (its low 3 bits the BIR) of a BAR, `bytes`
+ * long, made read-only to dom0; said in the log the first time.
+ */
+static void protect_region(uint32_t sbdf, const char *what, uint32_t off, uint64_t bytes)
+{
+    uint64_t bar = bar_address(sbdf, off & 7), pa;
+    int rc;
+
+    if (!bar)
+        return; /* not placed yet (or an I/O BAR): the map_pirq will say */
+    pa = bar + (off & ~7u);
+    rc = mmio_ro_add(pa >> PAGE_SHIFT, (pa + bytes - 1) >> PAGE_SHIFT);
+    if (rc > 0)
+        pr_info("PCI: 0000:%02x:%02x.%u MSI-X %s at %#lx: read-only to dom0\n", PCI_BUS(sbdf),
+                PCI_SLOT(sbdf), PCI_FUNC(sbdf), what, (unsigned long)pa);
+    else if (rc < 0)
+        pr_err("PCI: 0000:%02x:%02x.%u MSI-X %s at %#lx left writable: %d\n", PCI_BUS(sbdf),
+               PCI_SLOT(sbdf), PCI_FUNC(sbdf), what, (unsigned long)pa, rc);
+}
+
+void msix_protect(uint32_t sbdf)
+{
+    unsigned int cap = pci_find_cap(sbdf, PCI_CAP_ID_MSIX);
+    uint32_t nr;
+
+    if (!cap)
+        return;
+    nr = (pci_conf_read(sbdf, cap + 2, 2) & MSIX_FLAGS_QSIZE) + 1;
+    protect_region(sbdf, "table", pci_conf_read(sbdf, cap + 4, 4), (uint64_t)nr * MSIX_ENTRY_SIZE);
+    /* One pending bit per entry, in 64-bit words. */
+    protect_region(sbdf, "PBA", pci_conf_read(sbdf, cap + 8, 4), (nr + 63) / 64 * 8);
+}
+
+bool msi_conf_write_permitted(uint32_t sbdf, unsigned int reg, unsigned int size)
+{
+    unsigned int cap, end = reg + size, data_end;
+
+    if (reg >= 256 || !pci_device_present(sbdf))
+        return true;
+    /* MSI-X: only the message control word (Linux's enable and mask-all). */
+    cap = pci_find_cap(sbdf, PCI_CAP_ID_MSIX);
+    if (cap && reg < cap + 12 && end > cap)
+        return reg == cap + 2 && size == 2;
+    /* MSI: not the address and data, which are the hypervisor's. */
+    cap = pci_find_cap(sbdf, PCI_CAP_ID_MSI);
+    if (!cap)
+        return true;
+    data_end = cap + ((pci_conf_read(sbdf, cap + 2, 2) & MSI_FLAGS_64BIT) ? 14 : 10);
+    return reg >= data_end || end <= cap + 4;
 }
 
 /*
@@ -84,6 +142,8 @@ static long program_msix(struct pirq *p, unsigned int cap, uint64_t table_base, 
     pa = bar + (table & ~7u) + (uint64_t)entry * MSIX_ENTRY_SIZE;
     if (!is_iomem_frame(pa >> PAGE_SHIFT) || !(e = map_entry(pa)))
         return -XEN_EINVAL;
+    /* Where the table is now (dom0 may have moved the BAR since boot). */
+    msix_protect(p->sbdf);
     e[3] |= MSIX_CTRL_MASKED;
     e[0] = addr;
     e[1] = 0;

@@ -34,7 +34,7 @@ HYP_SRCS := \
     hyp/lib/string.c hyp/lib/vsnprintf.c hyp/lib/panic.c \
     hyp/mm/memmap.c hyp/mm/buddy.c hyp/mm/page_alloc.c hyp/mm/xmalloc.c \
     hyp/mm/page_type.c hyp/mm/pt_validate.c hyp/mm/pv_mmu.c hyp/mm/ptwr.c hyp/mm/m2p.c \
-    hyp/mm/memory_op.c hyp/mm/mem_exchange.c hyp/mm/iomem.c hyp/mm/tlbflush.c \
+    hyp/mm/memory_op.c hyp/mm/mem_exchange.c hyp/mm/iomem.c hyp/mm/mmio_ro.c hyp/mm/tlbflush.c \
     hyp/drivers/uart16550.c \
     hyp/arch/x86_64/head.S hyp/arch/x86_64/trampoline.S hyp/arch/x86_64/entry.S \
     hyp/arch/x86_64/desc.c hyp/arch/x86_64/traps.c hyp/arch/x86_64/paging.c \

@@ -185,6 +185,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     ioapic_route_isa_irq(COM1_IRQ, IRQ_VECTOR_BASE + COM1_IRQ, bsp->apic_id);
     uart_enable_rx_irq();
     local_irq_enable();
+    pci_mmcfg_init();
     pci_scan_log();
 
     smp_boot_cpus(max_cpus ? max_cpus : 1);

@@ -1,6 +1,6 @@
 /*
  * The ACPI tables the hypervisor reads at boot: MADT (CPUs, IO-APICs,
- * interrupt overrides) and FADT (power-off).
+ * interrupt overrides), FADT (power-off) and MCFG (PCI MMCONFIG).
  */
 #ifndef PARAVANE_ACPI_H
 #define PARAVANE_ACPI_H
@@ -22,6 +22,9 @@ struct acpi_info {
     /* ISA interrupt source overrides: irq -> gsi and polarity/trigger. */
     uint32_t isa_gsi[16];
     uint16_t isa_flags[16];
+    /* MCFG: segment 0's enhanced configuration area (base 0: none). */
+    paddr_t mmcfg_base;
+    uint8_t mmcfg_start_bus, mmcfg_end_bus;
 };
 
 extern struct acpi_info acpi_info;

@@ -64,5 +64,9 @@ void pirq_destroy_domain(struct domain *d);
 long msi_program(struct pirq *p, uint64_t table_base, uint32_t entry_nr, uint32_t dest_apic_id);
 void msi_set_masked(struct pirq *p, bool masked);
 void msi_disable(struct pirq *p);
+/* May dom0 write config register `reg`? Not the MSI/MSI-X messages. */
+bool msi_conf_write_permitted(uint32_t sbdf, unsigned int reg, unsigned int size);
+/* Make the device's MSI-X table and PBA pages read-only to dom0. */
+void msix_protect(uint32_t sbdf);
 
 #endif

@@ -5,7 +5,9 @@
  *   L1 entry -> a data frame: a general reference, plus a PGT_writable
  *               type reference if the entry is writable. The frame must
  *               belong to the mapping domain (or, for a privileged domain,
- *               to any live domain). No frame beyond RAM.
+ *               to any live domain). No frame beyond RAM, except the
+ *               device frames dom0 is given (iomem.c), which hold no
+ *               reference and are read-only if mmio_ro.c says so.
  *   L2 entry -> an L1 table (general + PGT_l1), owned by the table's owner;
  *   L3 entry -> an L2 table, L4 entry -> an L3 table, likewise.
  *   No superpages (PSE), no linear (recursive) tables: a table of level n
@@ -95,6 +97,9 @@ static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
     if (is_iomem_frame(mfn)) {
         if (!iomem_permitted(mapper, mfn))
             return -XEN_EPERM;
+        /* As Xen: a writable mapping of a protected frame is made read-only. */
+        if ((v & _PAGE_RW) && mmio_ro_frame(mfn))
+            v &= ~_PAGE_RW;
         *e = v | _PAGE_USER;
         return 0; /* not memory we hand out: no reference to take */
     }

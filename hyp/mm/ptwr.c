@@ -24,14 +24,6 @@
 #define PF_PRESENT 1
 #define PF_WRITE   2
 
-static uint64_t *reg_of(struct cpu_user_regs *r, unsigned int n)
-{
-    uint64_t *const map[16] = {&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
-                               &r->rsi, &r->rdi, &r->r8,  &r->r9,  &r->r10, &r->r11,
-                               &r->r12, &r->r13, &r->r14, &r->r15};
-    return map[n & 15];
-}
-
 /* The low `size` bytes of a value, as an operand of that width. */
 static uint64_t width_mask(unsigned int size)
 {
@@ -57,7 +49,7 @@ static bool compute(const struct insn_mem_write *in, struct cpu_user_regs *r, pt
                     unsigned int off, pte_t *new)
 {
     uint64_t m = width_mask(in->size);
-    uint64_t src = (in->src_is_imm ? in->imm : *reg_of(r, in->src_reg)) & m;
+    uint64_t src = (in->src_is_imm ? in->imm : *insn_reg(r, in->src_reg)) & m;
     uint64_t cur = (old >> (8 * off)) & m, val;
 
     switch (in->op) {
@@ -66,7 +58,7 @@ static bool compute(const struct insn_mem_write *in, struct cpu_user_regs *r, pt
         break;
     case INSN_XCHG:
         val = src;
-        write_reg(reg_of(r, in->src_reg), cur, in->size);
+        write_reg(insn_reg(r, in->src_reg), cur, in->size);
         break;
     case INSN_AND:
         val = cur & src;

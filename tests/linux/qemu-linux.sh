@@ -45,7 +45,14 @@ qemu_test linux-dom0-smp2 --smp 2 --mem 1024 --timeout 600 --unordered \
 # the loopback, with the interrupts counted rising (check.sh's hwdom).
 # The host's sender waits for the server's line in the log, then sends.
 # The log shows each device handed over and each GSI and MSI-X message
-# dom0 maps (the SCI among them: ACPI's interpreter runs on its pirq).
+# dom0 maps (the SCI among them: ACPI's interpreter runs on its pirq),
+# the MSI-X tables it made read-only to dom0, and the store into one that
+# dom0 tried from user space (through /dev/mem: iomem=relaxed) dropped.
+# The machine is QEMU's q35, whose ACPI MCFG gives an MMCONFIG area:
+# dom0's Linux uses it (its dmesg says so), reads a device's config space
+# there, and its stores there are performed by the hypervisor, or dropped
+# by the filter its 0xcfc writes pass (check.sh's mmconfig). i440fx, with
+# no MCFG, is the machine of the disk boot below.
 # dom0 has 512 MiB: the 64 MiB it writes sit in memory first, beside
 # swiotlb-xen's 64 MiB of bounce buffers (made with XENMEM_exchange).
 hwdom_case() {
@@ -78,12 +85,22 @@ s.close()' "$port" "$data"
     ) &
     sender=$!
     qemu_test "$name" --smp 2 --mem 1024 --timeout 900 --unordered \
-        --cmdline "dom0_mem=512M dom0_max_vcpus=2" \
+        --cmdline "dom0_mem=512M dom0_max_vcpus=2" --qemu "-machine q35" \
         --qemu "-drive file=$dir/disk.img,if=none,id=hd0,format=raw -device virtio-blk-pci,drive=hd0" \
         --qemu "-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$port-:5000 -device virtio-net-pci,netdev=n0" \
-        --module "$BZ $D0ARGS paravane.checks=hwdom paravane.tcp_md5=$md5" --module "$R" \
+        --module "$BZ $D0ARGS iomem=relaxed paravane.checks=hwdom paravane.tcp_md5=$md5" \
+        --module "$R" \
         --expect "${HYP}PCI: 0000:00:0[0-9a-f].0 \[1af4:10(01|42)\]" \
         --expect "${HYP}PCI: 0000:00:0[0-9a-f].0 \[1af4:10(00|41)\]" \
+        --expect "${HYP}PCI: 0000:00:0[0-9a-f].0 MSI-X table at 0x[0-9a-f]+: read-only to dom0" \
+        --expect "${HYP}d0: 4-byte user write to read-only MMIO 0x[0-9a-f]+ dropped" \
+        --expect "${HYP}PCI: MMCONFIG segment 0000 bus 00-ff at 0xb0000000: read-only to dom0" \
+        --expect "${KLOG}PCI: MMCONFIG for domain 0000 \[bus 00-ff\] at \[mem 0xb0000000-0xbfffffff\]" \
+        --expect "linuxcheck info hwdom: MMCONFIG at 0xb0000000; 0000:00:0[0-9a-f].0's id there 10001af4, through the ports 10001af4" \
+        --expect "linuxcheck info hwdom: interrupt line [0-9]+, after an MMCONFIG store of [0-9]+ [0-9]+, put back" \
+        --expect "${HYP}d0: 4-byte write to 0000:00:0[0-9a-f].0 config 0x[0-9a-f]+ dropped" \
+        --expect "linuxcheck info hwdom: MSI-X capability dword [0-9a-f]+, after a store through MMCONFIG [0-9a-f]+, through the ports [0-9a-f]+" \
+        --expect "linuxcheck info hwdom: MSI-X entry 1 data at 0x[0-9a-f]+ was 0x[0-9A-Fa-f]+, after" \
         --expect "${HYP}d0: MSI-X 00:0[0-9a-f].0 entry [0-9]+ -> pirq [0-9]+" \
         --expect "${HYP}d0: GSI 9 \(level, active high\) -> pirq 9" \
         --expect "linuxcheck info hwdom: disk written .*virtio interrupts [0-9]+ -> [0-9]+" \

@@ -1,5 +1,5 @@
 /*
- * ACPI table discovery: RSDP -> RSDT/XSDT -> MADT and FADT.
+ * ACPI table discovery: RSDP -> RSDT/XSDT -> MADT, FADT and MCFG.
  *
  * Tables are firmware data: every length is checked against the table it
  * sits in before an entry is read, and checksums are verified, so a
@@ -48,6 +48,16 @@ struct madt {
 #define MADT_LAPIC    0
 #define MADT_IOAPIC   1
 #define MADT_OVERRIDE 2
+
+/* MCFG: 8 reserved bytes after the header, then 16-byte allocations. */
+struct mcfg_alloc {
+    uint64_t base;
+    uint16_t segment;
+    uint8_t start_bus, end_bus;
+    uint32_t reserved;
+} __packed;
+
+#define MCFG_FIRST (sizeof(struct sdt_header) + 8)
 
 static uint16_t pm1a_cnt, pm1b_cnt;
 static uint16_t slp_typ_a, slp_typ_b;
@@ -125,6 +135,22 @@ static void parse_madt(const struct madt *m)
  * ...})`. Rather than interpret AML, find that one encoding: NameOp '_S5_'
  * PackageOp PkgLength NumElements, then two byte-sized integers.
  */
+/* Segment 0's allocation, the only segment the legacy ports reach too. */
+static void parse_mcfg(const struct sdt_header *t)
+{
+    for (size_t off = MCFG_FIRST; off + sizeof(struct mcfg_alloc) <= t->length;
+         off += sizeof(struct mcfg_alloc)) {
+        const struct mcfg_alloc *a = (const void *)((const uint8_t *)t + off);
+
+        if (a->segment || !a->base || a->end_bus < a->start_bus || (a->base & (MiB(1) - 1)))
+            continue;
+        acpi_info.mmcfg_base = a->base;
+        acpi_info.mmcfg_start_bus = a->start_bus;
+        acpi_info.mmcfg_end_bus = a->end_bus;
+        return;
+    }
+}
+
 static void find_s5(const struct sdt_header *dsdt)
 {
     const uint8_t *p = (const uint8_t *)(dsdt + 1);
@@ -208,6 +234,8 @@ int acpi_init(void)
             parse_madt((const struct madt *)t);
         else if (!memcmp(t->sig, "FACP", 4))
             parse_fadt(t);
+        else if (!memcmp(t->sig, "MCFG", 4))
+            parse_mcfg(t);
     }
     return 0;
 }

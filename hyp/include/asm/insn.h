@@ -33,4 +33,8 @@ struct insn_mem_write {
  */
 int insn_decode_mem_write(const uint8_t *b, size_t n, struct insn_mem_write *out);
 
+/* General register `n` (ModRM numbering, REX included) of a frame. */
+struct cpu_user_regs;
+uint64_t *insn_reg(struct cpu_user_regs *r, unsigned int n);
+
 #endif

@@ -33,6 +33,17 @@ const unsigned long *m2p_table(void); /* its direct-map address */
 bool is_iomem_frame(mfn_t mfn);
 bool iomem_permitted(const struct domain *d, mfn_t mfn);
 
+/*
+ * Device frames the hardware domain maps read-only (mmio_ro.c): its
+ * writable mappings of them are installed without _PAGE_RW, and its plain
+ * stores through them are dropped. mmio_ro_add: 1 if added, 0 if already
+ * covered, -XEN_EINVAL or -XEN_ENOSPC. The fault handler returns 1 if it
+ * stepped over such a store.
+ */
+int mmio_ro_add(mfn_t first, mfn_t last);
+bool mmio_ro_frame(mfn_t mfn);
+int mmio_ro_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long addr);
+
 /* The domain owning a frame, if it is a live domain's (NULL otherwise). */
 struct domain *frame_owner(const struct page_info *pg);
 

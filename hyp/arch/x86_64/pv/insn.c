@@ -7,6 +7,15 @@
  * matter: the target address comes from the faulting CR2.
  */
 #include "asm/insn.h"
+#include <xen/xen.h>
+
+uint64_t *insn_reg(struct cpu_user_regs *r, unsigned int n)
+{
+    uint64_t *const map[16] = {&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
+                               &r->rsi, &r->rdi, &r->r8,  &r->r9,  &r->r10, &r->r11,
+                               &r->r12, &r->r13, &r->r14, &r->r15};
+    return map[n & 15];
+}
 
 /* Length of a ModRM memory operand: the ModRM byte, SIB, displacement. */
 static int modrm_len(const uint8_t *b, size_t n, size_t at)

@@ -327,7 +327,7 @@ void pv_do_guest_trap(struct cpu_user_regs *regs)
         pv_debugreg_take_dr6(v);
         break;
     case TRAP_page_fault:
-        if (ptwr_do_page_fault(v, regs, cr2))
+        if (ptwr_do_page_fault(v, regs, cr2) || mmio_ro_do_page_fault(v, regs, cr2))
             return;
         if (regs->error_code & PFEC_RESERVED) {
             /*
