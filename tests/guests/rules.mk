@@ -44,8 +44,7 @@ $(GUEST_OUT)/dt-broken.dtb: tests/guests/dt/broken.cfg $(BUILD)/toolstack/vane
 ALL_TARGETS += $(GUEST_OUT)/dt-two.dtb $(GUEST_OUT)/dt-broken.dtb $(GUEST_OUT)/dt-sedf.dtb
 
 TEST_SUITES += tests/guests/qemu-guests.sh
-GUESTS := basic fpu crash fuzz console mm sched pair isolation ctl forger hostile xcons edges gntv2 failsafe stat hog periodic dtboot \
-          sysfast
+LINT_SRCS += tests/guests/basic.c tests/guests/fpu.c tests/guests/crash.c tests/guests/fuzz.c tests/guests/console.c tests/guests/mm.c tests/guests/sched.c tests/guests/pair.c tests/guests/isolation.c tests/guests/ctl.c tests/guests/forger.c tests/guests/hostile.c tests/guests/xcons.c tests/guests/edges.c tests/guests/gntv2.c tests/guests/failsafe.c tests/guests/stat.c tests/guests/hog.c tests/guests/periodic.c tests/guests/dtboot.c tests/guests/sysfast.c tests/guests/lib/lib.c tests/guests/lib/traps.c \
              tests/guests/lib/pvtest.h tests/guests/lib/hypercall.h tests/guests/lib/pvmm.h tests/guests/lib/pvclock.h
 
 # make soak: the fuzzer guest for 10 million calls beside dom0 (soak.sh);
