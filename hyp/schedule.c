@@ -103,6 +103,8 @@ static void do_schedule(void)
         trace_decision(prev, next, cpu, now, &dec);
     if (next == prev)
         return;
+    if (!is_idle_vcpu(next) && next->processor != cpu)
+        guest_timers_migrate(next, cpu);
     next->processor = cpu;
     perfc_cpu_incr(sched_ctx);
     context_switch(prev, next); /* may not return: see context.h */
