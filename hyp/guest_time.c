@@ -19,6 +19,7 @@
 #include "lib.h"
 #include "percpu.h"
 #include "time.h"
+#include "timer.h"
 #include <xen/errno.h>
 
 static uint64_t wallclock_at_boot; /* seconds since the epoch at NOW() == 0 */
@@ -125,6 +126,14 @@ void guest_timers_init(struct vcpu *v)
     init_timer(&v->singleshot_timer, singleshot_fired, v, v->processor);
     init_timer(&v->periodic_timer, periodic_fired, v, v->processor);
     init_timer(&v->poll_timer, poll_timeout_fired, v, v->processor);
+}
+
+/* v is about to run on `cpu`: its timers move there with it (timer.c). */
+void guest_timers_migrate(struct vcpu *v, unsigned int cpu)
+{
+    migrate_timer(&v->singleshot_timer, cpu);
+    migrate_timer(&v->periodic_timer, cpu);
+    migrate_timer(&v->poll_timer, cpu);
 }
 
 void guest_timers_stop(struct vcpu *v)

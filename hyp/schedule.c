@@ -38,6 +38,22 @@ static bool opt_no_boost;
 OPTION_UINT("sched_credit_tslice_ms", opt_tslice_ms);
 OPTION_UINT("sched_ratelimit_us", opt_ratelimit_us);
 OPTION_BOOL("sched_credit_no_boost", opt_no_boost);
+/*
+ * pace_us=N (emulation only): a timer every N us on every pCPU. Under
+ * QEMU's icount the vCPUs run by turns, each up to the next timer
+ * deadline; a turn the other vCPU is given while this one is mid-way
+ * (any APIC timer write or IPI ends a turn) is time that counts to
+ * whatever runs here. Pacing bounds a turn to N us (sched/real).
+ */
+static unsigned int opt_pace_us;
+OPTION_UINT("pace_us", opt_pace_us);
+static struct timer pace_timer[NR_CPUS];
+
+static void pace(void *data)
+{
+    (void)data;
+    set_timer(&pace_timer[smp_processor_id()], NOW() + MICROSECS(opt_pace_us));
+}
 static struct timer slice_timer[NR_CPUS];
 static struct vcpu *idle_vcpu[NR_CPUS];
 static struct domain idle_domain_struct = {.domain_id = DOMID_IDLE, .is_idle = true};
@@ -103,6 +119,8 @@ static void do_schedule(void)
         trace_decision(prev, next, cpu, now, &dec);
     if (next == prev)
         return;
+    if (!is_idle_vcpu(next) && next->processor != cpu)
+        guest_timers_migrate(next, cpu);
     next->processor = cpu;
     perfc_cpu_incr(sched_ctx);
     context_switch(prev, next); /* may not return: see context.h */
@@ -138,9 +156,14 @@ void scheduler_init(const char *name)
         idle_vcpu[cpu] = v;
         stack_cpu_info(percpu[cpu].stack)->curr_vcpu = v;
         init_timer(&slice_timer[cpu], slice_expired, NULL, cpu);
+        init_timer(&pace_timer[cpu], pace, NULL, cpu);
+        if (opt_pace_us)
+            set_timer(&pace_timer[cpu], NOW() + MICROSECS(opt_pace_us));
     }
     open_softirq(SCHEDULE_SOFTIRQ, do_schedule);
     pr_info("sched: %s scheduler on %u CPUs\n", sched_name(scheduler), nr_cpu_ids);
+    if (opt_pace_us)
+        pr_info("sched: a pacing timer every %u us on each CPU\n", opt_pace_us);
 }
 
 int sched_init_domain(struct domain *d)

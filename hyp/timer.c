@@ -61,34 +61,114 @@ static void remove_locked(struct timer *t)
     }
 }
 
-void set_timer(struct timer *t, s_time_t expires)
+/*
+ * Lock t's CPU queue. t->cpu changes only under both queues' locks
+ * (migrate_timer), so it is read again once the lock is held.
+ */
+static struct percpu *lock_timer(struct timer *t, unsigned long *flags)
 {
-    struct percpu *pc = &percpu[t->cpu];
-    struct list_head *pos;
-    unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
-    bool first;
+    for (;;) {
+        unsigned int cpu = READ_ONCE(t->cpu);
+        struct percpu *pc = &percpu[cpu];
 
-    remove_locked(t);
-    t->expires = expires;
+        *flags = spin_lock_irqsave(&pc->timer_lock);
+        if (READ_ONCE(t->cpu) == cpu)
+            return pc;
+        spin_unlock_irqrestore(&pc->timer_lock, *flags);
+    }
+}
+
+/* Queue t on pc in expiry order; whether it is now the first. Lock held. */
+static bool insert_locked(struct percpu *pc, struct timer *t)
+{
+    struct list_head *pos;
+
     list_for_each(pos, &pc->timers)
     {
-        if (list_entry(pos, struct timer, node)->expires > expires)
+        if (list_entry(pos, struct timer, node)->expires > t->expires)
             break;
     }
     list_add_tail(&t->node, pos); /* before the first later timer */
     t->active = true;
-    first = pc->timers.next == &t->node;
-    if (first && t->cpu == smp_processor_id())
+    return pc->timers.next == &t->node;
+}
+
+/* After queueing t first on its CPU: that CPU's APIC must learn of it. */
+static void program_for(struct percpu *pc, unsigned int cpu, bool first)
+{
+    if (first && cpu == smp_processor_id())
         program_locked(pc);
-    spin_unlock_irqrestore(&pc->timer_lock, flags);
-    if (first && t->cpu != smp_processor_id())
+}
+
+static void kick_for(const struct percpu *pc, unsigned int cpu, bool first)
+{
+    if (first && cpu != smp_processor_id())
         apic_send_ipi(pc->apic_id, EVENT_CHECK_VECTOR);
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    unsigned long flags;
+    struct percpu *pc = lock_timer(t, &flags);
+    unsigned int cpu = t->cpu;
+    bool first;
+
+    remove_locked(t);
+    t->expires = expires;
+    first = insert_locked(pc, t);
+    program_for(pc, cpu, first);
+    spin_unlock_irqrestore(&pc->timer_lock, flags);
+    kick_for(pc, cpu, first);
+}
+
+/*
+ * Move t to `cpu`, armed or not, keeping its expiry: a vCPU's guest
+ * timers follow it to the pCPU it runs on (schedule.c), as on Xen, so
+ * that arming them never costs an IPI to the pCPU it left. Both queues'
+ * locks are taken, the lower-numbered first. The old CPU may take one
+ * interrupt that finds nothing due.
+ */
+void migrate_timer(struct timer *t, unsigned int cpu)
+{
+    unsigned long flags = local_irq_save();
+    unsigned int old;
+    struct percpu *from, *to = &percpu[cpu];
+    bool first = false;
+
+    ASSERT(cpu < NR_CPUS);
+    for (;;) {
+        old = READ_ONCE(t->cpu);
+        if (old == cpu) {
+            local_irq_restore(flags);
+            return;
+        }
+        from = &percpu[old];
+        spin_lock(old < cpu ? &from->timer_lock : &to->timer_lock);
+        spin_lock(old < cpu ? &to->timer_lock : &from->timer_lock);
+        if (READ_ONCE(t->cpu) == old)
+            break;
+        spin_unlock(&to->timer_lock);
+        spin_unlock(&from->timer_lock);
+    }
+    if (t->active) {
+        remove_locked(t);
+        WRITE_ONCE(t->cpu, cpu);
+        first = insert_locked(to, t);
+        program_for(to, cpu, first);
+    } else {
+        WRITE_ONCE(t->cpu, cpu);
+    }
+    spin_unlock(&to->timer_lock);
+    spin_unlock(&from->timer_lock);
+    local_irq_restore(flags);
+    kick_for(to, cpu, first);
 }
 
 void stop_timer(struct timer *t)
 {
-    struct percpu *pc = &percpu[t->cpu];
-    unsigned long flags = spin_lock_irqsave(&pc->timer_lock);
+    unsigned long flags;
+    struct percpu *pc = lock_timer(t, &flags);
+
     remove_locked(t);
     spin_unlock_irqrestore(&pc->timer_lock, flags);
 }
@@ -140,7 +220,8 @@ void timer_dump(void)
 
 /*
  * Boot self-check of the timer path on every online CPU: the BSP arms one
- * timer per CPU (remote ones through the event-check IPI), each must fire
+ * timer per CPU on its own queue and moves it to that CPU (migrate_timer,
+ * remote ones through the event-check IPI), each must fire
  * on its own CPU, not before its deadline, and within a second.
  */
 struct selftest_slot {
@@ -168,8 +249,11 @@ int timer_selftest(void)
     for_each_online_cpu(cpu)
     {
         slot[cpu].fired = 0;
-        init_timer(&slot[cpu].t, selftest_fn, &slot[cpu], cpu);
+        /* Armed here, then moved (as a vCPU's timers follow it): it must
+         * fire where it was moved to, and not here. */
+        init_timer(&slot[cpu].t, selftest_fn, &slot[cpu], smp_processor_id());
         set_timer(&slot[cpu].t, deadline + (s_time_t)cpu * MICROSECS(100));
+        migrate_timer(&slot[cpu].t, cpu);
     }
     for_each_online_cpu(cpu)
     {

@@ -51,6 +51,8 @@ void guest_time_update_wallclock(struct domain *d);
 void guest_time_set_wallclock(uint64_t secs, uint64_t system_time);
 void update_vcpu_system_time(struct vcpu *v);
 void guest_timers_init(struct vcpu *v);
+/* Move v's guest timers to the pCPU it is about to run on. */
+void guest_timers_migrate(struct vcpu *v, unsigned int cpu);
 void guest_timers_stop(struct vcpu *v);
 
 #endif

@@ -26,6 +26,8 @@ struct timer {
 void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
 /* (Re-)arm to fire at system time `expires` (a past time fires at once). */
 void set_timer(struct timer *t, s_time_t expires);
+/* Move to another CPU's queue, armed or not (a vCPU's timers follow it). */
+void migrate_timer(struct timer *t, unsigned int cpu);
 /* Disarm; the callback will not run after this returns. */
 void stop_timer(struct timer *t);
 
@@ -35,7 +37,7 @@ void timer_init_cpu(void);
 void timer_interrupt(void);
 void timer_reprogram(void);
 
-/* Boot check that a timer fires on every online CPU. 0 or -1 (logged). */
+/* Boot check that a timer armed here and moved fires on each CPU. 0 or -1. */
 int timer_selftest(void);
 
 /* Print every CPU's pending timers (debug key). */

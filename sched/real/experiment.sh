@@ -399,6 +399,8 @@ run_scenario() { # SCENARIO
     cat "$ROOTFS" "$tmp/plan.cpio.gz" >"$initrd"
     rm -rf "$tmp"
     local hyp="sched=$sched dom0_mem=${DOM0_MB}M"
+    # Two pCPUs and more: short turns for QEMU's vCPUs (hyp/schedule.c, pace_us).
+    [ "$cpus" -gt 1 ] && [ "${EXPERIMENT_PACE_US:-100}" != 0 ] && hyp="$hyp pace_us=${EXPERIMENT_PACE_US:-100}"
     [ "$boost" = off ] && hyp="$hyp sched_credit_no_boost"
     QEMU_LOG_DIR=$dir qemu_test "experiment-$name" --smp "$cpus" --mem "$QEMU_MB" --timeout 3600 \
         --icount shift=0,sleep=off --cmdline "$hyp" \

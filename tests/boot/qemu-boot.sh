@@ -11,6 +11,9 @@ qemu_test boot-smp4-512M --smp 4 --mem 512 --ready 4 512
 qemu_test boot-smp2-3072M --smp 2 --mem 3072 --ready 2 3072
 qemu_test boot-smp8-1024M --smp 8 --mem 1024 --ready 8 1024 \
     --expect "${HYP}timer: self-test passed on 8 CPUs"
+# pace_us (make experiment's short QEMU turns): every CPU still comes up.
+qemu_test boot-pace --smp 2 --cmdline "pace_us=100" --ready 2 512 \
+    --expect "${HYP}sched: a pacing timer every 100 us on each CPU"
 qemu_test boot-maxcpus --smp 4 --cmdline "maxcpus=2" --ready 2 512 \
     --expect "${HYP}smp: CPU with APIC id [0-9]+ not started \(maxcpus=2\)"
 
