@@ -16,6 +16,7 @@
 #include "perfc.h"
 #include "softirq.h"
 #include "trace.h"
+#include <paravane/hypercall_names.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
 
@@ -70,35 +71,6 @@ static const struct {
 #include "../../hypercall-abi/hypercalls.def"
 };
 
-/* Xen's name for every number, so the log of an unimplemented one names it. */
-static const char *const xen_names[NR_HYPERCALLS] = {
-    [__HYPERVISOR_mmu_update] = "mmu_update",
-    [__HYPERVISOR_sched_op_compat] = "sched_op_compat",
-    [__HYPERVISOR_platform_op] = "platform_op",
-    [__HYPERVISOR_memory_op] = "memory_op",
-    [__HYPERVISOR_update_va_mapping] = "update_va_mapping",
-    [__HYPERVISOR_set_timer_op] = "set_timer_op",
-    [__HYPERVISOR_event_channel_op_compat] = "event_channel_op_compat",
-    [__HYPERVISOR_grant_table_op] = "grant_table_op",
-    [__HYPERVISOR_physdev_op_compat] = "physdev_op_compat",
-    [__HYPERVISOR_update_va_mapping_otherdomain] = "update_va_mapping_otherdomain",
-    [__HYPERVISOR_vcpu_op] = "vcpu_op",
-    [__HYPERVISOR_mmuext_op] = "mmuext_op",
-    [__HYPERVISOR_xsm_op] = "xsm_op",
-    [__HYPERVISOR_nmi_op] = "nmi_op",
-    [__HYPERVISOR_event_channel_op] = "event_channel_op",
-    [__HYPERVISOR_physdev_op] = "physdev_op",
-    [__HYPERVISOR_hvm_op] = "hvm_op",
-    [__HYPERVISOR_sysctl] = "sysctl",
-    [__HYPERVISOR_domctl] = "domctl",
-    [__HYPERVISOR_kexec_op] = "kexec_op",
-    [__HYPERVISOR_tmem_op] = "tmem_op",
-    [__HYPERVISOR_argo_op] = "argo_op",
-    [__HYPERVISOR_xenpmu_op] = "xenpmu_op",
-    [__HYPERVISOR_dm_op] = "dm_op",
-    [__HYPERVISOR_hypfs_op] = "hypfs_op",
-};
-
 /* Bit n: -ENOSYS for number n logged; bit 63 stands for every number >= 63. */
 static uint64_t logged_unknown;
 static bool noreturn_mark[NR_CPUS];
@@ -107,8 +79,8 @@ const char *hypercall_name(unsigned long nr)
 {
     if (nr < NR_HYPERCALLS && table[nr].name)
         return table[nr].name;
-    if (nr < NR_HYPERCALLS && xen_names[nr])
-        return xen_names[nr];
+    if (nr < PARAVANE_HYPERCALL_NAMES_MAX && paravane_hypercall_names[nr])
+        return paravane_hypercall_names[nr];
     return "unknown";
 }
 

@@ -14,59 +14,15 @@
  */
 #include "vane.h"
 #include "xc.h"
+#include <paravane/hypercall_names.h>
 #include <paravane/perfc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xen/grant_table.h>
 
-/* Xen's name of each hypercall number (xenperf's table). */
-static const char *const hypercall_names[PARAVANE_PERFC_HYPERCALLS] = {
-    [__HYPERVISOR_set_trap_table] = "set_trap_table",
-    [__HYPERVISOR_mmu_update] = "mmu_update",
-    [__HYPERVISOR_set_gdt] = "set_gdt",
-    [__HYPERVISOR_stack_switch] = "stack_switch",
-    [__HYPERVISOR_set_callbacks] = "set_callbacks",
-    [__HYPERVISOR_fpu_taskswitch] = "fpu_taskswitch",
-    [__HYPERVISOR_sched_op_compat] = "sched_op_compat",
-    [__HYPERVISOR_platform_op] = "platform_op",
-    [__HYPERVISOR_set_debugreg] = "set_debugreg",
-    [__HYPERVISOR_get_debugreg] = "get_debugreg",
-    [__HYPERVISOR_update_descriptor] = "update_descriptor",
-    [__HYPERVISOR_memory_op] = "memory_op",
-    [__HYPERVISOR_multicall] = "multicall",
-    [__HYPERVISOR_update_va_mapping] = "update_va_mapping",
-    [__HYPERVISOR_set_timer_op] = "set_timer_op",
-    [__HYPERVISOR_event_channel_op_compat] = "event_channel_op_compat",
-    [__HYPERVISOR_xen_version] = "xen_version",
-    [__HYPERVISOR_console_io] = "console_io",
-    [__HYPERVISOR_physdev_op_compat] = "physdev_op_compat",
-    [__HYPERVISOR_grant_table_op] = "grant_table_op",
-    [__HYPERVISOR_vm_assist] = "vm_assist",
-    [__HYPERVISOR_update_va_mapping_otherdomain] = "update_va_mapping_otherdomain",
-    [__HYPERVISOR_iret] = "iret",
-    [__HYPERVISOR_vcpu_op] = "vcpu_op",
-    [__HYPERVISOR_set_segment_base] = "set_segment_base",
-    [__HYPERVISOR_mmuext_op] = "mmuext_op",
-    [__HYPERVISOR_xsm_op] = "xsm_op",
-    [__HYPERVISOR_nmi_op] = "nmi_op",
-    [__HYPERVISOR_sched_op] = "sched_op",
-    [__HYPERVISOR_callback_op] = "callback_op",
-    [__HYPERVISOR_xenoprof_op] = "xenoprof_op",
-    [__HYPERVISOR_event_channel_op] = "event_channel_op",
-    [__HYPERVISOR_physdev_op] = "physdev_op",
-    [__HYPERVISOR_hvm_op] = "hvm_op",
-    [__HYPERVISOR_sysctl] = "sysctl",
-    [__HYPERVISOR_domctl] = "domctl",
-    [__HYPERVISOR_kexec_op] = "kexec_op",
-    [__HYPERVISOR_tmem_op] = "tmem_op",
-    [__HYPERVISOR_argo_op] = "argo_op",
-    [__HYPERVISOR_xenpmu_op] = "xenpmu_op",
-    [__HYPERVISOR_dm_op] = "dm_op",
-    [__HYPERVISOR_hypfs_op] = "hypfs_op",
-    [__HYPERVISOR_arch_0] = "mca",
-    [__HYPERVISOR_arch_1] = "paging_domctl_cont",
-};
+_Static_assert(PARAVANE_PERFC_HYPERCALLS <= PARAVANE_HYPERCALL_NAMES_MAX,
+               "every counted hypercall has a name slot");
 
 static const char *const vector_names[32] = {
     "#DE divide error",
@@ -182,10 +138,10 @@ static void print_full(uint16_t dom, const char *name, uint32_t nr_vcpus,
 
     totals_of(c, &t);
     printf("Domain %u (%s), %u vCPU%s\n", dom, name, nr_vcpus, nr_vcpus == 1 ? "" : "s");
-    print_table("hypercalls", c->hypercalls, PARAVANE_PERFC_HYPERCALLS, hypercall_names,
+    print_table("hypercalls", c->hypercalls, PARAVANE_PERFC_HYPERCALLS, paravane_hypercall_names,
                 PARAVANE_PERFC_HYPERCALLS);
     print_table("hypercalls in multicalls", c->multicall_calls, PARAVANE_PERFC_HYPERCALLS,
-                hypercall_names, PARAVANE_PERFC_HYPERCALLS);
+                paravane_hypercall_names, PARAVANE_PERFC_HYPERCALLS);
     printf("%-36s %12llu\n", "exceptions bounced", (unsigned long long)t.exceptions);
     for (unsigned int i = 0; i < PARAVANE_PERFC_VECTORS; i++) {
         if (!c->exceptions[i])
@@ -243,10 +199,10 @@ static void print_json(uint16_t dom, const char *name, uint32_t nr_vcpus,
     totals_of(c, &t);
     printf("  {\n    \"domid\": %u,\n    \"name\": \"%s\",\n    \"vcpus\": %u,\n", dom, name,
            nr_vcpus);
-    json_table("hypercalls", c->hypercalls, PARAVANE_PERFC_HYPERCALLS, hypercall_names,
+    json_table("hypercalls", c->hypercalls, PARAVANE_PERFC_HYPERCALLS, paravane_hypercall_names,
                PARAVANE_PERFC_HYPERCALLS, false, false);
-    json_table("multicall_calls", c->multicall_calls, PARAVANE_PERFC_HYPERCALLS, hypercall_names,
-               PARAVANE_PERFC_HYPERCALLS, false, false);
+    json_table("multicall_calls", c->multicall_calls, PARAVANE_PERFC_HYPERCALLS,
+               paravane_hypercall_names, PARAVANE_PERFC_HYPERCALLS, false, false);
     json_table("exceptions", c->exceptions, PARAVANE_PERFC_VECTORS, vnames, PARAVANE_PERFC_VECTORS,
                false, false);
     json_table("privileged_instructions", c->privops, PARAVANE_PERFC_PRIVOP_SLOTS, privop_names,
