@@ -221,8 +221,11 @@ qemu_test linux-domU-smp2 --smp 2 --mem 1024 --timeout 900 --unordered \
 VANE_CHECKS=vane_create,vane_refuse,vane_warn
 VANE_CHECKS=$VANE_CHECKS,vane_three,vane_cycles,vane_cmds
 VANE_CHECKS=$VANE_CHECKS,vcons,vconsc,vflood,vlinux,vpin
+# dom0 has 384 MiB: its initramfs (with Debian's kernel and two domU
+# initramfs in it) stays in memory, and vane create holds a decompressed
+# kernel (~72 MiB resident); at 256 MiB the OOM killer took vane.
 qemu_test linux-vane-create --smp 2 --mem 1024 --timeout 1200 --unordered \
-    --cmdline "dom0_mem=256M dom0_max_vcpus=2" \
+    --cmdline "dom0_mem=384M dom0_max_vcpus=2" \
     --module "$D0 paravane.checks=$VANE_CHECKS" --module "$RV" \
     --expect "\(d1\) pvtest basic: [0-9]+ passed, 0 failed" \
     --expect "linuxcheck ok   vane_cycles" \
