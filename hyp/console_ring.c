@@ -88,9 +88,7 @@ int console_ring_attach(struct domain *d, unsigned long mfn)
         return -XEN_ENOMEM;
     spin_lock_init(&r->lock);
     r->pg = mfn_to_page(mfn);
-    spin_lock(&pv_mm_lock);
     rc = get_page_and_type(r->pg, d->domain_id, PGT_writable);
-    spin_unlock(&pv_mm_lock);
     if (rc) {
         xfree(r);
         return rc;
@@ -120,9 +118,7 @@ void console_ring_detach(struct domain *d)
     if (!r)
         return;
     if (pg) {
-        spin_lock(&pv_mm_lock);
         put_page_and_type(pg);
-        spin_unlock(&pv_mm_lock);
     }
     xfree(r);
 }
@@ -145,9 +141,7 @@ bool console_ring_handover(struct domain *d, uint32_t port)
     spin_unlock_irqrestore(&rings_lock, irq);
     if (!pg)
         return false;
-    spin_lock(&pv_mm_lock);
     put_page_and_type(pg);
-    spin_unlock(&pv_mm_lock);
     pr_info("d%u: console handed over to the control domain\n", d->domain_id);
     return true;
 }

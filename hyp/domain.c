@@ -79,8 +79,8 @@ struct domain *domain_get(domid_t domid)
 
 /*
  * Domains whose last reference is gone, for the reaper to free: a put may
- * come from under any lock (pv_mm_lock, a table's), and freeing takes
- * some of those, so it never happens in the put itself. Under
+ * come from under any lock (a page table's, a grant table's), and
+ * freeing takes some of those, so it never happens in the put itself. Under
  * domlist_lock, linked through d->list (off domain_list by then).
  */
 static struct list_head unreferenced = LIST_HEAD_INIT(unreferenced);
@@ -158,10 +158,8 @@ static void free_shared_info(struct domain *d)
         return;
     /* Freed now, or when the last mapping of it goes. */
     si = mfn_to_page(virt_to_mfn(d->shared_info));
-    spin_lock(&pv_mm_lock);
-    si->count_info &= ~PGC_xen_heap;
+    page_flags_clear(si, PGC_xen_heap);
     page_release(si);
-    spin_unlock(&pv_mm_lock);
 }
 
 struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vcpus)
@@ -193,7 +191,7 @@ struct domain *domain_create(domid_t domid, bool privileged, unsigned int max_vc
     {
         struct page_info *si = mfn_to_page(virt_to_mfn(d->shared_info));
         page_assign(si, domid);
-        si->count_info |= PGC_xen_heap;
+        page_flags_set(si, PGC_xen_heap);
     }
     if (sched_init_domain(d) || evtchn_init_domain(d) || grant_table_init(d))
         goto nomem;
@@ -215,7 +213,7 @@ nomem:
                 vcpu_destroy(d->vcpu[i]);
         sched_destroy_domain(d);
         evtchn_destroy_domain(d);
-        grant_table_destroy(d);
+        grant_table_free(d);
         free_shared_info(d);
         xfree(d);
     }
@@ -245,7 +243,7 @@ int domain_alloc_pages(struct domain *d, unsigned long nr)
         struct page_info *pg = list_first_entry(&fresh, struct page_info, list);
         list_del(&pg->list);
         list_add_tail(&pg->list, &d->page_list);
-        pg->count_info |= PGC_counted;
+        page_flags_set(pg, PGC_counted);
     }
     d->tot_pages += nr;
     spin_unlock_irqrestore(&d->lock, irq);
@@ -259,13 +257,12 @@ void domain_page_freed(struct page_info *pg)
     domid_t id;
     bool last;
 
-    if (!(pg->count_info & PGC_counted))
+    if (!page_flags_clear(pg, PGC_counted))
         return;
-    pg->count_info &= ~PGC_counted;
     d = domain_lookup((domid_t)pg->owner);
     if (!d) {
-        /* Its owner is being destroyed: only the reaper walks its list, under pv_mm_lock. */
-        list_del(&pg->list);
+        /* Cannot be: a domain leaves the list only once nothing counts. */
+        pr_warn("frame %#lx counted against a domain that is gone\n", page_to_mfn(pg));
         return;
     }
     irq = spin_lock_irqsave(&d->lock);
@@ -396,6 +393,46 @@ int domain_unpause_by_controller(struct domain *d)
  * that mapping goes. What stays (the structure, its vCPUs, its scheduler
  * state) is for holders of a reference to read, until domain_free().
  */
+void domain_for_each_page(struct domain *d, void (*fn)(struct page_info *pg))
+{
+    struct list_head done = LIST_HEAD_INIT(done);
+    unsigned long irq;
+
+    for (;;) {
+        struct page_info *pg = NULL;
+        bool ours = false;
+
+        /* Parked on `done`, which d->lock guards as it does the list: a
+         * frame freed meanwhile (by fn or elsewhere) leaves it from there. */
+        irq = spin_lock_irqsave(&d->lock);
+        if (!list_empty(&d->page_list)) {
+            pg = list_first_entry(&d->page_list, struct page_info, list);
+            list_del(&pg->list);
+            list_add_tail(&pg->list, &done);
+            ours = get_page(pg, d->domain_id); /* fails only for one being freed */
+        }
+        spin_unlock_irqrestore(&d->lock, irq);
+        if (!pg)
+            break;
+        if (ours) {
+            fn(pg);
+            put_page(pg);
+        }
+    }
+    irq = spin_lock_irqsave(&d->lock);
+    while (!list_empty(&done)) {
+        struct page_info *pg = list_first_entry(&done, struct page_info, list);
+        list_del(&pg->list);
+        list_add_tail(&pg->list, &d->page_list);
+    }
+    spin_unlock_irqrestore(&d->lock, irq);
+}
+
+static void release_one(struct page_info *pg)
+{
+    page_release(pg); /* if that was the last reference, our put frees it */
+}
+
 /*
  * Give back everything the domain holds. A frame someone else still uses
  * (a foreign or grant mapping in the control domain) stays d's, counted
@@ -404,33 +441,21 @@ int domain_unpause_by_controller(struct domain *d)
  */
 static void domain_relinquish(struct domain *d)
 {
-    struct list_head held;
-    unsigned long had, freed;
+    unsigned long had, freed, irq;
 
     evtchn_destroy_domain(d);
     pirq_destroy_domain(d);    /* after its ports: they unbind their pirqs */
     grant_release_mappings(d); /* its mappings of other domains' grants first */
     console_ring_detach(d);
     pv_mm_relinquish(d);
-    list_init(&held);
-    spin_lock(&pv_mm_lock);
+    irq = spin_lock_irqsave(&d->lock);
     had = d->tot_pages;
-    while (!list_empty(&d->page_list)) {
-        struct page_info *pg = list_first_entry(&d->page_list, struct page_info, list);
-        /* Parked on `held`; if this was its last reference, freeing it
-         * takes it off there and out of tot_pages. */
-        list_del(&pg->list);
-        list_add_tail(&pg->list, &held);
-        page_release(pg);
-    }
-    while (!list_empty(&held)) {
-        struct page_info *pg = list_first_entry(&held, struct page_info, list);
-        list_del(&pg->list);
-        list_add_tail(&pg->list, &d->page_list);
-    }
+    spin_unlock_irqrestore(&d->lock, irq);
+    domain_for_each_page(d, release_one);
+    irq = spin_lock_irqsave(&d->lock);
     freed = had - d->tot_pages;
     d->relinquished = true; /* from now on, its last frame's release finishes it */
-    spin_unlock(&pv_mm_lock);
+    spin_unlock_irqrestore(&d->lock, irq);
     grant_table_destroy(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (d->vcpu[i])
@@ -450,6 +475,7 @@ static void domain_free(struct domain *d)
         if (d->vcpu[i])
             vcpu_destroy(d->vcpu[i]);
     sched_destroy_domain(d);
+    grant_table_free(d);
     free_shared_info(d);
     xfree(d);
 }

@@ -552,13 +552,11 @@ static long hypercall_init_on(struct domain *d, void *arg)
     if (mfn >= max_mfn)
         return -XEN_EINVAL;
     pg = mfn_to_page(mfn);
-    spin_lock(&pv_mm_lock);
     rc = get_page_and_type(pg, d->domain_id, PGT_writable);
     if (!rc) {
         write_hypercall_page(mfn_to_virt(mfn));
         put_page_and_type(pg);
     }
-    spin_unlock(&pv_mm_lock);
     return rc ? -XEN_EINVAL : 0;
 }
 

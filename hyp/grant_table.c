@@ -21,9 +21,13 @@
  * the granter gives it back meanwhile. A copy holds its references across
  * the copy.
  *
- * Locking: pv_mm_lock, then a table's lock (never the other way round).
- * The table lock guards its active counts and its entries' flags; the
- * maptrack, frame references and grant PTEs change under pv_mm_lock.
+ * Locking: a domain's maptrack_lock (one unmap of a handle at a time),
+ * then page-table page locks (grant PTEs, mm/page_type.h), then a table's
+ * lock (never the other way round). The table lock guards its active
+ * counts, its entries' flags and its maptrack's slots; frame references
+ * are atomic counts. A table's frames go at the domain's destruction,
+ * its structure only with the domain (a pin still under way elsewhere
+ * then finds no entries).
  */
 #include "grant_table.h"
 #include "grant_private.h"
@@ -82,6 +86,7 @@ int grant_table_init(struct domain *d)
     if (!d->grant)
         return -XEN_ENOMEM;
     spin_lock_init(&d->grant->lock);
+    spin_lock_init(&d->grant->maptrack_lock);
     d->grant->max_frames = GNT_MAX_FRAMES;
     d->grant->max_maptrack = MAPTRACK_MAX;
     d->grant->version = 1;
@@ -120,7 +125,7 @@ void grant_share_page(struct domain *d, void *page)
 
     clear_page(page);
     page_assign(pg, d->domain_id);
-    pg->count_info |= PGC_xen_heap;
+    page_flags_set(pg, PGC_xen_heap);
 }
 
 bool grant_shared_page_mapped(const void *page)
@@ -132,7 +137,7 @@ void grant_release_shared_page(void *page)
 {
     struct page_info *pg = mfn_to_page(virt_to_mfn(page));
 
-    pg->count_info &= ~PGC_xen_heap;
+    page_flags_clear(pg, PGC_xen_heap);
     page_release(pg);
 }
 
@@ -253,9 +258,10 @@ static void sync_in_use(struct grant_table *gt, grant_ref_t ref)
  * use needs: the entry must permit access to `user` (and be a whole-frame
  * grant if `map`), and not be read-only if a writable use is asked. The
  * references are taken here, under the
- * granter's lock and against the granter's id: a granter giving the frame
- * back (decrease_reservation) needs pv_mm_lock, which the caller holds, so
- * the frame cannot change hands between the look and the reference.
+ * granter's lock and against the granter's id (get_page() checks the
+ * owner once it holds the frame), so a frame the granter gives back
+ * meanwhile (decrease_reservation) is either still its own, and held, or
+ * refused.
  * Returns a GNTST_* status; on success *span is what was granted.
  */
 static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *user, bool readonly,
@@ -263,7 +269,7 @@ static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *use
 {
     struct grant_table *gt = granter->grant;
     struct grant_active *a;
-    struct page_info *pg;
+    struct page_info *pg, *drop = NULL;
     unsigned long irq;
     int st = GNTST_okay;
 
@@ -291,7 +297,7 @@ static int pin_grant(struct domain *granter, grant_ref_t ref, struct domain *use
         goto undo;
     }
     if (!readonly && get_page_type(pg, PGT_writable)) {
-        put_page(pg);             /* not the last reference: the granter's keeps it */
+        drop = pg;                /* after the lock: it may be the last reference */
         st = GNTST_general_error; /* a page table or descriptor page */
         goto undo;
     }
@@ -308,6 +314,8 @@ undo:
         grant_v2_sync_status(gt, ref);
 out:
     spin_unlock_irqrestore(&gt->lock, irq);
+    if (drop)
+        put_page(drop);
     return st;
 }
 
@@ -335,7 +343,7 @@ static void unpin_grant(struct domain *granter, grant_ref_t ref, bool readonly)
     spin_unlock_irqrestore(&gt->lock, irq);
 }
 
-/* Drop what pin_grant() (or a local copy operand) took. pv_mm_lock held. */
+/* Drop what pin_grant() (or a local copy operand) took. */
 static void put_grant_refs(mfn_t frame, bool readonly)
 {
     struct page_info *pg = mfn_to_page(frame);
@@ -345,7 +353,7 @@ static void put_grant_refs(mfn_t frame, bool readonly)
     put_page(pg);
 }
 
-/* A maptrack handle for `m`, or -1. pv_mm_lock held. */
+/* A maptrack handle for `m`, or -1. */
 static int alloc_handle(struct domain *d, const struct maptrack *m)
 {
     struct grant_table *gt = d->grant;
@@ -385,7 +393,6 @@ static void map_one(struct gnttab_map_grant_ref *op)
         return;
     }
     m.granter = granter->domain_id;
-    spin_lock(&pv_mm_lock);
     op->status = (int16_t)pin_grant(granter, op->ref, mapper, ro, true, &span);
     if (op->status != GNTST_okay)
         goto out;
@@ -410,7 +417,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
         h = alloc_handle(mapper, &m);
         if (h < 0) {
             if (m.host)
-                pt_remove_grant(m.l1, m.idx, m.frame);
+                pt_remove_grant(m.l1, m.idx, m.frame, mapper);
             op->status = GNTST_no_space;
         }
     }
@@ -419,7 +426,6 @@ static void map_one(struct gnttab_map_grant_ref *op)
         unpin_grant(granter, op->ref, ro);
     }
 out:
-    spin_unlock(&pv_mm_lock);
     domain_put_by_id(granter);
     if (h < 0)
         return;
@@ -464,7 +470,8 @@ static void release_grant(const struct maptrack *m)
  * not named stays, and so does the handle, until both are gone. With
  * `new_addr` (GNTTABOP_unmap_and_replace) the host mapping's PTE becomes
  * the one at new_addr, which is cleared. Not by the guest (the domain is
- * going): everything goes. pv_mm_lock is taken here.
+ * going): everything goes. Under d's maptrack_lock, so a handle is
+ * undone once however many vCPUs ask.
  */
 static int unmap_handle(struct domain *d, unsigned int h, const struct unmap_req *req)
 {
@@ -475,7 +482,7 @@ static int unmap_handle(struct domain *d, unsigned int h, const struct unmap_req
 
     if (h >= MAPTRACK_MAX || !gt->maptrack)
         return GNTST_bad_handle;
-    spin_lock(&pv_mm_lock);
+    spin_lock(&gt->maptrack_lock);
     irq = spin_lock_irqsave(&gt->lock);
     m = gt->maptrack[h];
     spin_unlock_irqrestore(&gt->lock, irq);
@@ -505,7 +512,7 @@ static int unmap_handle(struct domain *d, unsigned int h, const struct unmap_req
                     goto out;
                 }
             } else {
-                pt_remove_grant(m.l1, m.idx, m.frame);
+                pt_remove_grant(m.l1, m.idx, m.frame, d);
             }
             m.host = false;
         }
@@ -513,7 +520,7 @@ static int unmap_handle(struct domain *d, unsigned int h, const struct unmap_req
             m.device = false;
     } else {
         if (m.host)
-            pt_remove_grant(m.l1, m.idx, m.frame);
+            pt_remove_grant(m.l1, m.idx, m.frame, d);
         m.host = m.device = false;
     }
     irq = spin_lock_irqsave(&gt->lock);
@@ -525,14 +532,14 @@ static int unmap_handle(struct domain *d, unsigned int h, const struct unmap_req
     if (!m.host && !m.device)
         release_grant(&m);
 out:
-    spin_unlock(&pv_mm_lock);
+    spin_unlock(&gt->maptrack_lock);
     return st;
 }
 
 /*
  * One operand of a copy: a grant (pinned, with its references) or a frame
  * of the caller's own (a local gmfn is a machine frame for PV), with a
- * general reference, and a writable type one if written. pv_mm_lock held.
+ * general reference, and a writable type one if written.
  * GNTST_*; on success *granter is the granter, or NULL for a local frame.
  */
 static int get_copy_operand(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
@@ -593,7 +600,6 @@ static void copy_one(struct gnttab_copy *c)
         c->status = GNTST_bad_copy_arg;
         return;
     }
-    spin_lock(&pv_mm_lock);
     st = get_copy_operand(&c->source, c->flags & GNTCOPY_source_gref, false, &ss, &sg);
     if (st == GNTST_okay) {
         st = get_copy_operand(&c->dest, c->flags & GNTCOPY_dest_gref, true, &ds, &dg);
@@ -607,18 +613,15 @@ static void copy_one(struct gnttab_copy *c)
         put_copy_operand(&c->source, false, ss.frame, sg);
         st = GNTST_general_error;
     }
-    spin_unlock(&pv_mm_lock);
     if (st != GNTST_okay) {
         c->status = (int16_t)st;
         return;
     }
-    /* Outside the lock: the references keep both frames where they are. */
+    /* The references keep both frames where they are. */
     memmove((char *)mfn_to_virt(ds.frame) + c->dest.offset,
             (char *)mfn_to_virt(ss.frame) + c->source.offset, c->len);
-    spin_lock(&pv_mm_lock);
     put_copy_operand(&c->dest, true, ds.frame, dg);
     put_copy_operand(&c->source, false, ss.frame, sg);
-    spin_unlock(&pv_mm_lock);
     c->status = GNTST_okay;
 }
 
@@ -792,19 +795,30 @@ void grant_release_mappings(struct domain *d)
 void grant_table_destroy(struct domain *d)
 {
     struct grant_table *gt = d->grant;
+    unsigned long irq;
+    unsigned int nr;
 
     if (!gt)
         return;
     grant_release_mappings(d);
-    spin_lock(&pv_mm_lock);
-    for (unsigned int f = 0; f < gt->nr_frames; f++) {
+    irq = spin_lock_irqsave(&gt->lock);
+    nr = gt->nr_frames;
+    gt->nr_frames = 0; /* a pin under way elsewhere finds no entry now */
+    spin_unlock_irqrestore(&gt->lock, irq);
+    for (unsigned int f = 0; f < nr; f++) {
         /* Freed now, or when the last mapping of it (dom0's, say) goes. */
         grant_release_shared_page(gt->shared[f]);
         xfree(gt->active[f]);
+        gt->active[f] = NULL;
     }
     grant_v2_destroy(gt);
-    spin_unlock(&pv_mm_lock);
     xfree(gt->maptrack);
-    xfree(gt);
+    gt->maptrack = NULL;
+}
+
+void grant_table_free(struct domain *d)
+{
+    grant_table_destroy(d);
+    xfree(d->grant);
     d->grant = NULL;
 }

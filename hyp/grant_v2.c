@@ -26,7 +26,7 @@
  * domain (or anyone) still maps one, and for a reserved entry version 1
  * cannot hold (a transitive one, a frame above 32 bits).
  *
- * Locking: as grant_table.c: pv_mm_lock, then the table lock.
+ * Locking: as grant_table.c: the table lock guards the status frames.
  */
 #include "grant_private.h"
 #include "grant_table.h"
@@ -139,7 +139,7 @@ static unsigned int detach_status(struct grant_table *gt, grant_status_t **gone)
     return n;
 }
 
-/* pv_mm_lock held, not the table lock. */
+/* Not under the table lock: a frame freed here may flush TLBs. */
 static void release_status(grant_status_t **gone, unsigned int n)
 {
     for (unsigned int i = 0; i < n; i++)
@@ -266,12 +266,10 @@ long grant_v2_set_version(guest_ptr_t uop)
     rc = -XEN_ENOSYS;
     if (op.version == 2 && gt->max_version < 2)
         goto out;
-    spin_lock(&pv_mm_lock);
     irq = spin_lock_irqsave(&gt->lock);
     rc = switch_version(d, op.version, gone, &nr_gone);
     spin_unlock_irqrestore(&gt->lock, irq);
     release_status(gone, nr_gone);
-    spin_unlock(&pv_mm_lock);
 out:
     op.version = gt->version; /* the version in force, whatever the outcome */
     if (copy_to_guest(uop, &op, sizeof(op)))

@@ -381,10 +381,8 @@ long pirq_set_eoi_gmfn(struct domain *d, uint64_t gmfn, bool v2)
 
     if (gmfn >= max_mfn)
         return -XEN_EINVAL;
-    spin_lock(&pv_mm_lock);
     /* Held writable while it serves, as a vcpu_info page is. */
     rc = get_page_and_type(mfn_to_page(gmfn), d->domain_id, PGT_writable);
-    spin_unlock(&pv_mm_lock);
     if (rc)
         return -XEN_EINVAL;
     if (__atomic_compare_exchange_n(&d->pirq_eoi_mfn, &(mfn_t){0}, gmfn, false, __ATOMIC_SEQ_CST,

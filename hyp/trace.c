@@ -90,7 +90,7 @@ static void share_frame(void *va)
 
     clear_page(va);
     page_assign(pg, DOMID_XEN);
-    pg->count_info |= PGC_xen_heap;
+    page_flags_set(pg, PGC_xen_heap);
 }
 
 static long alloc_buffers(unsigned int pages)

@@ -129,11 +129,9 @@ long vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);
     if (rc)
         return rc;
-    spin_lock(&pv_mm_lock);
     rc = get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4);
     if (rc)
         pv_put_gdt_frames(v);
-    spin_unlock(&pv_mm_lock);
     if (rc)
         return -XEN_EINVAL;
     v->arch.user_regs = c->user_regs;
@@ -228,10 +226,8 @@ static long register_vcpu_info(struct vcpu *v, guest_ptr_t arg)
     if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.mfn >= max_mfn || v->vcpu_info_mfn)
         return -XEN_EINVAL;
     pg = mfn_to_page(r.mfn);
-    spin_lock(&pv_mm_lock);
     /* Held writable for as long as it serves: it cannot become a table. */
     rc = get_page_and_type(pg, v->domain->domain_id, PGT_writable);
-    spin_unlock(&pv_mm_lock);
     if (rc)
         return -XEN_EINVAL;
     new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);

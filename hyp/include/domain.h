@@ -93,7 +93,7 @@ struct domain {
     bool is_privileged;
     bool is_idle;
     bool auto_reap;                /* boot-time: reaped when it shuts down */
-    bool relinquished;             /* DEAD and its memory handed back (pv_mm_lock) */
+    bool relinquished;             /* DEAD and its memory handed back (d->lock) */
     unsigned int refcnt;           /* domain_get()/domain_put(); the list holds one */
     xen_domain_handle_t handle;    /* the toolstack's UUID (setdomainhandle) */
     int64_t time_offset_seconds;   /* wallclock offset (settimeoffset) */
@@ -189,11 +189,17 @@ struct domain *domain_find_locked(domid_t domid);
 int domain_alloc_pages(struct domain *d, unsigned long nr);
 /*
  * A frame of a domain's is being freed (its last reference went): if it
- * was counted (PGC_counted), take it off its owner's list and tot_pages.
- * pv_mm_lock held.
+ * was counted (PGC_counted), take it off its owner's list and tot_pages
+ * (under d->lock, which guards both).
  */
 struct page_info;
 void domain_page_freed(struct page_info *pg);
+/*
+ * fn(pg) for each frame on d's list, with a reference held across the
+ * call and no lock (fn may free frames: any of d's, this one included),
+ * for a domain whose list no longer grows (it is dying).
+ */
+void domain_for_each_page(struct domain *d, void (*fn)(struct page_info *pg));
 
 /* Start shutting the domain down for `reason` (SHUTDOWN_*). */
 void domain_shutdown(struct domain *d, unsigned int reason);
@@ -226,7 +232,7 @@ void domain_dump_all(void);
 /* vCPUs (vcpu.c). */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu);
 void vcpu_destroy(struct vcpu *v);
-/* vcpu_op.c: runstate bookkeeping, registered vcpu_info (pv_mm_lock held). */
+/* vcpu_op.c: runstate bookkeeping, registered vcpu_info. */
 void vcpu_runstate_change(struct vcpu *v, int state);
 void vcpu_runstate_publish(struct vcpu *v);
 /* v's runstate as of now, its current state's time included (any CPU). */

@@ -31,6 +31,7 @@ struct maptrack;
 
 struct grant_table {
     spinlock_t lock;
+    spinlock_t maptrack_lock; /* taken before lock: see grant_table.c */
     unsigned int nr_frames;
     unsigned int max_frames;   /* GNT_MAX_FRAMES unless its creator asked fewer */
     unsigned int max_maptrack; /* MAPTRACK_MAX, likewise */
@@ -70,7 +71,7 @@ void grant_share_page(struct domain *d, void *page);
 int grant_grow_table(struct domain *d, unsigned int nr);
 /* Does anyone (its domain, a foreign mapper) still hold a reference to it? */
 bool grant_shared_page_mapped(const void *page);
-/* Give it up: freed now, or when the last mapping of it goes. pv_mm_lock held. */
+/* Give it up: freed now, or when the last mapping of it goes. */
 void grant_release_shared_page(void *page);
 
 /*
@@ -89,7 +90,7 @@ int grant_v2_claim(struct grant_table *gt, grant_ref_t ref, domid_t user, bool r
 void grant_v2_sync_status(struct grant_table *gt, grant_ref_t ref);
 /* Status frames for a table of nr_frames grant frames: 0 or -XEN_ENOMEM. */
 int grant_v2_grow_status(struct domain *d, unsigned int nr_frames);
-/* Give them back as the domain goes (freed once unmapped). pv_mm_lock held. */
+/* Give them back as the domain goes (freed once unmapped). */
 void grant_v2_destroy(struct grant_table *gt);
 long grant_v2_set_version(guest_ptr_t uop);
 long grant_v2_get_version(guest_ptr_t uop);

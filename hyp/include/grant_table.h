@@ -31,5 +31,8 @@ int grant_table_seed(struct domain *d, grant_ref_t ref, domid_t grantee, mfn_t f
 void grant_release_mappings(struct domain *d);
 /* That, then give d's table frames back (after its page tables are gone). */
 void grant_table_destroy(struct domain *d);
+/* The table's structure itself, as the domain is freed (destroying it
+ * first if that has not been done). */
+void grant_table_free(struct domain *d);
 
 #endif

@@ -47,7 +47,6 @@ static long check_in(const struct domain *d, const struct xen_memory_reservation
 {
     long rc = 0;
 
-    spin_lock(&pv_mm_lock);
     for (unsigned long i = 0; !rc && i < in->nr_extents; i++) {
         xen_pfn_t f;
         if (copy_from_guest(&f, (guest_ptr_t)in->extent_start.p + i * sizeof(f), sizeof(f))) {
@@ -61,7 +60,6 @@ static long check_in(const struct domain *d, const struct xen_memory_reservation
             pr_warn("d%u: XENMEM_exchange refused: a frame of extent %#lx is not free to trade\n",
                     d->domain_id, (unsigned long)f);
     }
-    spin_unlock(&pv_mm_lock);
     return rc;
 }
 

@@ -77,7 +77,7 @@ struct page_info *memop_alloc_extent(struct domain *d, unsigned int order, unsig
     for (unsigned long i = 0; i < order_pages(order); i++) {
         clear_page(mfn_to_virt(page_to_mfn(pg + i)));
         page_assign(pg + i, d->domain_id);
-        pg[i].count_info |= PGC_counted;
+        page_flags_set(&pg[i], PGC_counted);
         m2p_set(page_to_mfn(pg + i), pfn == M2P_INVALID ? M2P_INVALID : pfn + i);
         list_add_tail(&pg[i].list, &d->page_list);
     }
@@ -94,20 +94,18 @@ int memop_remove_frame(struct domain *d, mfn_t mfn)
     if (mfn >= max_mfn)
         return -XEN_EINVAL;
     pg = mfn_to_page(mfn);
-    spin_lock(&pv_mm_lock);
-    if (pg->owner != d->domain_id || !(pg->count_info & PGC_allocated) ||
-        (pg->count_info & PGC_xen_heap)) {
-        spin_unlock(&pv_mm_lock);
+    /* Held while it goes: its owner cannot change under the look. */
+    if (!get_page(pg, d->domain_id))
+        return -XEN_EINVAL;
+    if (!(pg->count_info & PGC_allocated) || (pg->count_info & PGC_xen_heap)) {
+        put_page(pg);
         return -XEN_EINVAL;
     }
-    if (pg->type_info & PGT_pinned) {
-        pg->type_info &= ~PGT_pinned;
-        put_page_and_type(pg);
-    }
+    page_unpin(pg);
     m2p_set(mfn, M2P_INVALID);
-    /* Freed now, or when the last mapping of it goes. */
+    /* Freed now (by our put), or when the last mapping of it goes. */
     page_release(pg);
-    spin_unlock(&pv_mm_lock);
+    put_page(pg);
     return 0;
 }
 

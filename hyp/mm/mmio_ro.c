@@ -21,7 +21,7 @@
  *
  * The set only grows: a range is added at the boot scan and at each
  * MSI-X map_pirq, and stays when the device's BAR moves. Writers take
- * ro_lock; readers (under pv_mm_lock, on every mapping of a device frame)
+ * ro_lock; readers (on every mapping of a device frame, from any CPU)
  * read the published count with acquire and need no lock.
  */
 #include "asm/insn.h"
@@ -87,10 +87,8 @@ static pte_t faulting_entry(const struct vcpu *v, unsigned long addr)
     unsigned int idx;
     pte_t e = 0;
 
-    spin_lock(&pv_mm_lock);
     if (!pt_find_l1e(l4, addr, &l1, &idx))
-        e = ((pte_t *)mfn_to_virt(l1))[idx];
-    spin_unlock(&pv_mm_lock);
+        e = READ_ONCE(((pte_t *)mfn_to_virt(l1))[idx]);
     return e;
 }
 

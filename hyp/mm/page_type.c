@@ -11,13 +11,27 @@
  * out after validating every entry, and validation takes the references
  * the entries need, recursively down the levels.
  *
+ * Concurrency. No lock: each count is one word changed by compare-and-
+ * exchange, so CPUs working on different frames never wait for each
+ * other, whichever domains own them. The one wait is for a frame whose
+ * type is in transition: while a page-table (or descriptor) type is being
+ * validated (count 0 -> 1) or torn down (1 -> 0), its word reads "count
+ * 1, that type, not validated", and whoever wants the same type spins
+ * until it settles (anyone wanting another type is refused, as if it had
+ * come first). The CPU doing the transition only waits, in turn, for
+ * frames of a lower level than the one it works on (a level-n table's
+ * entries are level n-1 tables, or data frames, which have no transition
+ * to wait for), so the waits cannot form a cycle.
+ *
  * Invariants (asserted where relied on):
- *  - type count > 0 with a page-table type implies PGT_validated;
+ *  - type count > 0 with a page-table type and no transition under way
+ *    implies PGT_validated;
  *  - a type count never exceeds the general count of the frame, since every
  *    holder of a type reference holds a general one too;
  *  - at type count 0 the type is PGT_none (devalidated eagerly).
  *
- * Pure logic over struct page_info: unit tested on the host.
+ * Pure logic over struct page_info: unit tested on the host, threads
+ * included.
  */
 #include "mm/page_type.h"
 #include "compiler.h"
@@ -30,74 +44,135 @@ void page_type_set_ops(const struct page_type_ops *o)
     ops = o;
 }
 
+static inline uint64_t load(const uint64_t *w)
+{
+    return __atomic_load_n(w, __ATOMIC_ACQUIRE);
+}
+
+/* Replace *w by `new` if it still holds *seen; else *seen is refreshed. */
+static inline bool swap(uint64_t *w, uint64_t *seen, uint64_t new)
+{
+    return __atomic_compare_exchange_n(w, seen, new, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+static inline void wait_a_little(void)
+{
+    __builtin_ia32_pause();
+}
+
 bool get_page(struct page_info *pg, uint32_t owner)
 {
-    if (page_state(pg) != PGC_state_inuse || pg->owner != owner)
+    uint64_t x = load(&pg->count_info);
+
+    do {
+        if ((x & PGC_STATE_MASK) != PGC_state_inuse)
+            return false;
+        /* Count 0 is a frame on its way to the heap (a shared hypervisor
+         * page alone stays at 0 without being freed). */
+        if ((x & PGC_count_mask) == 0 && !(x & PGC_xen_heap))
+            return false;
+        if ((x & PGC_count_mask) == PGC_count_mask)
+            return false; /* would overflow */
+    } while (!swap(&pg->count_info, &x, x + 1));
+    /* Held now, it cannot be freed and handed to someone else: only now
+     * does its owner say something. */
+    if (__atomic_load_n(&pg->owner, __ATOMIC_ACQUIRE) != owner) {
+        put_page(pg);
         return false;
-    if (page_count(pg) == PGC_count_mask)
-        return false; /* would overflow */
-    pg->count_info++;
+    }
     return true;
 }
 
 void put_page(struct page_info *pg)
 {
-    if (page_count(pg) == 0)
-        __builtin_trap(); /* more puts than gets: a hypervisor bug */
-    pg->count_info--;
-    if (page_count(pg) == 0 && !(pg->count_info & PGC_xen_heap))
+    uint64_t x = load(&pg->count_info);
+
+    do {
+        if ((x & PGC_count_mask) == 0)
+            __builtin_trap(); /* more puts than gets: a hypervisor bug */
+    } while (!swap(&pg->count_info, &x, x - 1));
+    if ((x & PGC_count_mask) == 1 && !(x & PGC_xen_heap))
         ops->free(pg);
+}
+
+static bool validated_type(unsigned long type)
+{
+    return is_pt_type(type) || type == PGT_seg_desc;
 }
 
 int get_page_type(struct page_info *pg, unsigned long type)
 {
-    unsigned long x = pg->type_info;
+    uint64_t x = load(&pg->type_info);
+    int rc;
 
-    if (page_type_count(pg) == PGT_count_mask)
-        return -XEN_EBUSY;
-    if (page_type_count(pg) > 0) {
-        if ((x & PGT_type_mask) != type)
+    for (;;) {
+        unsigned long count = x & PGT_count_mask;
+
+        if (count == PGT_count_mask)
             return -XEN_EBUSY;
-        pg->type_info++;
-        return 0;
-    }
-    /* Count 0: the frame becomes `type`. A page the hypervisor shares
-     * with the guest (shared_info, grant frames) is written by the
-     * hypervisor behind any validation: never a table or descriptor page. */
-    if ((is_pt_type(type) || type == PGT_seg_desc) && (pg->count_info & PGC_xen_heap))
-        return -XEN_EINVAL;
-    if (is_pt_type(type) || type == PGT_seg_desc) {
-        int rc;
-        /* It may still be writable in a stale TLB entry somewhere (a
-         * frame that never was has a timestamp no flush is older than). */
-        ops->flush_writable(pg);
-        pg->type_info = type; /* count 0 during validation: no recursion on itself */
-        rc = is_pt_type(type) ? ops->validate(pg, type) : 0;
-        if (rc) {
-            pg->type_info = PGT_none;
-            return rc;
+        if (count > 0) {
+            if ((x & PGT_type_mask) != type)
+                return -XEN_EBUSY;
+            if (validated_type(type) && !(x & PGT_validated)) {
+                wait_a_little(); /* in transition on another CPU */
+                x = load(&pg->type_info);
+                continue;
+            }
+            if (swap(&pg->type_info, &x, x + 1))
+                return 0;
+            continue;
         }
-        pg->type_info = type | PGT_validated | 1;
-        return 0;
+        /* Count 0: the frame becomes `type`. A page the hypervisor shares
+         * with the guest (shared_info, grant frames) is written by the
+         * hypervisor behind any validation: never a table or descriptor page. */
+        if (validated_type(type) && (load(&pg->count_info) & PGC_xen_heap))
+            return -XEN_EINVAL;
+        /* Taken with count 1 and no PGT_validated: ours to validate. */
+        if (swap(&pg->type_info, &x, type | 1))
+            break;
     }
-    pg->type_info = type | 1;
-    return 0;
+    if (!validated_type(type))
+        return 0;
+    /* It may still be writable in a stale TLB entry somewhere (a frame
+     * that never was has a timestamp no flush is older than). */
+    ops->flush_writable(pg);
+    rc = is_pt_type(type) ? ops->validate(pg, type) : 0;
+    __atomic_store_n(&pg->type_info, rc ? PGT_none : type | PGT_validated | 1, __ATOMIC_RELEASE);
+    return rc;
 }
 
 void put_page_type(struct page_info *pg)
 {
-    unsigned long type = page_type(pg);
+    uint64_t x = load(&pg->type_info);
 
-    if (page_type_count(pg) == 0)
-        __builtin_trap();
-    pg->type_info--;
-    if (page_type_count(pg) > 0)
-        return;
-    pg->type_info = PGT_none;
-    if (type == PGT_writable && ops->writable_gone)
-        ops->writable_gone(pg);
-    if (is_pt_type(type))
-        ops->devalidate(pg, type);
+    for (;;) {
+        unsigned long type = x & PGT_type_mask;
+
+        if ((x & PGT_count_mask) == 0)
+            __builtin_trap(); /* more puts than gets: a hypervisor bug */
+        if ((x & PGT_count_mask) > 1) {
+            if (swap(&pg->type_info, &x, x - 1))
+                return;
+            continue;
+        }
+        if (x & PGT_locked)
+            __builtin_trap(); /* the lock's own reference is the last */
+        if (is_pt_type(type)) {
+            /* The last user of a table: its entries' references go with
+             * the count held at 1, so no one takes the table meanwhile. */
+            if (!swap(&pg->type_info, &x, type | 1))
+                continue;
+            ops->devalidate(pg, type);
+            __atomic_store_n(&pg->type_info, PGT_none, __ATOMIC_RELEASE);
+            return;
+        }
+        /* Noted before the count drops, so whoever makes the frame a
+         * table next sees when its last writable mapping went. */
+        if (type == PGT_writable && ops->writable_gone)
+            ops->writable_gone(pg);
+        if (swap(&pg->type_info, &x, PGT_none))
+            return;
+    }
 }
 
 int get_page_and_type(struct page_info *pg, uint32_t owner, unsigned long type)
@@ -118,17 +193,67 @@ void put_page_and_type(struct page_info *pg)
     put_page(pg);
 }
 
-void page_assign(struct page_info *pg, uint32_t owner)
+bool page_pin(struct page_info *pg)
 {
-    pg->owner = owner;
-    pg->type_info = PGT_none;
-    pg->count_info = (pg->count_info & ~PGC_count_mask) | PGC_allocated | 1;
+    return !(__atomic_fetch_or(&pg->type_info, PGT_pinned, __ATOMIC_ACQ_REL) & PGT_pinned);
 }
 
-void page_release(struct page_info *pg)
+bool page_unpin(struct page_info *pg)
 {
-    if (!(pg->count_info & PGC_allocated))
-        return;
-    pg->count_info &= ~PGC_allocated;
+    if (!(__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_ACQ_REL) & PGT_pinned))
+        return false;
+    put_page_and_type(pg);
+    return true;
+}
+
+bool page_lock(struct page_info *pg)
+{
+    uint64_t x = load(&pg->type_info);
+
+    for (;;) {
+        if (!is_pt_type(x & PGT_type_mask) || !(x & PGT_validated) || (x & PGT_count_mask) == 0 ||
+            (x & PGT_count_mask) == PGT_count_mask)
+            return false;
+        if (x & PGT_locked) {
+            wait_a_little();
+            x = load(&pg->type_info);
+            continue;
+        }
+        if (swap(&pg->type_info, &x, (x + 1) | PGT_locked))
+            return true;
+    }
+}
+
+void page_unlock(struct page_info *pg)
+{
+    __atomic_fetch_and(&pg->type_info, ~PGT_locked, __ATOMIC_RELEASE);
+    put_page_type(pg);
+}
+
+void page_flags_set(struct page_info *pg, uint64_t flags)
+{
+    __atomic_fetch_or(&pg->count_info, flags, __ATOMIC_ACQ_REL);
+}
+
+uint64_t page_flags_clear(struct page_info *pg, uint64_t flags)
+{
+    return __atomic_fetch_and(&pg->count_info, ~flags, __ATOMIC_ACQ_REL) & flags;
+}
+
+void page_assign(struct page_info *pg, uint32_t owner)
+{
+    /* Nobody can take a reference before the count says 1, and whoever
+     * does then must see the owner. */
+    __atomic_store_n(&pg->owner, owner, __ATOMIC_RELAXED);
+    __atomic_store_n(&pg->type_info, PGT_none, __ATOMIC_RELAXED);
+    __atomic_store_n(&pg->count_info, (pg->count_info & ~PGC_count_mask) | PGC_allocated | 1,
+                     __ATOMIC_RELEASE);
+}
+
+bool page_release(struct page_info *pg)
+{
+    if (!page_flags_clear(pg, PGC_allocated))
+        return false;
     put_page(pg);
+    return true;
 }

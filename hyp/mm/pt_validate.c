@@ -21,7 +21,7 @@
  *
  * validate()/devalidate() of whole tables plug into page_type.c; entry
  * updates (pt_mod_entry) serve mmu_update, update_va_mapping and the
- * writable page-table assist. All under pv_mm_lock.
+ * writable page-table assist, each under the table's page lock.
  */
 #include "asm/processor.h"
 #include "console.h"
@@ -31,8 +31,6 @@
 #include "mm/tlbflush.h"
 #include "paging.h"
 #include <xen/errno.h>
-
-DEFINE_SPINLOCK(pv_mm_lock);
 
 #define HYP_L4_FIRST L4_SLOT(HYP_VIRT_START)
 #define HYP_L4_LAST  (L4_SLOT(HYP_VIRT_END) - 1)
@@ -51,7 +49,8 @@ static inline bool hyp_slot(unsigned int level, unsigned int idx)
  * The owner of a frame, without a reference: only for a table being
  * validated, whose owner the caller holds (its own domain, or the foreign
  * domain of a privileged request, held for the call). Taking one here
- * could drop the last reference under pv_mm_lock, which freeing needs.
+ * could drop the last reference from inside a validation, which the
+ * reaper's freeing must not be reached from.
  */
 struct domain *frame_owner(const struct page_info *pg)
 {
@@ -64,16 +63,18 @@ struct domain *frame_owner(const struct page_info *pg)
  * May `mapper` map frame `pg` (asked for `pg_owner`'s frames)? Its own
  * frames always; another live domain's only for a privileged mapper, and
  * so are the frames the hypervisor shares (DOMID_XEN's: trace buffers).
+ * `owner` is the frame's owner as read once: the reference is then taken
+ * against it, so a frame that changes hands in between is refused.
  */
-static bool may_map(const struct page_info *pg, const struct domain *mapper,
+static bool may_map(const struct page_info *pg, uint32_t owner, const struct domain *mapper,
                     const struct domain *pg_owner)
 {
-    if (pg->owner == DOMID_XEN)
+    if (owner == DOMID_XEN)
         return mapper->is_privileged && (pg->count_info & PGC_xen_heap);
-    if (pg->owner == pg_owner->domain_id)
+    if (owner == pg_owner->domain_id)
         return true;
-    return mapper->is_privileged && pg_owner == mapper && pg->owner != DOMID_INVALID_OWNER &&
-           page_state(pg) == PGC_state_inuse && domain_alive((domid_t)pg->owner);
+    return mapper->is_privileged && pg_owner == mapper && owner != DOMID_INVALID_OWNER &&
+           page_state(pg) == PGC_state_inuse && domain_alive((domid_t)owner);
 }
 
 /*
@@ -86,6 +87,7 @@ static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
 {
     pte_t v = *e;
     struct page_info *pg;
+    uint32_t owner;
     mfn_t mfn;
     int rc;
 
@@ -106,9 +108,8 @@ static int l1e_get(pte_t *e, struct domain *mapper, struct domain *pg_owner)
     if (mfn >= max_mfn)
         return -XEN_EPERM;
     pg = mfn_to_page(mfn);
-    if (!may_map(pg, mapper, pg_owner))
-        return -XEN_EBUSY;
-    if (!get_page(pg, pg->owner))
+    owner = __atomic_load_n(&pg->owner, __ATOMIC_ACQUIRE);
+    if (!may_map(pg, owner, mapper, pg_owner) || !get_page(pg, owner))
         return -XEN_EBUSY;
     if ((v & _PAGE_RW) && (rc = get_page_type(pg, PGT_writable))) {
         put_page(pg);
@@ -259,7 +260,6 @@ int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_own
                  struct domain *pg_owner, bool preserve_ad)
 {
     struct page_info *pg;
-    unsigned long type;
     unsigned int level;
     pte_t *slot, old;
     int rc;
@@ -267,73 +267,103 @@ int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_own
     if (table >= max_mfn || idx >= 512)
         return -XEN_EINVAL;
     pg = mfn_to_page(table);
-    if (pg->owner != pt_owner->domain_id || page_state(pg) != PGC_state_inuse)
+    /* Held for the update: the frame stays pt_owner's. */
+    if (!get_page(pg, pt_owner->domain_id))
         return -XEN_EINVAL;
     slot = (pte_t *)mfn_to_virt(table) + idx;
-    type = page_type(pg);
-    if (!is_pt_type(type) || page_type_count(pg) == 0) {
+    if (!page_lock(pg)) {
         /* Not a page table in use: a plain write, if the page may be written. */
         rc = get_page_type(pg, PGT_writable);
-        if (rc)
-            return rc;
-        WRITE_ONCE(*slot, val);
-        put_page_type(pg);
-        return 0;
+        if (!rc) {
+            WRITE_ONCE(*slot, val);
+            put_page_type(pg);
+        }
+        goto out;
     }
-    level = pt_level(type);
+    level = pt_level(page_type(pg));
+    rc = -XEN_EINVAL;
     if (hyp_slot(level, idx))
-        return -XEN_EINVAL; /* as Xen: an update in its private area */
+        goto unlock; /* as Xen: an update in its private area */
     old = READ_ONCE(*slot);
     if (preserve_ad && level == 1 && pte_addr(old) == pte_addr(val) && (old & _PAGE_PRESENT))
         val |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
     rc = entry_get(&val, level, pt_owner, pg_owner);
     if (rc)
-        return rc;
+        goto unlock;
     /* The CPU may set A/D in the old entry meanwhile: swap atomically. */
     old = __atomic_exchange_n(slot, val, __ATOMIC_SEQ_CST);
     entry_put(old, level);
-    return 0;
+unlock:
+    page_unlock(pg);
+out:
+    put_page(pg);
+    return rc;
 }
 
-/* The L1 table `l1` is `mapper`'s and in use as one. */
-static bool own_l1(mfn_t l1, const struct domain *mapper)
+/* The L1 table `l1`, `mapper`'s and in use as one, held and page-locked (or NULL). */
+static struct page_info *lock_own_l1(mfn_t l1, const struct domain *mapper)
 {
     struct page_info *pg;
 
     if (l1 >= max_mfn)
-        return false;
+        return NULL;
     pg = mfn_to_page(l1);
-    return pg->owner == mapper->domain_id && page_type(pg) == PGT_l1 && page_type_count(pg);
+    if (!get_page(pg, mapper->domain_id))
+        return NULL;
+    if (page_lock(pg)) {
+        if (page_type(pg) == PGT_l1)
+            return pg;
+        page_unlock(pg);
+    }
+    put_page(pg);
+    return NULL;
+}
+
+static void unlock_l1(struct page_info *pg)
+{
+    page_unlock(pg);
+    put_page(pg);
 }
 
 int pt_install_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool readonly, struct domain *mapper)
 {
+    struct page_info *pg;
     pte_t *slot, new, old;
+    int rc = 0;
 
-    if (idx >= 512 || !own_l1(l1, mapper))
+    if (idx >= 512 || !(pg = lock_own_l1(l1, mapper)))
         return -XEN_EINVAL;
     slot = (pte_t *)mfn_to_virt(l1) + idx;
-    if (READ_ONCE(*slot) & GNT_PTE_BIT)
-        return -XEN_EBUSY; /* already a grant mapping: unmap it first */
-    new = (frame << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
-          (readonly ? 0 : _PAGE_RW) | GNT_PTE_BIT;
-    old = __atomic_exchange_n(slot, new, __ATOMIC_SEQ_CST);
-    l1e_put(old);
-    return 0;
+    if (READ_ONCE(*slot) & GNT_PTE_BIT) {
+        rc = -XEN_EBUSY; /* already a grant mapping: unmap it first */
+    } else {
+        new = (frame << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY |
+              (readonly ? 0 : _PAGE_RW) | GNT_PTE_BIT;
+        old = __atomic_exchange_n(slot, new, __ATOMIC_SEQ_CST);
+        l1e_put(old);
+    }
+    unlock_l1(pg);
+    return rc;
 }
 
-void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame)
+void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, struct domain *mapper)
 {
+    struct page_info *pg;
     pte_t *slot;
     pte_t v;
 
-    if (l1 >= max_mfn || idx >= 512)
+    /* Gone with its table if that is no longer mapper's L1 (a grant PTE
+     * left in a page never validates again: l1e_get refuses it). */
+    if (idx >= 512 || !(pg = lock_own_l1(l1, mapper)))
         return;
     slot = (pte_t *)mfn_to_virt(l1) + idx;
     v = READ_ONCE(*slot);
-    /* Only if it is still that grant mapping (the guest may have replaced it). */
+    /* Only if it is still that grant mapping (the guest may have replaced
+     * it); the exchange keeps an A/D bit the CPU sets meanwhile from
+     * being lost. */
     if ((v & GNT_PTE_BIT) && pte_addr(v) >> PAGE_SHIFT == frame)
         __atomic_compare_exchange_n(slot, &v, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    unlock_l1(pg);
 }
 
 /*
@@ -341,27 +371,38 @@ void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame)
  * gives way to the entry at (nl1, nidx), which moves there (with the
  * references it holds) and leaves its own slot empty. Both tables must be
  * mapper's L1s; the moved entry may not be a grant mapping itself. The
- * grant mapping's references are the caller's to drop. pv_mm_lock held.
+ * grant mapping's references are the caller's to drop. Two tables are
+ * locked in frame order, so two such moves cannot wait for each other.
  */
 int pt_move_into_grant(mfn_t l1, unsigned int idx, mfn_t frame, mfn_t nl1, unsigned int nidx,
                        struct domain *mapper)
 {
+    struct page_info *first = NULL, *second = NULL;
     pte_t *slot, *nslot, v, nv;
+    int rc = -XEN_EINVAL;
 
-    if (idx >= 512 || nidx >= 512 || !own_l1(l1, mapper) || !own_l1(nl1, mapper) ||
-        (l1 == nl1 && idx == nidx))
+    if (idx >= 512 || nidx >= 512 || (l1 == nl1 && idx == nidx))
         return -XEN_EINVAL;
+    if (!(first = lock_own_l1(l1 < nl1 ? l1 : nl1, mapper)))
+        return -XEN_EINVAL;
+    if (l1 != nl1 && !(second = lock_own_l1(l1 < nl1 ? nl1 : l1, mapper)))
+        goto out;
     slot = (pte_t *)mfn_to_virt(l1) + idx;
     nslot = (pte_t *)mfn_to_virt(nl1) + nidx;
     v = READ_ONCE(*slot);
     if (!(v & GNT_PTE_BIT) || pte_addr(v) >> PAGE_SHIFT != frame ||
         (READ_ONCE(*nslot) & GNT_PTE_BIT))
-        return -XEN_EINVAL;
-    /* Entries change only under pv_mm_lock, but the CPU may still set A/D
-     * bits: take the entry with an exchange so none is lost. */
+        goto out;
+    /* Both tables are locked, but the CPU may still set A/D bits: take
+     * the entry with an exchange so none is lost. */
     nv = __atomic_exchange_n(nslot, 0, __ATOMIC_SEQ_CST);
-    WRITE_ONCE(*slot, nv);
-    return 0;
+    __atomic_store_n(slot, nv, __ATOMIC_SEQ_CST);
+    rc = 0;
+out:
+    if (second)
+        unlock_l1(second);
+    unlock_l1(first);
+    return rc;
 }
 
 int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx)
@@ -369,10 +410,15 @@ int pt_find_l1e(mfn_t l4, unsigned long va, mfn_t *l1, unsigned int *idx)
     mfn_t t = l4;
 
     for (unsigned int level = 4; level > 1; level--) {
-        pte_t e = ((pte_t *)mfn_to_virt(t))[PT_INDEX(va, level)];
+        pte_t e = READ_ONCE(((pte_t *)mfn_to_virt(t))[PT_INDEX(va, level)]);
         if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE) || pte_addr(e) >> PAGE_SHIFT >= max_mfn)
             return -XEN_EINVAL;
         t = pte_addr(e) >> PAGE_SHIFT;
+        /* Read without locks, so a table may change under the walk: never
+         * follow an entry out of RAM (a device's registers). Whoever uses
+         * the result checks and locks the table it names. */
+        if (page_state(mfn_to_page(t)) != PGC_state_inuse)
+            return -XEN_EINVAL;
     }
     *l1 = t;
     *idx = PT_INDEX(va, 1);

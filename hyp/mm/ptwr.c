@@ -112,11 +112,11 @@ int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long
     if (insn_decode_mem_write(bytes, sizeof(bytes), &in) || (addr & 7) + in.size > 8)
         return 0;
 
-    spin_lock(&pv_mm_lock);
-    /* Which frame does the faulting address map, and is it an L1 in use? */
+    /* Which frame does the faulting address map, and is it an L1 in use?
+     * (A first look without locks: pt_mod_entry checks and locks it.) */
     if (pt_find_l1e(v->arch.guest_table, addr, &l1, &idx))
         goto out;
-    mapping = ((pte_t *)mfn_to_virt(l1))[idx];
+    mapping = READ_ONCE(((pte_t *)mfn_to_virt(l1))[idx]);
     if (!(mapping & _PAGE_PRESENT))
         goto out;
     target = pte_addr(mapping) >> PAGE_SHIFT;
@@ -125,7 +125,7 @@ int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long
     pg = mfn_to_page(target);
     if (page_type(pg) != PGT_l1 || !page_type_count(pg) || pg->owner != v->domain->domain_id)
         goto out;
-    old = ((pte_t *)mfn_to_virt(target))[(addr & ~PAGE_MASK) >> 3];
+    old = READ_ONCE(((pte_t *)mfn_to_virt(target))[(addr & ~PAGE_MASK) >> 3]);
     /* An entry the guest may not have stays a write fault for the guest. */
     if (compute(&in, &after, old, (unsigned int)(addr & 7), &new) &&
         pt_mod_entry(target, (unsigned int)((addr & ~PAGE_MASK) >> 3), new, v->domain, v->domain,
@@ -136,6 +136,5 @@ int ptwr_do_page_fault(struct vcpu *v, struct cpu_user_regs *regs, unsigned long
     perfc_event(v, ptwr_emulations);
     rc = 1;
 out:
-    spin_unlock(&pv_mm_lock);
     return rc;
 }

@@ -4,13 +4,15 @@
  * address spaces (adopting the builder's tables, relinquishing everything
  * at destruction).
  *
- * Each batch runs under pv_mm_lock; the guest's request list is read one
- * entry at a time with copy_from_guest, and the count of completed entries
- * is reported back as Xen does (success_count / pdone).
+ * No lock is held across a batch: each entry takes what it changes (the
+ * table's page lock, the frames' counts; mm/page_type.h), so vCPUs of one
+ * domain update their tables in parallel. The guest's request list is read
+ * one entry at a time with copy_from_guest, and the count of completed
+ * entries is reported back as Xen does (success_count / pdone).
  *
  * A batch may be as long as the guest likes, but one invocation does at
- * most MMU_CHUNK entries, fewer if the pCPU is wanted, before it releases
- * the lock and continues itself (hypercall.h) with Xen's encoding: the
+ * most MMU_CHUNK entries, fewer if the pCPU is wanted, before it
+ * continues itself (hypercall.h) with Xen's encoding: the
  * count left, MMU_UPDATE_PREEMPTED in it, the list advanced, and pdone
  * accumulating across the invocations.
  */
@@ -98,22 +100,23 @@ static int pin_table(struct domain *owner, mfn_t mfn, unsigned long type)
     rc = get_page_and_type(pg, owner->domain_id, type);
     if (rc)
         return -XEN_EINVAL; /* not its own, in use as something else, or invalid entries */
-    if (pg->type_info & PGT_pinned) {
+    if (!page_pin(pg)) {    /* pinned already: the reference is not needed */
         put_page_and_type(pg);
         return -XEN_EINVAL;
     }
-    pg->type_info |= PGT_pinned;
     return 0;
 }
 
 static int unpin_table(struct domain *owner, mfn_t mfn)
 {
     struct page_info *pg;
+    int rc;
 
     if (mfn >= max_mfn)
         return -XEN_EINVAL;
     pg = mfn_to_page(mfn);
-    if (pg->owner != owner->domain_id || !(pg->type_info & PGT_pinned))
+    /* Held for the look: its owner cannot change meanwhile. */
+    if (!get_page(pg, owner->domain_id))
         return -XEN_EINVAL;
     /*
      * A table still in use as a base pointer may be unpinned (Linux 6.1
@@ -121,9 +124,9 @@ static int unpin_table(struct domain *owner, mfn_t mfn)
      * the base pointer holds a type reference of its own, so the table
      * stays validated and read-only until the vCPU leaves it.
      */
-    pg->type_info &= ~PGT_pinned;
-    put_page_and_type(pg);
-    return 0;
+    rc = page_unpin(pg) ? 0 : -XEN_EINVAL;
+    put_page(pg);
+    return rc;
 }
 
 /* Make `mfn` (0: none, user table only) the kernel or user base of v. */
@@ -295,7 +298,6 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsign
     pg_owner = pg_owner_of(v->domain, (domid_t)foreigndom, &rc);
     if (!pg_owner)
         return rc;
-    spin_lock(&pv_mm_lock);
     for (i = 0; i < count; i++) {
         if (batch_must_yield(i))
             break;
@@ -307,7 +309,6 @@ long do_mmuext_op(guest_ptr_t ops, unsigned int count, guest_ptr_t pdone, unsign
         if (rc)
             break;
     }
-    spin_unlock(&pv_mm_lock);
     perfc_event_add(v, mmuext_ops, i);
     if (!rc && i < count)
         continue_batch(__HYPERVISOR_mmuext_op, ops + (unsigned long)i * sizeof(op), count - i,
@@ -326,7 +327,6 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsi
     pg_owner = pg_owner_of(d, (domid_t)foreigndom, &rc);
     if (!pg_owner)
         return rc;
-    spin_lock(&pv_mm_lock);
     for (i = 0; i < count; i++) {
         unsigned int cmd;
         mfn_t mfn;
@@ -351,11 +351,13 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsi
                               cmd == MMU_PT_UPDATE_PRESERVE_AD);
             break;
         case MMU_MACHPHYS_UPDATE:
-            if (mfn >= max_mfn || mfn_to_page(mfn)->owner != pg_owner->domain_id) {
+            /* Held: the frame cannot pass to another domain under the write. */
+            if (mfn >= max_mfn || !get_page(mfn_to_page(mfn), pg_owner->domain_id)) {
                 rc = -XEN_EPERM;
                 break;
             }
             m2p_set(mfn, req.val);
+            put_page(mfn_to_page(mfn));
             rc = 0;
             break;
         default:
@@ -365,7 +367,6 @@ long do_mmu_update(guest_ptr_t reqs, unsigned int count, guest_ptr_t pdone, unsi
         if (rc)
             break;
     }
-    spin_unlock(&pv_mm_lock);
     perfc_event_add(current, mmu_update_entries, i);
     if (!rc && i < count)
         continue_batch(__HYPERVISOR_mmu_update, reqs + (unsigned long)i * sizeof(req), count - i,
@@ -417,11 +418,9 @@ static long update_va_mapping(unsigned long va, uint64_t val, unsigned long flag
 
     if (!guest_range_ok(va, 1))
         return -XEN_EINVAL;
-    spin_lock(&pv_mm_lock);
     rc = pt_find_l1e(v->arch.guest_table, va, &l1, &idx);
     if (!rc)
         rc = pt_mod_entry(l1, idx, val, v->domain, pg_owner, false);
-    spin_unlock(&pv_mm_lock);
     if (!rc) {
         perfc_event(v, update_va_mapping);
         rc = uvm_flush(v->domain, va, flags);
@@ -453,7 +452,6 @@ int pv_mm_adopt_boot_tables(struct domain *d, mfn_t l4)
     struct vcpu *v = d->vcpu[0];
     int rc;
 
-    spin_lock(&pv_mm_lock);
     /* As Xen hands it over: the L4 pinned, and vCPU 0's kernel base. */
     rc = pin_table(d, l4, PGT_l4);
     if (!rc) {
@@ -463,16 +461,16 @@ int pv_mm_adopt_boot_tables(struct domain *d, mfn_t l4)
         else
             v->arch.guest_table = l4;
     }
-    spin_unlock(&pv_mm_lock);
     return rc;
+}
+
+static void unpin_one(struct page_info *pg)
+{
+    page_unpin(pg);
 }
 
 void pv_mm_relinquish(struct domain *d)
 {
-    struct list_head *p;
-    bool held;
-
-    spin_lock(&pv_mm_lock);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpu[i];
         if (!v)
@@ -485,28 +483,7 @@ void pv_mm_relinquish(struct domain *d)
         pv_put_gdt_frames(v);
         vcpu_info_release(v);
     }
-    /*
-     * Unpinning cascades: every table's entries drop their references, and
-     * a frame given back earlier (no allocation reference left) is freed
-     * and leaves the list when its last one goes. So the walk holds a
-     * reference on the frame it is at and on the next one while it unpins.
-     */
-    p = d->page_list.next;
-    held = p != &d->page_list && get_page(list_entry(p, struct page_info, list), d->domain_id);
-    while (p != &d->page_list) {
-        struct page_info *pg = list_entry(p, struct page_info, list);
-        struct list_head *next = p->next;
-        bool next_held = next != &d->page_list &&
-                         get_page(list_entry(next, struct page_info, list), d->domain_id);
-
-        if (pg->type_info & PGT_pinned) {
-            pg->type_info &= ~PGT_pinned;
-            put_page_and_type(pg);
-        }
-        if (held)
-            put_page(pg);
-        p = next;
-        held = next_held;
-    }
-    spin_unlock(&pv_mm_lock);
+    /* Unpinning cascades: every table's entries drop their references,
+     * and a frame given back earlier is freed when its last one goes. */
+    domain_for_each_page(d, unpin_one);
 }

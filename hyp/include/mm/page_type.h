@@ -21,7 +21,11 @@
  * The environment (validation of entries, freeing, TLB flushes) comes in
  * through struct page_type_ops, so the rules are unit tested on the host.
  *
- * Locking: callers serialise every call with the PV MMU lock.
+ * Locking: none needed by callers. Counts change by compare-and-exchange
+ * (page_type.c says how a type in transition is waited for), and the
+ * entries of a validated table are changed under its page lock
+ * (page_lock(): a bit of type_info, held with a type reference, so the
+ * table stays validated while it is locked).
  */
 #ifndef PARAVANE_MM_PAGE_TYPE_H
 #define PARAVANE_MM_PAGE_TYPE_H
@@ -50,6 +54,7 @@
 #define PGT_writable   (7UL << PGT_type_shift)
 #define PGT_validated  (1UL << 60)
 #define PGT_pinned     (1UL << 59)
+#define PGT_locked     (1UL << 58) /* page_lock(): one writer of its entries */
 #define PGT_count_mask 0xffffffffUL
 
 static inline unsigned long page_type(const struct page_info *pg)
@@ -119,9 +124,32 @@ void put_page_type(struct page_info *pg);
 int get_page_and_type(struct page_info *pg, uint32_t owner, unsigned long type);
 void put_page_and_type(struct page_info *pg);
 
+/*
+ * PGT_pinned, for a holder of a type reference it hands to the pin:
+ * page_pin() is false (and changes nothing) if it was pinned already;
+ * page_unpin() is false if it was not, and otherwise drops the pin's
+ * general and type references.
+ */
+bool page_pin(struct page_info *pg);
+bool page_unpin(struct page_info *pg);
+
+/*
+ * The entries of a validated page table, one writer at a time: false if
+ * it is not (or no longer) a validated table. The lock holds a type
+ * reference; page_unlock() drops it (which may devalidate the table).
+ * Spins with interrupts enabled: a TLB shootdown may be waiting for us.
+ */
+bool page_lock(struct page_info *pg);
+void page_unlock(struct page_info *pg);
+
+/* Flag bits of count_info, changed without losing a concurrent count. */
+void page_flags_set(struct page_info *pg, uint64_t flags);
+uint64_t page_flags_clear(struct page_info *pg, uint64_t flags); /* those that were set */
+
 /* Give a freshly allocated frame to `owner` with its allocation reference. */
 void page_assign(struct page_info *pg, uint32_t owner);
-/* Drop the allocation reference (decrease_reservation, destruction). */
-void page_release(struct page_info *pg);
+/* Drop the allocation reference (decrease_reservation, destruction):
+ * false if it was gone already. */
+bool page_release(struct page_info *pg);
 
 #endif

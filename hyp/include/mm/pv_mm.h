@@ -3,11 +3,13 @@
  * hypervisor validates, the machine-to-phys table, and the hypercalls that
  * change them.
  *
- * Locking: pv_mm_lock serialises every change of a frame's counts, types
- * or a validated table's entries, system-wide (simple and obviously
- * correct; a per-frame cmpxchg scheme like Xen's can replace it). It is
- * taken with interrupts enabled, since TLB shootdowns wait for other CPUs
- * under it.
+ * Locking: none system-wide. A frame's counts and type change by
+ * compare-and-exchange (mm/page_type.c), and a validated table's entries
+ * under its own page lock (page_lock()), held across the update of one
+ * entry; a domain's frame list is under d->lock. So vCPUs (of one domain
+ * or of several) fault, fork and map in parallel, and only two updates of
+ * the same table wait for each other. Page locks are taken with
+ * interrupts enabled, since TLB shootdowns wait for other CPUs under them.
  */
 #ifndef PARAVANE_MM_PV_MM_H
 #define PARAVANE_MM_PV_MM_H
@@ -16,8 +18,6 @@
 #include "domain.h"
 #include "mm/page_type.h"
 #include "spinlock.h"
-
-extern spinlock_t pv_mm_lock;
 
 /* Set up the M2P table and the page-type hooks (boot, after the heap). */
 void pv_mm_init(void);
@@ -51,7 +51,7 @@ struct domain *frame_owner(const struct page_info *pg);
  * Change entry `idx` of the page table (or plain page) `table` to `val`,
  * taking the references the new entry needs and dropping the old one's.
  * `pt_owner` must own the table; mapped frames must belong to `pg_owner`
- * (or any domain when pg_owner is privileged). pv_mm_lock held.
+ * (or any domain when pg_owner is privileged). Takes the table's page lock.
  * 0 or -XEN_EINVAL / -XEN_EBUSY / -XEN_EPERM.
  */
 int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_owner,
@@ -65,7 +65,7 @@ int pt_mod_entry(mfn_t table, unsigned int idx, pte_t val, struct domain *pt_own
  */
 #define GNT_PTE_BIT (1UL << 62)
 int pt_install_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool readonly, struct domain *mapper);
-void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame);
+void pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, struct domain *mapper);
 int pt_move_into_grant(mfn_t l1, unsigned int idx, mfn_t frame, mfn_t nl1, unsigned int nidx,
                        struct domain *mapper);
 
@@ -78,7 +78,7 @@ void domain_flush_tlb(struct domain *d, bool all_vcpus, unsigned long vcpu_mask)
 /* Pin and install the builder's L4 as vCPU 0's base (dom_build.c). */
 int pv_mm_adopt_boot_tables(struct domain *d, mfn_t l4);
 
-/* Drop every reference a dying domain holds (domain.c). pv_mm_lock not held. */
+/* Drop every reference a dying domain holds (domain.c). */
 void pv_mm_relinquish(struct domain *d);
 
 /* The writable page-table assist: 1 if handled (pv/traps.c). */

@@ -68,7 +68,6 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries
 
     if (entries > FIRST_RESERVED_GDT_ENTRY)
         return -XEN_EINVAL;
-    spin_lock(&pv_mm_lock);
     for (; got < nr; got++) {
         const struct desc *src;
         /* Xen would take a descriptor-page type, which a page table
@@ -103,13 +102,12 @@ int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries
             v->arch.gdt_frames[f] = frames[f];
         v->arch.gdt_ents = entries;
     }
-    spin_unlock(&pv_mm_lock);
     if (!rc)
         pv_reload_gdt(v);
     return rc;
 }
 
-/* Drop the references v's GDT holds (pv_mm_lock held). */
+/* Drop the references v's GDT holds. */
 void pv_put_gdt_frames(struct vcpu *v)
 {
     for (unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++)
@@ -149,7 +147,6 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
     if ((maddr & 7) || mfn >= max_mfn || !check_descriptor(&d))
         return -XEN_EINVAL;
     pg = mfn_to_page(mfn);
-    spin_lock(&pv_mm_lock);
     rc = get_page_and_type(pg, v->domain->domain_id,
                            page_type(pg) == PGT_seg_desc ? PGT_seg_desc : PGT_writable);
     if (!rc) {
@@ -157,7 +154,6 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
         *slot = d;
         put_page_and_type(pg);
     }
-    spin_unlock(&pv_mm_lock);
     if (rc)
         return -XEN_EINVAL;
     for (unsigned int f = 0; f * 512 < v->arch.gdt_ents; f++)
