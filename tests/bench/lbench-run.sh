@@ -9,5 +9,8 @@ echo "lbench system: $(uname -r), hypervisor $(cat /sys/hypervisor/type 2>/dev/n
 # The interrupts taken during the run go to the log, for whoever wonders
 # where a figure's time went.
 grep -v ' 0 *[A-Za-z]' /proc/interrupts | sed 's/^/lbench-irq before: /'
-/bin/lbench || echo "lbench failed with status $?"
+# lbench.args=A,B on the kernel's command line: lbench's arguments.
+args=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^lbench\.args=//p' | tr ',' ' ')
+# shellcheck disable=SC2086
+/bin/lbench $args || echo "lbench failed with status $?"
 grep -v ' 0 *[A-Za-z]' /proc/interrupts | sed 's/^/lbench-irq after:  /'

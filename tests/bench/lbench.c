@@ -19,6 +19,7 @@
  * can give the counters per operation.
  *
  * usage: lbench            run every benchmark
+ *        lbench forkscale  fork+exit with one and with two processes busy
  *        lbench exit       exit at once (the program fork+exec runs)
  */
 #include <errno.h>
@@ -124,6 +125,31 @@ static uint64_t bench_fork_exit(long n)
             _exit(0);
         wait_child(pid);
     }
+    return now_ns() - t0;
+}
+
+/*
+ * fork+exit in two processes at once, n forks between them: the time per
+ * fork over both. Against bench_fork_exit on a two-vCPU guest it says
+ * whether the forks of two CPUs wait for each other (the same figure) or
+ * run side by side (half of it).
+ */
+static uint64_t bench_fork_exit_2busy(long n)
+{
+    uint64_t t0 = now_ns();
+    pid_t w[2];
+
+    for (int i = 0; i < 2; i++) {
+        w[i] = fork();
+        if (w[i] < 0)
+            die("fork");
+        if (w[i] == 0) {
+            bench_fork_exit(i ? n - n / 2 : n / 2);
+            _exit(0);
+        }
+    }
+    wait_child(w[0]);
+    wait_child(w[1]);
     return now_ns() - t0;
 }
 
@@ -309,6 +335,12 @@ int main(int argc, char **argv)
     stat_open();
     t0 = now_ns();
     printf("lbench begin\n");
+    if (argc > 1 && strcmp(argv[1], "forkscale") == 0) {
+        measure("fork_exit_1busy_us", bench_fork_exit, 1l << 20, 1000);
+        measure("fork_exit_2busy_us", bench_fork_exit_2busy, 1l << 20, 1000);
+        printf("lbench end elapsed_ms %" PRIu64 "\n", (now_ns() - t0) / 1000000);
+        return 0;
+    }
     measure("null_syscall_ns", bench_null_syscall, 1l << 30, 1);
     measure("fork_exit_us", bench_fork_exit, 1l << 20, 1000);
     measure("fork_exec_us", bench_fork_exec, 1l << 20, 1000);

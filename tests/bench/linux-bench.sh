@@ -17,13 +17,19 @@
 # One CPU each: the numbers then do not depend on how the host schedules two
 # vCPU threads, and the bench leaves the host's other core to other work.
 #
-# Each boot runs in two modes, one after the other:
+# Each boot runs in these modes, one after the other:
 #   icount  QEMU's -icount shift=0,sleep=off: guest time counts
 #           instructions (one per ns), so the guest-measured figures repeat
 #           whatever the host does, but leave out what instructions do not
 #           show, such as the emulator's cost of a TLB flush or CR3 load;
 #   wall    guest clocks follow the host's wall clock: the figures include
 #           what the emulated MMU pays, and move with the host's load.
+#   smp     as wall, but two CPUs (QEMU runs each in a host thread of its
+#           own) and a dom0 of two vCPUs, and only fork+exit, with one
+#           process busy and with two at once (lbench forkscale): whether
+#           two vCPUs forking wait for each other in the hypervisor. Not
+#           under icount, where QEMU runs the CPUs by turns on one thread
+#           and no two instructions ever run at once.
 # In both modes the host-measured figures are wall clock: the time from
 # QEMU's start to the serial line "Run /init as init process" (so it
 # includes QEMU loading the images; the kernel's printk stamp on that line
@@ -36,13 +42,14 @@
 # operation (lbench-stat lines, hyp/arch/x86_64/flushstat.c): the second
 # table gives them per operation.
 #
-# Environment: LBENCH_MODES (default "icount wall"), LBENCH_KINDS (default
+# Environment: LBENCH_MODES (default "icount wall smp"), LBENCH_KINDS (default
 # "native paravane xen"), LBENCH_ROUNDS (rounds per mode, default 1 in
 # icount mode, whose figures repeat, and 2 in wall mode), LBENCH_ICOUNT
 # (QEMU's -icount option, default shift=0,sleep=off), LBENCH_MEM (dom0_mem
 # and native RAM in MiB, default 256), LBENCH_HYP_MEM (the hypervisors'
 # machine, default 512), LBENCH_TIMEOUT (seconds per boot, default 1200),
-# QEMU. Logs: build/test-logs/bench/linux-MODE-KIND[-rN].log, each serial
+# LBENCH_HYP (Paravane's image, default build/paravane.elf: an older build
+# to compare with), QEMU. Logs: build/test-logs/bench/linux-MODE-KIND[-rN].log, each serial
 # line prefixed with the host's seconds since QEMU started.
 set -u
 export LC_ALL=C
@@ -52,12 +59,12 @@ cd "$(dirname "$0")/../.." || exit 1
 MEM=${LBENCH_MEM:-256}
 HYP_MEM=${LBENCH_HYP_MEM:-512}
 TIMEOUT=${LBENCH_TIMEOUT:-1200}
-MODES=${LBENCH_MODES:-icount wall}
+MODES=${LBENCH_MODES:-icount wall smp}
 KINDS=${LBENCH_KINDS:-native paravane xen}
 ICOUNT_OPT=${LBENCH_ICOUNT:-shift=0,sleep=off}
 ICOUNT=""
 LOG_DIR=build/test-logs/bench
-HYP=build/paravane.elf
+HYP=${LBENCH_HYP:-build/paravane.elf}
 XEN=build/bench/xen.elf
 K=build/guests/vmlinux-debian.elf
 R=build/linux/bench.cpio.gz
@@ -65,7 +72,10 @@ R=build/linux/bench.cpio.gz
 # shellcheck disable=SC2012
 VMLINUZ=$(ls -v /boot/vmlinuz-* 2>/dev/null | tail -n 1)
 CHECK="paravane.check=/bin/paravane-bench"
-XEN_ARGS="console=com1 com1=115200,8n1 dom0_mem=${MEM}M,max:${MEM}M dom0_max_vcpus=1 noreboot"
+# xen_args VCPUS
+xen_args() {
+    echo "console=com1 com1=115200,8n1 dom0_mem=${MEM}M,max:${MEM}M dom0_max_vcpus=$1 noreboot"
+}
 
 need="$K $R $VMLINUZ"
 case " $KINDS " in *" paravane "*) need="$need $HYP" ;; esac
@@ -149,7 +159,7 @@ boot_figures() {
 
 
 # One table per mode: per metric, the three figures and two ratios.
-metrics="null_syscall_ns|null syscall (getppid)
+all_metrics="null_syscall_ns|null syscall (getppid)
 fork_exit_us|fork + exit + waitpid
 fork_exec_us|fork + execve + exit + waitpid
 page_fault_ns|page fault, per 4 KiB page
@@ -158,7 +168,10 @@ compute_loop_us|compute loop (20M xorshift64)
 boot_to_init_ms|power-on to /init (host clock)
 run_host_ms|whole run, power-on to exit (host)
 kernel_to_init_ms|kernel start to /init (printk)"
-keys=$(cut -d'|' -f1 <<<"$metrics")
+smp_metrics="fork_exit_1busy_us|fork + exit, 1 process busy
+fork_exit_2busy_us|fork + exit, 2 busy (per fork, both)
+boot_to_init_ms|power-on to /init (host clock)
+run_host_ms|whole run, power-on to exit (host)"
 
 # ratio A B: A/B to two places, or "-".
 ratio() {
@@ -199,10 +212,11 @@ stat_table() {
 start=$SECONDS
 echo "linux-bench: $(basename "$VMLINUZ") natively (-m $((MEM + 2))), as Paravane's dom0" \
     "and as Xen 4.17's (dom0_mem=${MEM}M, -m $HYP_MEM), -smp 1, TCG; modes: $MODES"
-echo "  xen: $XEN_ARGS"
+echo "  xen: $(xen_args 1) (smp mode: dom0_max_vcpus=2, -smp 2)"
 
 failed=0 all_logs=""
 for mode in $MODES; do
+    cpus=1 args="" metrics=$all_metrics
     if [ "$mode" = icount ]; then
         ICOUNT=$ICOUNT_OPT
         rounds=${LBENCH_ROUNDS:-1}
@@ -210,6 +224,10 @@ for mode in $MODES; do
         ICOUNT=""
         rounds=${LBENCH_ROUNDS:-2}
     fi
+    if [ "$mode" = smp ]; then
+        cpus=2 args="lbench.args=forkscale" metrics=$smp_metrics
+    fi
+    keys=$(cut -d'|' -f1 <<<"$metrics")
     echo "--- mode $mode${ICOUNT:+ (-icount $ICOUNT)}, $rounds round(s), up to ${TIMEOUT}s per boot"
     # Rounds alternate the boots, so that a change in the host's load
     # falls on all; each figure is the best over the rounds.
@@ -222,19 +240,19 @@ for mode in $MODES; do
             [ "$rounds" -gt 1 ] && name=$name-r$round
             case $kind in
             native)
-                boot "$name" -smp 1 -m $((MEM + 2)) -kernel "$VMLINUZ" -initrd "$R" \
-                    -append "console=ttyS0 $CHECK"
+                boot "$name" -smp $cpus -m $((MEM + 2)) -kernel "$VMLINUZ" -initrd "$R" \
+                    -append "console=ttyS0 $CHECK $args"
                 want=0 # ACPI power-off
                 ;;
             paravane)
-                boot "$name" -smp 1 -m "$HYP_MEM" -kernel "$HYP" \
-                    -append "dom0_mem=${MEM}M dom0_max_vcpus=1" \
-                    -initrd "$K console=hvc0 $CHECK,$R"
+                boot "$name" -smp $cpus -m "$HYP_MEM" -kernel "$HYP" \
+                    -append "dom0_mem=${MEM}M dom0_max_vcpus=$cpus" \
+                    -initrd "$K console=hvc0 $CHECK $args,$R"
                 want=1 # isa-debug-exit: dom0 powered off
                 ;;
             xen)
-                boot "$name" -smp 1 -m "$HYP_MEM" -kernel "$XEN" -append "$XEN_ARGS" \
-                    -initrd "$K console=hvc0 $CHECK,$R"
+                boot "$name" -smp $cpus -m "$HYP_MEM" -kernel "$XEN" -append "$(xen_args $cpus)" \
+                    -initrd "$K console=hvc0 $CHECK $args,$R"
                 want=0 # Xen enters ACPI S5 for dom0
                 ;;
             *)

@@ -416,6 +416,91 @@ PVTEST(no_writable_translation_outlives_a_retype_on_another_vcpu)
     CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, frame), 0);
 }
 
+/*
+ * The frame counts without a global lock (issue 18): vCPU 0 pins and
+ * unpins an L1 table T while vCPU 1 (on the other pCPU, as dom0) maps T
+ * writable, writes a hypervisor frame's entry into it, and unmaps it,
+ * and now and then updates an entry of T by hypercall (the table's page
+ * lock when T is pinned, a plain write when it is not: refused while
+ * vCPU 1 does not hold it writable). Each says, in a flag, what it holds
+ * while it holds it; whoever succeeds while the other's flag is up has
+ * caught T pinned and writable at once. Then every count must be back:
+ * T and its data frame can each be pinned and mapped writable again.
+ */
+#define RACE_ROUNDS 10000
+static uint8_t race_window[4096] __attribute__((aligned(4096)));
+static volatile int race_pinned, race_writable, race_done;
+static volatile unsigned long race_maps, race_updates, race_caught;
+
+static void vcpu1_race_job(void)
+{
+    volatile uint64_t *w = (volatile uint64_t *)race_window;
+    unsigned long t = spare_mfn(40), data = spare_mfn(41);
+
+    for (unsigned int i = 0; i < RACE_ROUNDS; i++) {
+        if (map_at(race_window, t, LEAF) == 0) {
+            race_writable = 1;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            if (race_pinned)
+                race_caught++;
+            w[1] = (HYP_FRAME << 12) | LEAF; /* harmless only while T is no table */
+            w[1] = 0;
+            race_writable = 0;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            race_maps++;
+            CHECK_EQ(map_at(race_window, mfn_of(race_window), LEAF), 0);
+        }
+        if (!(i & 3) && mmu_update1((t << 12) + 2 * 8, (data << 12) | P | US | A) == 0)
+            race_updates++;
+        if (!(i & 7))
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    race_done = 1;
+}
+
+PVTEST(pin_and_writable_mapping_race)
+{
+    unsigned long t = spare_mfn(40), data = spare_mfn(41), pins = 0;
+    volatile uint64_t *w = (volatile uint64_t *)race_window;
+
+    if (!vcpu1_done)
+        return; /* a_vcpu_has_one_context did not leave vCPU 1 ours */
+    CHECK_EQ(map_at(race_window, t, LEAF), 0);
+    memset(race_window, 0, sizeof(race_window));
+    w[0] = (data << 12) | LEAF;
+    CHECK_EQ(map_at(race_window, mfn_of(race_window), LEAF), 0);
+    race_done = 0;
+    vcpu1_job = vcpu1_race_job;
+    CHECK_EQ(vcpu_op(VCPUOP_up, 1, NULL), 0);
+    for (unsigned long i = 0; !race_done && i < 100000000UL; i++) {
+        if (mmuext1(MMUEXT_PIN_L1_TABLE, t) == 0) {
+            race_pinned = 1;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            if (race_writable)
+                race_caught++;
+            race_pinned = 0;
+            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            pins++;
+            CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, t), 0);
+        }
+        if (!(i & 7))
+            HYPERVISOR_sched_op(SCHEDOP_yield, NULL); /* one pCPU: let vCPU 1 run */
+    }
+    CHECK(race_done);
+    printk("pvtest isolation: race: %lu pins, %lu writable mappings, %lu entry updates\n", pins,
+           race_maps, race_updates);
+    CHECK_EQ(race_caught, 0);
+    CHECK(pins > 0);
+    CHECK(race_maps > 0);
+    /* Every count back where it was. */
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, t), 0);
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, t), 0);
+    CHECK_EQ(mmuext1(MMUEXT_PIN_L1_TABLE, data), 0); /* no writable mapping of it left */
+    CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, data), 0);
+    CHECK_EQ(map_at(race_window, t, LEAF), 0);
+    CHECK_EQ(map_at(race_window, mfn_of(race_window), LEAF), 0);
+}
+
 #define PROBE_VA (1UL << 39) /* L4 slot 1: empty in the kernel's own tables */
 static volatile uint64_t user_saw;
 
