@@ -12,7 +12,7 @@
 SCHED_SRCS := sched/core.c sched/credit.c sched/sedf.c
 SCHED_HDRS := sched/env.h sched/sched.h sched/private.h
 SCHED_SIM_LIB_SRCS := sched/sim/env.c sched/sim/scenario.c sched/sim/engine.c \
-                      sched/sim/stats.c sched/sim/report.c sched/sim/gantt.c
+                      sched/sim/stats.c sched/sim/report.c sched/sim/gantt.c sched/sim/outfile.c
 
 SCHED_XEN_INC := $(BUILD)/sched/xen-include
 SCHED_ABI_CFLAGS := -isystem $(SCHED_XEN_INC) -Ihypercall-abi/include -D__XEN_TOOLS__
@@ -52,13 +52,15 @@ $(BUILD)/sched/sched-bench: $(SCHED_OPT_OBJS) $(BUILD)/sched/opt/sim/bench.o
 # xentrace-convert: a trace in xentrace's format into CSV and the Gantt
 # chart the simulator draws (sched/sim/xentrace.c), for the host, and
 # static for dom0's root filesystem.
-$(BUILD)/sched/xentrace-convert: $(BUILD)/sched/opt/sim/xentrace.o $(BUILD)/sched/opt/sim/gantt.o
+$(BUILD)/sched/xentrace-convert: $(BUILD)/sched/opt/sim/xentrace.o $(BUILD)/sched/opt/sim/gantt.o \
+                                $(BUILD)/sched/opt/sim/outfile.o
 	$(HOST_CC) -o $@ $^
-$(BUILD)/sched/xentrace-convert-static: sched/sim/xentrace.c sched/sim/gantt.c sched/sim/sim.h \
+$(BUILD)/sched/xentrace-convert-static: sched/sim/xentrace.c sched/sim/gantt.c sched/sim/outfile.c \
+                                       sched/sim/sim.h \
                                        sched/rules.mk | $(SCHED_XEN_INC)/xen
 	@echo "  HOSTCC  $@ (static)"
 	@$(HOST_CC) -std=gnu11 -Wall -Wextra -Werror -O2 $(SCHED_ABI_CFLAGS) -static -o $@ \
-	    sched/sim/xentrace.c sched/sim/gantt.c
+	    sched/sim/xentrace.c sched/sim/gantt.c sched/sim/outfile.c
 
 # Unit tests (Check), one executable per scheduler plus the core.
 SCHED_TESTS := core credit sedf stress

@@ -66,16 +66,9 @@ void sim_print_summary_csv(FILE *out, const struct sim_cfg *cfg, const struct si
             100.0 * (double)res->idle_ns / ((double)cfg->duration_ns * cfg->nr_cpus));
 }
 
-static FILE *open_in(const char *dir, const char *name)
+static FILE *open_report(const char *dir, const char *name)
 {
-    char path[4096];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "sched-sim: cannot write %s: %s\n", path, strerror(errno));
-    return f;
+    return sim_create_file("sched-sim", dir, name);
 }
 
 static int make_dir(const char *dir)
@@ -210,23 +203,23 @@ int sim_write_report(const char *dir, const struct sim_cfg *cfg, const struct si
 
     if (make_dir(dir))
         return -1;
-    if (!(f = open_in(dir, "summary.csv")))
+    if (!(f = open_report(dir, "summary.csv")))
         return -1;
     sim_print_summary_csv(f, cfg, res);
     fclose(f);
-    if (!(f = open_in(dir, "timeline.csv")))
+    if (!(f = open_report(dir, "timeline.csv")))
         return -1;
     write_timeline(f, cfg, res);
     fclose(f);
-    if (!(f = open_in(dir, "latency.csv")))
+    if (!(f = open_report(dir, "latency.csv")))
         return -1;
     write_latency(f, cfg, res);
     fclose(f);
-    if (!(f = open_in(dir, "plot.gp")))
+    if (!(f = open_report(dir, "plot.gp")))
         return -1;
     write_plot_script(f, cfg, res);
     fclose(f);
-    if (!(f = open_in(dir, "summary.md")))
+    if (!(f = open_report(dir, "summary.md")))
         return -1;
     write_markdown(f, cfg, res);
     fclose(f);
@@ -234,7 +227,7 @@ int sim_write_report(const char *dir, const struct sim_cfg *cfg, const struct si
         const char *names[SIM_MAX_DOMS];
         char title[128];
 
-        if (!(f = open_in(dir, "gantt.gp")))
+        if (!(f = open_report(dir, "gantt.gp")))
             return -1;
         for (unsigned int i = 0; i < cfg->nr_doms; i++)
             names[i] = cfg->doms[i].name;
@@ -277,7 +270,7 @@ int sim_write_sweep(const char *dir, const struct sim_cfg *cfg, struct sim_resul
 
     while (strcmp(cfg->doms[d].name, cfg->sweep.dom))
         d++;
-    if (make_dir(dir) || !(f = open_in(dir, "sweep.csv")))
+    if (make_dir(dir) || !(f = open_report(dir, "sweep.csv")))
         return -1;
     fprintf(f, "value,target_pct,share_pct,error_rel_pct,win_err_p5,win_err_p50,win_err_p95\n");
     for (unsigned int i = 0; i < cfg->sweep.nr_values; i++) {
@@ -300,7 +293,7 @@ int sim_write_sweep(const char *dir, const struct sim_cfg *cfg, struct sim_resul
         free(err);
     }
     fclose(f);
-    if (!(f = open_in(dir, "sweep.gp")))
+    if (!(f = open_report(dir, "sweep.gp")))
         return -1;
     fprintf(f,
             "set datafile separator ','\nset terminal pngcairo size 900,500 noenhanced\n"

@@ -90,6 +90,9 @@ void gantt_csv_row(FILE *f, unsigned int cpu, double start_ms, double end_ms, co
                    unsigned int vcpu);
 void gantt_write_script(FILE *f, const char *title, unsigned int nr_cpus, const char *const *doms,
                         unsigned int nr_doms, double from_ms, double to_ms);
+/* DIR/NAME created for writing (outfile.c), or NULL with why on stderr. */
+FILE *sim_create_file(const char *prog, const char *dir, const char *name);
+
 /* The part of a run the Gantt chart shows: its first 300 ms. */
 #define GANTT_SPAN_MS 300.0
 

@@ -266,18 +266,6 @@ static int parse_file(FILE *f, const char *path)
     return ferror(f) ? -1 : 0;
 }
 
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[4096];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "xentrace-convert: %s: %s\n", path, strerror(errno));
-    return f;
-}
-
 static void usage(void)
 {
     fprintf(stderr, "usage: xentrace-convert --cpu-khz KHZ [-o DIR] [--name ID=NAME]... "
@@ -326,8 +314,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "xentrace-convert: %s: %s\n", out, strerror(errno));
             return 1;
         }
-        st.records_csv = open_out(out, "records.csv");
-        st.slices = open_out(out, "schedule.csv");
+        st.records_csv = sim_create_file("xentrace-convert", out, "records.csv");
+        st.slices = sim_create_file("xentrace-convert", out, "schedule.csv");
         if (!st.records_csv || !st.slices)
             return 1;
         fprintf(st.records_csv, "cpu,tsc,time_ms,event,name,d1,d2,d3,d4,d5,d6,d7\n");
@@ -352,7 +340,7 @@ int main(int argc, char **argv)
         return 0;
     fclose(st.records_csv);
     fclose(st.slices);
-    sum = open_out(out, "summary.csv");
+    sum = sim_create_file("xentrace-convert", out, "summary.csv");
     if (!sum)
         return 1;
     fprintf(sum, "domain,id,switches_in,run_ms,share_pct\n");
@@ -363,7 +351,7 @@ int main(int argc, char **argv)
     fclose(sum);
     {
         const char *names[MAX_DOMS];
-        FILE *gp = open_out(out, "gantt.gp");
+        FILE *gp = sim_create_file("xentrace-convert", out, "gantt.gp");
         char cmd[4200];
 
         if (!gp)

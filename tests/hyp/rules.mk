@@ -14,8 +14,7 @@ $(eval $(call hyp_unit_test,test_buddy,hyp/mm/buddy.c))
 $(eval $(call hyp_unit_test,test_cmdline,hyp/cmdline.c))
 $(eval $(call hyp_unit_test,test_memmap,hyp/mm/memmap.c))
 $(eval $(call hyp_unit_test,test_page_type,hyp/mm/page_type.c))
-$(eval $(call hyp_unit_test,test_page_type_smp,hyp/mm/page_type.c))
 
-LINT_SRCS += tests/hyp/check_main.h tests/hyp/test_buddy.c tests/hyp/test_cmdline.c tests/hyp/test_memmap.c tests/hyp/test_page_type.c tests/hyp/test_page_type_smp.c
+LINT_SRCS += tests/hyp/check_main.h tests/hyp/test_buddy.c tests/hyp/test_cmdline.c tests/hyp/test_memmap.c tests/hyp/test_page_type.c
 
 -include $(wildcard $(HYPTEST_OUT)/*.d)

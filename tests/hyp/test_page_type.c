@@ -2,11 +2,16 @@
  * Unit tests of the frame reference-count and type rules
  * (hyp/mm/page_type.c), over a model of page tables: each frame has a
  * small table of entries (target frame, writable bit), validated the way
- * the hypervisor validates real tables.
+ * the hypervisor validates real tables; then the same rules under
+ * threads (several CPUs pinning, mapping writable, page-locking and
+ * referencing the same frames at once), where a lost count, a frame that
+ * is a validated table and writable at the same time, or two holders of
+ * one page lock would show.
  */
 #include "mm/page_type.h"
 #include "check_main.h"
 #include <check.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xen/errno.h>
@@ -24,6 +29,15 @@ struct model_entry {
 static struct page_info frames[NR];
 static struct model_entry ents[NR][ENTS];
 static int freed[NR], flushes, validations, gone[NR];
+/* Per frame, as counted by the threads of the SMP tests themselves:
+ * holders of a writable / a table type reference, of its page lock. */
+static int held_writable[NR], held_table[NR], lock_holders[NR];
+static int violations;
+
+static void violation(void)
+{
+    __atomic_fetch_add(&violations, 1, __ATOMIC_SEQ_CST);
+}
 
 static int validate(struct page_info *pg, unsigned long type);
 static void devalidate(struct page_info *pg, unsigned long type);
@@ -62,7 +76,10 @@ static int validate(struct page_info *pg, unsigned long type)
     unsigned int level = pt_level(type);
     int idx = (int)(pg - frames);
 
-    validations++;
+    __atomic_fetch_add(&validations, 1, __ATOMIC_SEQ_CST);
+    /* Nobody may be writing a frame while it becomes a table. */
+    if (__atomic_load_n(&held_writable[idx], __ATOMIC_SEQ_CST))
+        violation();
     for (int i = 0; i < ENTS; i++) {
         int rc;
         if (ents[idx][i].target < 0)
@@ -81,6 +98,9 @@ static int validate(struct page_info *pg, unsigned long type)
 static void devalidate(struct page_info *pg, unsigned long type)
 {
     int idx = (int)(pg - frames);
+
+    if (__atomic_load_n(&lock_holders[idx], __ATOMIC_SEQ_CST))
+        violation(); /* torn down while someone updates it */
     for (int i = 0; i < ENTS; i++)
         if (ents[idx][i].target >= 0)
             drop_entry(&ents[idx][i], pt_level(type));
@@ -88,18 +108,18 @@ static void devalidate(struct page_info *pg, unsigned long type)
 
 static void do_free(struct page_info *pg)
 {
-    freed[pg - frames]++;
+    __atomic_fetch_add(&freed[pg - frames], 1, __ATOMIC_SEQ_CST);
 }
 
 static void flush_writable(struct page_info *pg)
 {
     (void)pg;
-    flushes++;
+    __atomic_fetch_add(&flushes, 1, __ATOMIC_SEQ_CST);
 }
 
 static void writable_gone(struct page_info *pg)
 {
-    gone[pg - frames]++;
+    __atomic_fetch_add(&gone[pg - frames], 1, __ATOMIC_SEQ_CST);
 }
 
 static const struct page_type_ops model_ops = {validate, devalidate, do_free, flush_writable,
@@ -110,7 +130,10 @@ static void setup(void)
     memset(frames, 0, sizeof(frames));
     memset(freed, 0, sizeof(freed));
     memset(gone, 0, sizeof(gone));
-    flushes = validations = 0;
+    memset(held_writable, 0, sizeof(held_writable));
+    memset(held_table, 0, sizeof(held_table));
+    memset(lock_holders, 0, sizeof(lock_holders));
+    flushes = validations = violations = 0;
     for (int i = 0; i < NR; i++) {
         page_set_state(&frames[i], PGC_state_inuse);
         page_assign(&frames[i], i == NR - 1 ? OTHER : DOM);
@@ -283,6 +306,182 @@ START_TEST(deep_tree_tears_down_completely)
 }
 END_TEST
 
+/*
+ * The SMP tests' tables: NR_L2 level-2 tables, each mapping two of NR_L1
+ * level-1 tables (shared between them), each L1 mapping data frames,
+ * some writable.
+ */
+#define NR_L2   4
+#define NR_L1   6
+#define NR_DATA 8
+#define L2(i)   (i)
+#define L1(i)   (NR_L2 + (i))
+#define DATA(i) (NR_L2 + NR_L1 + (i))
+#define THREADS 4
+#define ROUNDS  40000
+
+static void smp_tables(void)
+{
+    for (int i = 0; i < NR_L2; i++) {
+        ents[L2(i)][0] = (struct model_entry){L1(i % NR_L1), true};
+        ents[L2(i)][1] = (struct model_entry){L1((i + 1) % NR_L1), true};
+    }
+    for (int i = 0; i < NR_L1; i++)
+        for (int j = 0; j < 3; j++)
+            ents[L1(i)][j] = (struct model_entry){DATA((i + j) % NR_DATA), (i + j) % 3 != 0};
+}
+
+/* Hold on a little, so that other threads come by meanwhile. */
+static void linger(void)
+{
+    for (int i = 0; i < 64; i++)
+        __builtin_ia32_pause();
+}
+
+static void hold(int *counter, int idx, const int *excluded)
+{
+    __atomic_fetch_add(&counter[idx], 1, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&excluded[idx], __ATOMIC_SEQ_CST))
+        violation();
+}
+
+static void let_go(int *counter, int idx)
+{
+    __atomic_fetch_sub(&counter[idx], 1, __ATOMIC_SEQ_CST);
+}
+
+/* A table type reference on f, checked while held. */
+static void use_as_table(int f, unsigned long type)
+{
+    if (get_page_and_type(&frames[f], DOM, type))
+        return;
+    hold(held_table, f, held_writable);
+    if (!(frames[f].type_info & PGT_validated) || page_type(&frames[f]) != type)
+        violation();
+    linger();
+    let_go(held_table, f);
+    put_page_and_type(&frames[f]);
+}
+
+static void use_writable(int f)
+{
+    if (get_page_and_type(&frames[f], DOM, PGT_writable))
+        return;
+    hold(held_writable, f, held_table);
+    if (page_type(&frames[f]) != PGT_writable)
+        violation();
+    linger();
+    let_go(held_writable, f);
+    put_page_and_type(&frames[f]);
+}
+
+static void update_under_lock(int f)
+{
+    if (!get_page(&frames[f], DOM))
+        violation();
+    if (page_lock(&frames[f])) {
+        if (__atomic_fetch_add(&lock_holders[f], 1, __ATOMIC_SEQ_CST))
+            violation(); /* two holders of one page lock */
+        if (!(frames[f].type_info & PGT_validated))
+            violation();
+        linger(); /* as long as an entry's update takes */
+        __atomic_fetch_sub(&lock_holders[f], 1, __ATOMIC_SEQ_CST);
+        page_unlock(&frames[f]);
+    }
+    put_page(&frames[f]);
+}
+
+static void *worker(void *arg)
+{
+    unsigned int seed = (unsigned int)(uintptr_t)arg;
+
+    for (int round = 0; round < ROUNDS; round++) {
+        int r = rand_r(&seed);
+        int l2 = L2(r % NR_L2), l1 = L1(r % NR_L1), any = r % (NR_L2 + NR_L1 + NR_DATA);
+
+        switch ((r >> 8) % 6) {
+        case 0: /* pin an L2 (which validates its L1s), then unpin it */
+            if (!get_page_and_type(&frames[l2], DOM, PGT_l2)) {
+                if (page_pin(&frames[l2])) {
+                    if (!page_unpin(&frames[l2]))
+                        violation();
+                } else {
+                    put_page_and_type(&frames[l2]);
+                }
+            }
+            break;
+        case 1:
+            use_as_table(l1, PGT_l1);
+            break;
+        case 2:
+            use_as_table(l2, PGT_l2);
+            break;
+        case 3: /* writable: refused while it is a table, fine otherwise */
+            use_writable(any);
+            break;
+        case 4:
+            update_under_lock((r >> 12) & 1 ? l1 : l2);
+            break;
+        default:
+            if (get_page(&frames[any], DOM))
+                put_page(&frames[any]);
+            else
+                violation();
+            break;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(many_cpus_one_set_of_tables)
+{
+    pthread_t t[THREADS];
+
+    smp_tables();
+    for (uintptr_t i = 0; i < THREADS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, worker, (void *)(i * 7919 + 1)), 0);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_int_eq(violations, 0);
+    for (int i = 0; i < NR; i++) {
+        ck_assert_int_eq(freed[i], 0);
+        ck_assert_uint_eq(frames[i].type_info, PGT_none);
+    }
+    assert_quiescent();
+}
+END_TEST
+
+/* The allocation reference goes while others take and drop references:
+ * the frame is freed exactly once, by whoever drops the last. */
+static void *churn(void *arg)
+{
+    struct page_info *pg = arg;
+
+    for (int i = 0; i < ROUNDS; i++)
+        if (get_page(pg, DOM)) {
+            if (get_page_type(pg, PGT_writable) == 0)
+                put_page_type(pg);
+            put_page(pg);
+        }
+    return NULL;
+}
+
+START_TEST(release_races_with_references)
+{
+    pthread_t t[THREADS];
+
+    for (int i = 0; i < THREADS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, churn, &frames[DATA(0)]), 0);
+    ck_assert(page_release(&frames[DATA(0)]));
+    ck_assert(!page_release(&frames[DATA(0)]));
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_int_eq(freed[DATA(0)], 1);
+    ck_assert_uint_eq(page_count(&frames[DATA(0)]), 0);
+    ck_assert(!get_page(&frames[DATA(0)], DOM)); /* on its way to the heap */
+}
+END_TEST
+
 int main(void)
 {
     TCase *tc = tcase_create("page_type");
@@ -298,5 +497,8 @@ int main(void)
     tcase_add_test(tc, wrong_level_below_is_refused);
     tcase_add_test(tc, release_frees_on_last_reference);
     tcase_add_test(tc, deep_tree_tears_down_completely);
+    tcase_add_test(tc, many_cpus_one_set_of_tables);
+    tcase_add_test(tc, release_races_with_references);
+    tcase_set_timeout(tc, 120);
     return run_tcase("page_type", tc);
 }
