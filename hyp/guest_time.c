@@ -144,6 +144,14 @@ void guest_timers_stop(struct vcpu *v)
     stop_timer(&v->poll_timer);
 }
 
+void guest_timers_kill(struct vcpu *v)
+{
+    v->periodic_period = 0;
+    kill_timer(&v->singleshot_timer);
+    kill_timer(&v->periodic_timer);
+    kill_timer(&v->poll_timer);
+}
+
 long do_set_timer_op(uint64_t timeout)
 {
     struct vcpu *v = current;

@@ -23,6 +23,7 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cp
     t->data = data;
     t->cpu = cpu;
     t->active = false;
+    t->killed = false;
 }
 
 void timer_init_cpu(void)
@@ -113,6 +114,10 @@ void set_timer(struct timer *t, s_time_t expires)
     unsigned int cpu = t->cpu;
     bool first;
 
+    if (t->killed) {
+        spin_unlock_irqrestore(&pc->timer_lock, flags);
+        return;
+    }
     remove_locked(t);
     t->expires = expires;
     first = insert_locked(pc, t);
@@ -173,6 +178,26 @@ void stop_timer(struct timer *t)
     spin_unlock_irqrestore(&pc->timer_lock, flags);
 }
 
+void kill_timer(struct timer *t)
+{
+    unsigned long flags;
+    struct percpu *pc = lock_timer(t, &flags);
+    unsigned int cpu;
+
+    remove_locked(t);
+    t->killed = true;
+    spin_unlock_irqrestore(&pc->timer_lock, flags);
+    /* It may have left a queue for its callback just before (and moved
+     * since): wherever that runs, wait for it to return. */
+    for_each_online_cpu(cpu)
+    {
+        if (cpu == smp_processor_id())
+            continue;
+        while (__atomic_load_n(&percpu[cpu].timer_running, __ATOMIC_ACQUIRE) == t)
+            cpu_relax();
+    }
+}
+
 void timer_interrupt(void)
 {
     struct percpu *pc = this_cpu();
@@ -187,9 +212,11 @@ void timer_interrupt(void)
         if (t->expires > NOW())
             break;
         remove_locked(t);
+        __atomic_store_n(&pc->timer_running, t, __ATOMIC_RELEASE);
         spin_unlock_irqrestore(&pc->timer_lock, flags);
         fn(data);
         flags = spin_lock_irqsave(&pc->timer_lock);
+        __atomic_store_n(&pc->timer_running, NULL, __ATOMIC_RELEASE);
     }
     program_locked(pc);
     spin_unlock_irqrestore(&pc->timer_lock, flags);
@@ -235,6 +262,57 @@ static void selftest_fn(void *data)
     struct selftest_slot *s = data;
     s->on_cpu = smp_processor_id();
     __atomic_store_n(&s->fired, NOW(), __ATOMIC_RELEASE);
+}
+
+/*
+ * kill_timer against a callback running on another CPU that re-arms its
+ * timer: kill_timer returns only once the callback has, and the timer
+ * stays dead.
+ */
+struct kill_probe {
+    struct timer t;
+    int runs;
+    bool finished;
+};
+
+static void kill_probe_fn(void *data)
+{
+    struct kill_probe *k = data;
+    /* Long the first time: the other CPU kills it meanwhile (unless the
+     * host stops that one for as long: then the test proves nothing). */
+    s_time_t until = NOW() + (k->runs ? 0 : MILLISECS(20));
+
+    __atomic_fetch_add(&k->runs, 1, __ATOMIC_RELEASE);
+    while (NOW() < until)
+        cpu_relax();
+    set_timer(&k->t, NOW() + MICROSECS(100)); /* tries to come back */
+    __atomic_store_n(&k->finished, true, __ATOMIC_RELEASE);
+}
+
+static int kill_selftest(unsigned int cpu)
+{
+    static struct kill_probe k;
+    s_time_t give_up = NOW() + SECONDS(1);
+    int runs;
+
+    init_timer(&k.t, kill_probe_fn, &k, cpu);
+    set_timer(&k.t, NOW() + MICROSECS(100));
+    while (!__atomic_load_n(&k.runs, __ATOMIC_ACQUIRE) && NOW() < give_up)
+        cpu_relax();
+    kill_timer(&k.t);
+    runs = __atomic_load_n(&k.runs, __ATOMIC_ACQUIRE);
+    if (runs && !__atomic_load_n(&k.finished, __ATOMIC_ACQUIRE)) {
+        pr_err("timer: self-test FAILED: kill_timer returned while its callback ran on CPU %u\n",
+               cpu);
+        return -1;
+    }
+    for (give_up = NOW() + MILLISECS(1); NOW() < give_up;)
+        cpu_relax();
+    if (__atomic_load_n(&k.runs, __ATOMIC_ACQUIRE) != runs || k.t.active) {
+        pr_err("timer: self-test FAILED: a killed timer was armed again\n");
+        return -1;
+    }
+    return 0;
 }
 
 int timer_selftest(void)
@@ -295,6 +373,13 @@ int timer_selftest(void)
         }
         worst = MAX(worst, s->fired - expires);
         n++;
+    }
+    for_each_online_cpu(cpu)
+    {
+        if (cpu != smp_processor_id()) {
+            rc |= kill_selftest(cpu);
+            break;
+        }
     }
     if (!rc)
         pr_info("timer: self-test passed on %u CPUs, latest fired %ld us late\n", n, worst / 1000);

@@ -47,7 +47,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 void vcpu_destroy(struct vcpu *v)
 {
     ASSERT(!v->is_running);
-    guest_timers_stop(v);
+    guest_timers_kill(v); /* a callback running elsewhere returns first */
     sched_destroy_vcpu(v);
     v->domain->vcpu[v->vcpu_id] = NULL;
     xfree(v->arch.trap_ctxt);

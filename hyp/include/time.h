@@ -54,5 +54,7 @@ void guest_timers_init(struct vcpu *v);
 /* Move v's guest timers to the pCPU it is about to run on. */
 void guest_timers_migrate(struct vcpu *v, unsigned int cpu);
 void guest_timers_stop(struct vcpu *v);
+/* For good, as v is freed: a callback running elsewhere has returned. */
+void guest_timers_kill(struct vcpu *v);
 
 #endif

@@ -21,6 +21,7 @@ struct timer {
     void *data;
     unsigned int cpu;
     bool active;
+    bool killed; /* kill_timer(): never armed again */
 };
 
 void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
@@ -28,8 +29,15 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cp
 void set_timer(struct timer *t, s_time_t expires);
 /* Move to another CPU's queue, armed or not (a vCPU's timers follow it). */
 void migrate_timer(struct timer *t, unsigned int cpu);
-/* Disarm; the callback will not run after this returns. */
+/* Disarm (a callback already running on another CPU may still finish). */
 void stop_timer(struct timer *t);
+/*
+ * Disarm for good, before t's memory goes: set_timer and migrate_timer
+ * leave it alone from now on (its own callback may try to re-arm it), and
+ * a callback already running on another CPU has returned when this does.
+ * Not from t's own callback.
+ */
+void kill_timer(struct timer *t);
 
 /* Per-CPU set-up (before interrupts are enabled on that CPU). */
 void timer_init_cpu(void);
