@@ -66,11 +66,11 @@ struct percpu {
     /* Timer queue: sorted by expiry, guarded by timer_lock (irqsave). */
     spinlock_t timer_lock;
     struct list_head timers;
-    uint64_t tlbflush_time; /* flush-clock tick of this pCPU's last full flush */
-    int64_t idle_since;     /* NOW() when it last went idle (context.c) */
-    uint64_t idle_ns;       /* time idle before that */
+    uint64_t tlbflush_time;      /* flush-clock tick of this pCPU's last full flush */
+    int64_t idle_since;          /* NOW() when it last went idle (context.c) */
+    uint64_t idle_ns;            /* time idle before that */
     struct timer *timer_running; /* whose callback runs here now (kill_timer) */
-    uint64_t timer_irqs;    /* statistics for the 'd'/'t' debug output */
+    uint64_t timer_irqs;         /* statistics for the 'd'/'t' debug output */
     uint64_t idle_halts;
     /* The exception whose fixup ran last (pv_iret_fault forwards it). */
     uint8_t fixup_vector;
