@@ -254,7 +254,7 @@ void console_rx_char(char c)
     }
     switch_count = 0;
     if (!input_to_dom0) {
-        handle_keypress(c);
+        keypress_from_irq(c);
         return;
     }
     unsigned long irq = spin_lock_irqsave(&rx_lock);

@@ -14,6 +14,8 @@
 #include "mm/xmalloc.h"
 #include "percpu.h"
 #include "smp.h"
+#include "softirq.h"
+#include "spinlock.h"
 #include "timer.h"
 
 extern const struct keyhandler __keyhandlers_start[], __keyhandlers_end[];
@@ -23,6 +25,41 @@ static size_t nr_keyhandlers(void)
 {
     return ((uintptr_t)__keyhandlers_end - (uintptr_t)__keyhandlers_start) /
            sizeof(struct keyhandler);
+}
+
+/* Keys from the serial interrupt not yet handled (keypress_from_irq). */
+#define KEY_QUEUE 16
+static char key_queue[KEY_QUEUE];
+static unsigned int key_prod, key_cons; /* free-running, under key_lock */
+static DEFINE_SPINLOCK(key_lock);
+
+void keypress_from_irq(char c)
+{
+    unsigned long flags = spin_lock_irqsave(&key_lock);
+
+    if (key_prod - key_cons < KEY_QUEUE)
+        key_queue[key_prod++ % KEY_QUEUE] = c;
+    spin_unlock_irqrestore(&key_lock, flags);
+    raise_softirq(KEYPRESS_SOFTIRQ);
+}
+
+static void keypress_softirq(void)
+{
+    for (;;) {
+        unsigned long flags = spin_lock_irqsave(&key_lock);
+        bool any = key_cons != key_prod;
+        char c = any ? key_queue[key_cons++ % KEY_QUEUE] : 0;
+
+        spin_unlock_irqrestore(&key_lock, flags);
+        if (!any)
+            return;
+        handle_keypress(c);
+    }
+}
+
+void keyhandler_init(void)
+{
+    open_softirq(KEYPRESS_SOFTIRQ, keypress_softirq);
 }
 
 void handle_keypress(char c)
@@ -49,18 +86,33 @@ static void key_help(char key, const struct cpu_user_regs *regs)
 }
 KEYHANDLER('h', key_help, "show this help");
 
+/* The registers of this very place: the CPU handling the key has no
+ * interrupted context to show (keys run in a softirq), so it shows this. */
+static void __attribute__((noinline)) snapshot_here(struct cpu_user_regs *r)
+{
+    memset(r, 0, sizeof(*r));
+    __asm__ volatile("lea 0(%%rip), %0" : "=r"(r->rip));
+    r->rsp = (unsigned long)__builtin_frame_address(0);
+    r->rbp = (unsigned long)__builtin_frame_address(0);
+    r->rflags = local_save_flags();
+    r->cs = HYP_CS;
+    r->ss = HYP_DS;
+}
+
 static void dump_this_cpu(void *unused)
 {
     const struct cpu_user_regs *regs = current_irq_regs();
+    struct cpu_user_regs here;
 
     (void)unused;
+    if (!regs) {
+        snapshot_here(&here);
+        regs = &here;
+    }
     console_lock();
     printk_lvl(LOG_ERR, "*** CPU %u (APIC id %u) state ***\n", smp_processor_id(),
                this_cpu()->apic_id);
-    if (regs)
-        show_registers(regs);
-    else
-        printk_lvl(LOG_ERR, "no interrupted context\n");
+    show_registers(regs);
     console_unlock();
 }
 

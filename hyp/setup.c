@@ -17,6 +17,7 @@
 #include "context.h"
 #include "domain.h"
 #include "console.h"
+#include "keyhandler.h"
 #include "lib.h"
 #include "machine.h"
 #include "mm/page_alloc.h"
@@ -181,6 +182,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     bsp->online = true;
     cpu_online_map = 1;
 
+    keyhandler_init();
     set_irq_handler(COM1_IRQ, serial_irq);
     ioapic_route_isa_irq(COM1_IRQ, IRQ_VECTOR_BASE + COM1_IRQ, bsp->apic_id);
     uart_enable_rx_irq();

@@ -330,9 +330,10 @@ int timer_selftest(void)
         /* Armed here, then moved (as a vCPU's timers follow it): it must
          * fire where it was moved to, and not here. */
         init_timer(&slot[cpu].t, selftest_fn, &slot[cpu], smp_processor_id());
-        set_timer(&slot[cpu].t, deadline + (s_time_t)cpu * MICROSECS(100));
+        set_timer(&slot[cpu].t, deadline + SECONDS(1)); /* armed while it moves */
         migrate_timer(&slot[cpu].t, cpu);
         slot[cpu].moved = NOW();
+        set_timer(&slot[cpu].t, deadline + (s_time_t)cpu * MICROSECS(100));
     }
     for_each_online_cpu(cpu)
     {
