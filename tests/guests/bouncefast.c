@@ -68,10 +68,10 @@ extern void user_pf_resume(void);
             "  push %rax\n  push %rdx\n  push %rsi\n  push %rdi\n"                                 \
             "  push %r8\n  push %r9\n  push %r10\n  push %rbp\n"                                   \
             "  lea 64(%rsp), %rdi\n"                                                               \
-            "  mov %rsp, %rbp\n  and $-16, %rsp\n  call " #fn "\n  mov %rbp, %rsp\n"             \
-            "  pop %rbp\n  pop %r10\n  pop %r9\n  pop %r8\n"                                                   \
+            "  mov %rsp, %rbp\n  and $-16, %rsp\n  call " #fn "\n  mov %rbp, %rsp\n"               \
+            "  pop %rbp\n  pop %r10\n  pop %r9\n  pop %r8\n"                                       \
             "  pop %rdi\n  pop %rsi\n  pop %rdx\n  pop %rax\n"                                     \
-            "  pop %rcx\n  pop %r11\n" errwords "  pushq $0\n"                                   \
+            "  pop %rcx\n  pop %r11\n" errwords "  pushq $0\n"                                     \
             "  jmp hypercall_page + 23 * 32\n")
 
 /* The frame's words from RIP on, whether or not an error code precedes. */
@@ -136,17 +136,20 @@ __asm__(".data\n.balign 8\n"
         op(r10, 64) op(r11, 72) op(r12, 80) op(r13, 88) op(r14, 96) op(r15, 104)
 #define LOAD(r, o) "  mov pat+" #o "(%rip), %" #r "\n"
 #define CMP(r, o)  "  cmp pat+" #o "(%rip), %" #r "\n  jne 9f\n"
-__asm__(".text\n"
-        "user_pf_rounds:\n" REGS(LOAD) "  movabs $0x0000400000000000, %rsi\n"
+/* Top-level asm stays in order (-fno-toplevel-reorder): the loop in pieces. */
+__asm__(".text\nuser_pf_rounds:\n" REGS(LOAD));
+__asm__("  movabs $0x0000400000000000, %rsi\n"
         "1:\n"
         "  mov %rsi, pf_expect(%rip)\n"
         "  stc\n"
-        "  pushfq\n"                /* RFLAGS before, at 8(%rsp) after */
-        "  pushfq\n"                /* a slot for RFLAGS after */
+        "  pushfq\n" /* RFLAGS before, at 8(%rsp) after */
+        "  pushfq\n" /* a slot for RFLAGS after */
         "  mov %rsp, rsp_mark(%rip)\n"
         "  lea 8(%rsp), %rsp\n"
-        "  cmpb $0, (%rsi)\n"       /* faults; 3 bytes, skipped */
-        "  pushfq\n" REGS(CMP) "  cmp rsp_mark(%rip), %rsp\n"
+        "  cmpb $0, (%rsi)\n" /* faults; 3 bytes, skipped */
+        "  pushfq\n");
+__asm__(REGS(CMP));
+__asm__("  cmp rsp_mark(%rip), %rsp\n"
         "  jne 9f\n"
         "  pop %rax\n"
         "  cmp (%rsp), %rax\n"
@@ -300,10 +303,10 @@ PVTEST(pf_interrupt_gate_holds_events_back)
     pf_pend_in_handler = 1;
     run(user_pf_masked);
     CHECK_EQ(pf.count, 1);
-    CHECK_EQ(pf.mask_in, 1);    /* masked on entry ... */
-    CHECK_EQ(pf.cs >> 32, 0);   /* ... and the frame says they were on */
+    CHECK_EQ(pf.mask_in, 1);  /* masked on entry ... */
+    CHECK_EQ(pf.cs >> 32, 0); /* ... and the frame says they were on */
     CHECK_EQ(pf.upcalls_in, 0);
-    CHECK_EQ(pf_bad, 0);        /* nothing delivered across the hypercall */
+    CHECK_EQ(pf_bad, 0); /* nothing delivered across the hypercall */
     /* The handler's iret unmasked: the upcall came before user mode went on. */
     CHECK_EQ(up.count, 1);
     CHECK_EQ(up.rip, (unsigned long)user_pf_resume);
