@@ -35,13 +35,6 @@ static uint8_t si_page[4096] __attribute__((aligned(4096)));
 static uint8_t ro_page[4096] __attribute__((aligned(4096)));
 static struct shared_info *const si = (struct shared_info *)si_page;
 
-struct jmp_ctx {
-    unsigned long regs[8];
-};
-int ctx_save(struct jmp_ctx *c);
-void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
-void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
-
 static struct jmp_ctx back;
 
 /* What the handlers saw; written by them and by user mode (one address space). */
