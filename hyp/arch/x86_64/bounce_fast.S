@@ -51,14 +51,12 @@ pv_page_fault_fast:
         jnz     guest_trap_slow
         cmpb    $0, trace_on(%rip)
         jne     guest_trap_slow
-        mov     VCPU_domain(%rbx), %rax
-        testb   $VMASST_ARCH_IOPL, DOMAIN_vm_assist(%rax)
-        jnz     guest_trap_slow
+        SLOW_IF_ARCH_IOPL guest_trap_slow
         mov     %r9d, %ecx
         and     $PFEC_WRITE_PRESENT, %ecx
         cmp     $PFEC_WRITE_PRESENT, %ecx
         jne     1f
-        cmpw    $0, DOMAIN_domain_id(%rax)
+        cmpw    $0, DOMAIN_domain_id(%rax)      /* %rax: the domain, from SLOW_IF_ARCH_IOPL */
         je      guest_trap_slow
 1:      cmpb    $0, VCPU_failsafe_pending(%rbx)
         jne     guest_trap_slow
@@ -128,9 +126,7 @@ pv_fast_exit:
         lea     softirq_pending_mask(%rip), %rcx
         cmpq    $0, (%rcx,%rax,8)
         jne     ret_to_guest_slow
-        mov     VCPU_domain(%rbx), %rax
-        testb   $VMASST_ARCH_IOPL, DOMAIN_vm_assist(%rax)
-        jnz     ret_to_guest_slow
+        SLOW_IF_ARCH_IOPL ret_to_guest_slow
         BOUNCE_FRAME ret_to_guest_slow
         movb    $1, VCPUINFO_upcall_mask(%r14)
         incq    VCPU_perfc_event_upcalls(%rbx)

@@ -37,9 +37,7 @@ pv_syscall_fast:
         /* Other hypercalls leave first: they pay four instructions here. */
         cmpb    $0, VCPU_kernel_mode(%rbx)
         jne     .Lhypercall
-        mov     VCPU_domain(%rbx), %rax
-        testb   $VMASST_ARCH_IOPL, DOMAIN_vm_assist(%rax)
-        jnz     syscall_slow
+        SLOW_IF_ARCH_IOPL syscall_slow
 
 /* ---- SYSCALL from guest user mode: bounce to the syscall callback. ---- */
         mov     VCPU_syscall_callback(%rbx), %r12
@@ -58,9 +56,7 @@ pv_syscall_fast:
         jne     syscall_slow
         cmpb    $0, hypercall_slow_path(%rip)
         jne     syscall_slow
-        mov     VCPU_domain(%rbx), %rax
-        testb   $VMASST_ARCH_IOPL, DOMAIN_vm_assist(%rax)
-        jnz     syscall_slow
+        SLOW_IF_ARCH_IOPL syscall_slow
         /* struct iret_context: rax, r11, rcx, flags, rip, cs, rflags, rsp, ss */
         mov     UREGS_rsp(%rsp), %r13
         GUEST_RANGE %r13, 72, syscall_slow

@@ -48,6 +48,17 @@
 .Lrange_ok\@:
 .endm
 
+/*
+ * The architectural-IOPL assist makes IOPL travel in RFLAGS (pv/iopl.c),
+ * which the fast paths leave to C: jump to \slow if the vCPU's (%rbx)
+ * domain asked for it. Leaves that domain in %rax.
+ */
+.macro SLOW_IF_ARCH_IOPL slow
+        mov     VCPU_domain(%rbx), %rax
+        testb   $VMASST_ARCH_IOPL, DOMAIN_vm_assist(%rax)
+        jnz     \slow
+.endm
+
 /* This CPU's flushstat row into \reg (clobbers %rax). */
 .macro FLUSHSTAT_ROW reg
         mov     CPUINFO_cpu(%rsp), %eax
