@@ -69,7 +69,7 @@ pv_page_fault_fast:
 
         /* From guest user mode: U set, whatever the hardware said (pv_inject_trap). */
         or      $PFEC_USER, %r9d
-        BOUNCE_FRAME .Lpf_slow, %r9
+        BOUNCE_FRAME .Lpf_slow, %r9, user
         testb   $TI_EVENTS_MASKED, (TRAP_page_fault * TRAP_INFO_SIZE + TRAP_INFO_flags)(%rsi)
         jz      2f
         movb    $1, VCPUINFO_upcall_mask(%r14)
@@ -127,7 +127,7 @@ pv_fast_exit:
         cmpq    $0, (%rcx,%rax,8)
         jne     ret_to_guest_slow
         SLOW_IF_ARCH_IOPL ret_to_guest_slow
-        BOUNCE_FRAME ret_to_guest_slow
+        BOUNCE_FRAME ret_to_guest_slow, , any
         movb    $1, VCPUINFO_upcall_mask(%r14)
         incq    VCPU_perfc_event_upcalls(%rbx)
         /* Masked now, and interrupts stayed off: nothing else can be due. */

@@ -43,7 +43,7 @@ pv_syscall_fast:
         mov     VCPU_syscall_callback(%rbx), %r12
         test    %r12, %r12
         jz      syscall_slow                    /* #UD for the guest */
-        BOUNCE_FRAME syscall_slow
+        BOUNCE_FRAME syscall_slow, , user
         cmpb    $0, VCPU_syscall_masks(%rbx)
         je      4f
         movb    $1, VCPUINFO_upcall_mask(%r14)

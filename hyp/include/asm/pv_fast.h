@@ -94,38 +94,43 @@
  * caller's choice.
  *
  * In: %rbx the vCPU, %r12 the handler, the guest frame at %rsp, \err a
- * register with the error code (none if left out). The caller made sure
- * that the architectural-IOPL assist is off (IOPL then shows in RFLAGS).
- * Out: %r14 the vCPU's vcpu_info. Clobbers %rax, %rcx, %rdx, %rbp, %r13,
- * %r15.
+ * register with the error code (none if left out), \from "user" where the
+ * caller knows the vCPU is in user mode (the test is then left out), else
+ * "any". The caller made sure that the architectural-IOPL assist is off
+ * (IOPL then shows in RFLAGS). Out: %r14 the vCPU's vcpu_info. Clobbers
+ * %rax, %rcx, %rdx, %rbp, %r13, %r15.
  *
  * A frame outside the guest's range jumps to \bad with nothing changed;
  * one whose writing faults is backed out (back to user mode if we left
  * it) and jumps to \bad too, so the C path meets the same fault and
  * reports it.
  */
-.macro BOUNCE_FRAME bad, err
+.macro BOUNCE_FRAME bad, err, from
         .ifb    \err
         .set    .Lbf_size\@, 56
         .else
         .set    .Lbf_size\@, 64
         .endif
         movzwl  UREGS_cs(%rsp), %r15d
-        xor     %ebp, %ebp                      /* %rbp: 1 if we left user mode */
         mov     VCPU_kernel_sp(%rbx), %r13
+        .ifc    \from, any
+        xor     %ebp, %ebp                      /* %rbp: 1 if we left user mode */
         cmpb    $0, VCPU_kernel_mode(%rbx)
         je      .Lbf_user\@
         mov     UREGS_rsp(%rsp), %r13
         and     $~3, %r15d                      /* the guest kernel's view: RPL 0 */
 .Lbf_user\@:
+        .endif
         and     $~15, %r13
         sub     $.Lbf_size\@, %r13
         GUEST_RANGE %r13, .Lbf_size\@, \bad
+        .ifc    \from, any
         cmpb    $0, VCPU_kernel_mode(%rbx)
         jne     .Lbf_write\@
+        mov     $1, %ebp
+        .endif
         swapgs
         movb    $1, VCPU_kernel_mode(%rbx)
-        mov     $1, %ebp
         LOAD_CR3_FOR_MODE
 .Lbf_write\@:
         mov     VCPU_vcpu_info(%rbx), %r14
@@ -167,14 +172,18 @@
         mov     %rax, UREGS_rflags(%rsp)
         FLUSHSTAT_ROW %rcx
         incq    FLUSHSTAT_bounce(%rcx)
+        .ifc    \from, any
         test    %ebp, %ebp
         jz      .Lbf_done\@
+        .endif
         incq    FLUSHSTAT_ksw(%rcx)
         incq    FLUSHSTAT_cr3(%rcx)
         jmp     .Lbf_done\@
 .Lbf_fault\@:
+        .ifc    \from, any
         test    %ebp, %ebp
         jz      \bad
+        .endif
         swapgs
         movb    $0, VCPU_kernel_mode(%rbx)
         LOAD_CR3_FOR_MODE
