@@ -11,7 +11,8 @@
  *   delivered until the handler's iret unmasks, then lands at once.
  * - An upcall due when the guest returns to user mode is taken from user
  *   mode (frame from the user's rip and stack, events masked in the
- *   callback); with no event callback nothing is delivered.
+ *   callback), many times over with every register kept; with no event
+ *   callback nothing is delivered.
  * - mode=... (run last, each ends the domain): a kernel stack unmapped or
  *   inside the hypervisor for the page fault's frame or the upcall's, and
  *   no page-fault handler at all: the slow path's report, the domain
@@ -39,10 +40,11 @@ static struct jmp_ctx back;
 
 /* What the handlers saw; written by them and by user mode (one address space). */
 struct seen {
-    unsigned long count, rip, cs, rflags, rsp, ss, err, cr2, mask_in, upcalls_in;
+    unsigned long count, rip, cs, rflags, rsp, ss, err, cr2, mask_in, upcalls_in, at;
 };
 volatile struct seen pf, up;
 volatile unsigned long pf_expect, pf_bad, pf_skip, pf_pend_in_handler, pf_unmask_on_iret;
+volatile unsigned long pf_pend_on_return;
 volatile unsigned long user_rounds, user_verdict, rsp_mark;
 
 extern void pf_entry(void), upcall_entry(void), user_exit_here(void);
@@ -71,6 +73,7 @@ extern void user_pf_resume(void);
 static void record(volatile struct seen *s, const unsigned long *f)
 {
     s->count++;
+    s->at = (unsigned long)f; /* where the frame was built */
     s->rip = f[0];
     s->cs = f[1];
     s->rflags = f[2];
@@ -99,6 +102,9 @@ void pf_handler(unsigned long *frame)
     if (pf_unmask_on_iret)
         frame[5] |= 0x200;
     frame[3] += pf_skip; /* past the faulting instruction */
+    /* Events on: the iret back to user mode finds an upcall due. */
+    if (pf_pend_on_return)
+        si->vcpu_info[0].evtchn_upcall_pending = 1;
 }
 
 void upcall_handler(unsigned long *frame);
@@ -234,7 +240,7 @@ static void reset(void)
 {
     memset((void *)&pf, 0, sizeof(pf));
     memset((void *)&up, 0, sizeof(up));
-    pf_bad = pf_pend_in_handler = pf_unmask_on_iret = 0;
+    pf_bad = pf_pend_in_handler = pf_unmask_on_iret = pf_pend_on_return = 0;
     pf_skip = 3;
     si->vcpu_info[0].evtchn_upcall_pending = 0;
     si->vcpu_info[0].evtchn_upcall_mask = 0;
@@ -266,6 +272,25 @@ PVTEST(pf_round_trips_keep_registers)
     CHECK_EQ(pf.ss, 0xe02b);
     CHECK_EQ(pf.mask_in, 0); /* a trap gate leaves events on */
     CHECK_EQ(up.count, 0);
+}
+
+/* The same rounds with an upcall from user mode after each fault's iret. */
+PVTEST(upcall_round_trips_keep_registers)
+{
+    setup();
+    reset();
+    pf_pend_on_return = 1;
+    user_rounds = user_verdict = 0;
+    run(user_pf_rounds);
+    CHECK_EQ(user_verdict, 1);
+    CHECK_EQ(user_rounds, N_ROUNDS);
+    CHECK_EQ(pf.count, N_ROUNDS);
+    CHECK_EQ(up.count, N_ROUNDS);
+    CHECK_EQ(pf_bad, 0);
+    CHECK_EQ(up.cs & 0xffff, 0xe033); /* from user mode */
+    CHECK(up.rflags & 1);             /* CF as the user had it */
+    CHECK_EQ(up.mask_in, 1);
+    CHECK_EQ(si->vcpu_info[0].evtchn_upcall_mask, 0);
 }
 
 PVTEST(pf_error_codes_and_cr2)
@@ -350,6 +375,27 @@ PVTEST(upcall_on_the_way_to_user_mode)
     CHECK_EQ(si->vcpu_info[0].evtchn_upcall_pending, 1);
     si->vcpu_info[0].evtchn_upcall_pending = 0;
     CHECK_EQ(HYPERVISOR_set_callbacks((unsigned long)upcall_entry, 0, 0), 0);
+}
+
+/* An upcall due on a hypercall's way back: from kernel mode, on its stack. */
+PVTEST(upcall_from_kernel_mode)
+{
+    unsigned long sp;
+
+    setup();
+    reset();
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+    si->vcpu_info[0].evtchn_upcall_pending = 1; /* events on: due at the next exit */
+    HYPERVISOR_xen_version(0, 0);
+    CHECK_EQ(up.count, 1);
+    CHECK_EQ(up.cs & 0xffff, 0xe030); /* the kernel's view: RPL 0 */
+    CHECK_EQ(up.cs >> 32, 0);
+    CHECK_EQ(up.ss, 0xe02b);
+    CHECK(up.rsp < sp && up.rsp > sp - 512); /* the interrupted stack pointer ... */
+    CHECK(up.at < up.rsp &&
+          up.at > up.rsp - 128); /* ... and the frame below it, not at kernel_sp */
+    CHECK_EQ(up.mask_in, 1);
+    CHECK_EQ(si->vcpu_info[0].evtchn_upcall_mask, 0); /* its iret unmasked */
 }
 
 /* Run last (named so): each ends the domain. */
