@@ -41,7 +41,7 @@ HYP_SRCS := \
     hyp/arch/x86_64/acpi.c hyp/arch/x86_64/apic.c hyp/arch/x86_64/ioapic.c \
     hyp/arch/x86_64/tsc.c hyp/arch/x86_64/smpboot.c hyp/arch/x86_64/machine.c \
     hyp/arch/x86_64/rtc.c hyp/arch/x86_64/flushstat.c \
-    hyp/arch/x86_64/usercopy.S hyp/arch/x86_64/syscall_fast.S \
+    hyp/arch/x86_64/usercopy.S hyp/arch/x86_64/syscall_fast.S hyp/arch/x86_64/bounce_fast.S \
     hyp/arch/x86_64/pv/context.c hyp/arch/x86_64/pv/traps.c hyp/arch/x86_64/pv/emulate.c \
     hyp/arch/x86_64/pv/cpuid.c hyp/arch/x86_64/pv/callbacks.c \
     hyp/arch/x86_64/pv/descriptor.c hyp/arch/x86_64/pv/debugreg.c hyp/arch/x86_64/pv/insn.c \

@@ -337,12 +337,6 @@ PVTEST(callbacks)
 }
 
 /* User mode: a stack, the code that runs there, and the way back. */
-struct jmp_ctx {
-    unsigned long regs[8];
-};
-int ctx_save(struct jmp_ctx *c);
-void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
-void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
 extern void syscall_entry(void);
 extern void int80_entry(void);
 

@@ -110,6 +110,34 @@ qemu_test guest-sysfast-bad-iret --smp 1 --cmdline "domain=1:32M:1" --unordered 
     --expect "${HYP}d1v0: cannot read the iret frame at 0000400000001000" \
     --expect "${HYP}domain 1 crashed: iret: unreadable iret frame" --expect "$(verdict basic)" --exit success
 
+# The page-fault bounce and the event upcall's fast paths
+# (tests/guests/bouncefast.c): user page faults keeping every register,
+# CR2 and error codes as the slow path gives them, events held back while
+# masked and delivered on the iret that unmasks, an upcall taken from
+# user mode, none without a callback; then a kernel stack unmapped or in
+# the hypervisor under a page fault's or an upcall's frame, and no
+# page-fault handler: that domain alone ends, with the slow path's report.
+qemu_test guest-bouncefast-dom0 --smp 1 --module "$G/pvtest-bouncefast.elf" \
+    --expect "$(verdict bouncefast)" --exit success
+qemu_test guest-bouncefast-domU --smp 1 --cmdline "domain=1:32M:1" --unordered \
+    --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-bouncefast.elf" \
+    --expect "\(d1\) $(verdict bouncefast)" --expect "$(verdict basic)" --exit success
+bouncefast_crash() { # NAME MODE EXPECTED-REPORT REASON
+    qemu_test "guest-bouncefast-$1" --smp 1 --cmdline "domain=1:32M:1" --unordered \
+        --module "$G/pvtest-basic.elf wait=1" --module "$G/pvtest-bouncefast.elf mode=$2" \
+        --expect "\(d1\) pvtest bouncefast: mode=$2" --expect "${HYP}d1v0: $3" \
+        --expect "${HYP}domain 1 crashed: $4" --forbid "still running after" \
+        --expect "$(verdict basic)" --exit success
+}
+bouncefast_crash pf-unmapped-stack pf-unmapped-stack "cannot write a bounce frame at 0000400000000fc0" \
+    "unusable guest kernel stack"
+bouncefast_crash pf-hyp-stack pf-hyp-stack "cannot write a bounce frame at ffff830000000fc0" \
+    "unusable guest kernel stack"
+bouncefast_crash upcall-stack upcall-unmapped-stack "cannot write a bounce frame at 0000400000000fc8" \
+    "unusable guest kernel stack"
+bouncefast_crash pf-no-handler pf-no-handler \
+    "#PF page fault \(vector 14, error 0x4\) with no guest handler" "guest trap with no handler"
+
 # Grant tables version 2 (tests/guests/gntv2.c), as dom0 (an empty table
 # at first) and as a domU beside dom0: set_version both ways, status
 # frames, sub-page and transitive grants, and Xen's answer to each misuse;

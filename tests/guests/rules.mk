@@ -8,7 +8,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib
 GUEST_LIB := tests/guests/lib/head.S tests/guests/lib/traps.S tests/guests/lib/lib.c \
              tests/guests/lib/traps.c
 GUESTS := basic fpu crash fuzz console mm sched pair isolation ctl forger hostile xcons edges gntv2 failsafe stat hog periodic dtboot \
-          sysfast
+          sysfast bouncefast
 
 define pv_guest
 $(GUEST_OUT)/pvtest-$(1).elf: tests/guests/$(1).c $(GUEST_LIB) tests/guests/lib/guest.lds \
@@ -45,7 +45,7 @@ ALL_TARGETS += $(GUEST_OUT)/dt-two.dtb $(GUEST_OUT)/dt-broken.dtb $(GUEST_OUT)/d
 
 TEST_SUITES += tests/guests/qemu-guests.sh
 LINT_SRCS += tests/guests/basic.c tests/guests/fpu.c tests/guests/crash.c tests/guests/fuzz.c tests/guests/console.c tests/guests/mm.c tests/guests/sched.c tests/guests/pair.c tests/guests/isolation.c tests/guests/ctl.c tests/guests/forger.c tests/guests/hostile.c tests/guests/xcons.c tests/guests/edges.c tests/guests/gntv2.c tests/guests/failsafe.c tests/guests/stat.c tests/guests/hog.c tests/guests/periodic.c tests/guests/dtboot.c \
-             tests/guests/sysfast.c tests/guests/lib/lib.c tests/guests/lib/traps.c \
+             tests/guests/sysfast.c tests/guests/bouncefast.c tests/guests/lib/lib.c tests/guests/lib/traps.c \
              tests/guests/lib/pvtest.h tests/guests/lib/hypercall.h tests/guests/lib/pvmm.h tests/guests/lib/pvclock.h
 
 # make soak: the fuzzer guest for 10 million calls beside dom0 (soak.sh);

@@ -30,13 +30,6 @@ static uint8_t ustack[4096] __attribute__((aligned(16)));
 static uint8_t si_page[4096] __attribute__((aligned(4096)));
 static struct shared_info *const si = (struct shared_info *)si_page;
 
-struct jmp_ctx {
-    unsigned long regs[8];
-};
-int ctx_save(struct jmp_ctx *c);
-void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
-void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
-
 static struct jmp_ctx back;
 
 /* Written by user mode and the callbacks (one address space). */

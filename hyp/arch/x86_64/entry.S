@@ -17,10 +17,11 @@
  * a small stub built at boot (syscall_stubs, see pv/context.c) that parks
  * the guest's rax and rsp in the guest frame and moves to the stack. A
  * 64-bit one then tries syscall_fast.S (a system call bounced, the iret
- * hypercall) before the C path.
+ * hypercall) before the C path; a guest's page fault tries bounce_fast.S.
  */
 #include "asm/asm_offsets.h"
 #include "asm/layout.h"
+#include "asm/pv_fast_offsets.h"
 #include "asm/traps.h"
 
 #define FLAT_KERNEL_CS64 0xe033
@@ -118,18 +119,31 @@ common_trap:
         mov     %rbx, %rsp
         RESTORE_ALL
         iretq
-1:      sub     $8, %rsp                        /* the guest frame is 8 mod 16 */
+        /* A guest's page fault tries the fast path first (bounce_fast.S). */
+1:      cmpl    $TRAP_page_fault, UREGS_entry_vector(%rsp)
+        je      pv_page_fault_fast
+        .globl  guest_trap_slow
+guest_trap_slow:
+        mov     %rsp, %rdi
+        sub     $8, %rsp                        /* the guest frame is 8 mod 16 */
         call    do_trap
         jmp     ret_to_guest
 
 /*
  * Leave for the guest whose registers are in cpu_info, from anywhere on
- * this CPU's stack (the stack below the frame is discarded).
+ * this CPU's stack (the stack below the frame is discarded): the fast
+ * exit check (bounce_fast.S) with interrupts off, which comes back to
+ * ret_to_guest_slow for anything but an iretq or an event upcall.
  */
         .globl  ret_to_guest
 ret_to_guest:
         GET_CPUINFO %rax
         mov     %rax, %rsp
+        cli
+        mov     CPUINFO_curr_vcpu(%rsp), %rbx
+        jmp     pv_fast_exit
+        .globl  ret_to_guest_slow
+ret_to_guest_slow:
         sub     $8, %rsp
         call    pv_exit_to_guest                /* returns with interrupts off */
         add     $8, %rsp

@@ -78,6 +78,17 @@ void trap_set(unsigned int vector, void (*entry)(void), unsigned int dpl);
 /* Run fn in guest user mode, on a stack of its own, until it comes back
  * with USER_EXIT() (int $0x81, set up here). */
 void run_user(void (*fn)(void));
+/*
+ * The pieces under run_user (lib/traps.S), for a guest that enters user
+ * mode its own way: ctx_save returns 0, and 1 when ctx_restore comes back
+ * to it; enter_user goes to fn in user mode on stack sp, events on.
+ */
+struct jmp_ctx {
+    unsigned long regs[8];
+};
+int ctx_save(struct jmp_ctx *c);
+void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
+void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
 #define USER_EXIT() __asm__ volatile("int $0x81" ::: "memory")
 
 void pvtest_shutdown(unsigned int reason) __attribute__((noreturn));

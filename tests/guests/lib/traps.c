@@ -105,12 +105,6 @@ void trap_record(unsigned int vector, unsigned long *frame, int has_err)
 }
 
 /* Guest user mode (run_user in pvtest.h): back through `int $0x81`. */
-struct jmp_ctx {
-    unsigned long regs[8];
-};
-int ctx_save(struct jmp_ctx *c);
-void ctx_restore(struct jmp_ctx *c) __attribute__((noreturn));
-void enter_user(void (*fn)(void), unsigned long sp) __attribute__((noreturn));
 void user_exit(void);
 extern void user_exit_entry(void);
 

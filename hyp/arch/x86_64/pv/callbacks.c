@@ -24,7 +24,7 @@
 
 #define MAX_TRAP_ENTRIES 256
 
-/* The layout syscall_fast.S was written against. */
+/* The layout syscall_fast.S and bounce_fast.S were written against. */
 #define OFF(t, f, v) _Static_assert(__builtin_offsetof(t, f) == (v), #t "." #f)
 OFF(struct cpu_info, cpu, CPUINFO_cpu);
 OFF(struct cpu_info, curr_vcpu, CPUINFO_curr_vcpu);
@@ -33,6 +33,9 @@ OFF(struct vcpu, vcpu_info, VCPU_vcpu_info);
 OFF(struct vcpu, poll_ports, VCPU_poll_ports);
 OFF(struct vcpu, hcall_preempted, VCPU_hcall_preempted);
 OFF(struct vcpu, perfc.hypercalls, VCPU_perfc_hypercalls);
+OFF(struct vcpu, perfc.exceptions, VCPU_perfc_exceptions);
+OFF(struct vcpu, perfc.event_upcalls, VCPU_perfc_event_upcalls);
+OFF(struct vcpu, arch.trap_ctxt, VCPU_trap_ctxt);
 OFF(struct vcpu, arch.event_callback_eip, VCPU_event_callback);
 OFF(struct vcpu, arch.syscall_callback_eip, VCPU_syscall_callback);
 OFF(struct vcpu, arch.syscall_masks_events, VCPU_syscall_masks);
@@ -42,9 +45,13 @@ OFF(struct vcpu, arch.guest_table_user, VCPU_guest_table_user);
 OFF(struct vcpu, arch.kernel_mode, VCPU_kernel_mode);
 OFF(struct vcpu, arch.failsafe_pending, VCPU_failsafe_pending);
 OFF(struct vcpu, arch.trap_bounce.pending, VCPU_trap_bounce_pending);
+OFF(struct domain, domain_id, DOMAIN_domain_id);
 OFF(struct domain, vm_assist, DOMAIN_vm_assist);
 OFF(struct vcpu_info, evtchn_upcall_pending, VCPUINFO_upcall_pending);
 OFF(struct vcpu_info, evtchn_upcall_mask, VCPUINFO_upcall_mask);
+OFF(struct vcpu_info, arch.cr2, VCPUINFO_arch_cr2);
+OFF(struct trap_info, flags, 1);
+OFF(struct trap_info, address, 8);
 OFF(struct flushstat, n[FS_CR3], FLUSHSTAT_cr3);
 OFF(struct flushstat, n[FS_KSW], FLUSHSTAT_ksw);
 OFF(struct flushstat, n[FS_BOUNCE], FLUSHSTAT_bounce);
@@ -53,6 +60,8 @@ _Static_assert(sizeof(struct flushstat) == FLUSHSTAT_size, "flushstat row");
 _Static_assert(sizeof(mfn_t) == 8 && sizeof(((struct vcpu *)0)->poll_ports) == 4, "field sizes");
 _Static_assert(sizeof(((struct vcpu *)0)->arch.kernel_mode) == 1, "kernel_mode is a byte");
 _Static_assert(sizeof(struct iret_context) == 72, "iret frame: 9 words");
+_Static_assert(sizeof(struct trap_info) == 16 && sizeof(domid_t) == 2, "bounce_fast.S's sizes");
+_Static_assert(sizeof(((struct vcpu *)0)->perfc.exceptions[0]) == 8, "perfc counters are words");
 
 /* A code address the guest may jump to: canonical, outside the hole. */
 static bool guest_code_ok(unsigned long a)
