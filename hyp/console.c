@@ -12,6 +12,7 @@
 #include "keyhandler.h"
 #include "lib.h"
 #include "percpu.h"
+#include "softirq.h"
 #include "domain.h"
 #include "event.h"
 #include "guest_access.h"
@@ -240,6 +241,44 @@ static char rx_ring[RX_RING];
 static unsigned int rx_prod, rx_cons; /* free-running; under rx_lock */
 static DEFINE_SPINLOCK(rx_lock);
 
+/*
+ * Characters from the serial interrupt, handled in order in a softirq with
+ * interrupts on (the debug keys' handlers may wait for other CPUs).
+ */
+#define IRQ_QUEUE 64
+static char irq_queue[IRQ_QUEUE];
+static unsigned int irq_prod, irq_cons; /* free-running, under irq_queue_lock */
+static DEFINE_SPINLOCK(irq_queue_lock);
+
+void console_rx_from_irq(char c)
+{
+    unsigned long flags = spin_lock_irqsave(&irq_queue_lock);
+
+    if (irq_prod - irq_cons < IRQ_QUEUE)
+        irq_queue[irq_prod++ % IRQ_QUEUE] = c;
+    spin_unlock_irqrestore(&irq_queue_lock, flags);
+    raise_softirq(SERIAL_RX_SOFTIRQ);
+}
+
+static void serial_rx_softirq(void)
+{
+    for (;;) {
+        unsigned long flags = spin_lock_irqsave(&irq_queue_lock);
+        bool any = irq_cons != irq_prod;
+        char c = any ? irq_queue[irq_cons++ % IRQ_QUEUE] : 0;
+
+        spin_unlock_irqrestore(&irq_queue_lock, flags);
+        if (!any)
+            return;
+        console_rx_char(c);
+    }
+}
+
+void console_rx_init(void)
+{
+    open_softirq(SERIAL_RX_SOFTIRQ, serial_rx_softirq);
+}
+
 void console_rx_char(char c)
 {
     if (c == SWITCH_CHAR) {
@@ -254,7 +293,7 @@ void console_rx_char(char c)
     }
     switch_count = 0;
     if (!input_to_dom0) {
-        keypress_from_irq(c);
+        handle_keypress(c);
         return;
     }
     unsigned long irq = spin_lock_irqsave(&rx_lock);

@@ -14,8 +14,6 @@
 #include "mm/xmalloc.h"
 #include "percpu.h"
 #include "smp.h"
-#include "softirq.h"
-#include "spinlock.h"
 #include "timer.h"
 
 extern const struct keyhandler __keyhandlers_start[], __keyhandlers_end[];
@@ -25,41 +23,6 @@ static size_t nr_keyhandlers(void)
 {
     return ((uintptr_t)__keyhandlers_end - (uintptr_t)__keyhandlers_start) /
            sizeof(struct keyhandler);
-}
-
-/* Keys from the serial interrupt not yet handled (keypress_from_irq). */
-#define KEY_QUEUE 16
-static char key_queue[KEY_QUEUE];
-static unsigned int key_prod, key_cons; /* free-running, under key_lock */
-static DEFINE_SPINLOCK(key_lock);
-
-void keypress_from_irq(char c)
-{
-    unsigned long flags = spin_lock_irqsave(&key_lock);
-
-    if (key_prod - key_cons < KEY_QUEUE)
-        key_queue[key_prod++ % KEY_QUEUE] = c;
-    spin_unlock_irqrestore(&key_lock, flags);
-    raise_softirq(KEYPRESS_SOFTIRQ);
-}
-
-static void keypress_softirq(void)
-{
-    for (;;) {
-        unsigned long flags = spin_lock_irqsave(&key_lock);
-        bool any = key_cons != key_prod;
-        char c = any ? key_queue[key_cons++ % KEY_QUEUE] : 0;
-
-        spin_unlock_irqrestore(&key_lock, flags);
-        if (!any)
-            return;
-        handle_keypress(c);
-    }
-}
-
-void keyhandler_init(void)
-{
-    open_softirq(KEYPRESS_SOFTIRQ, keypress_softirq);
 }
 
 void handle_keypress(char c)

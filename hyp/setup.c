@@ -17,7 +17,6 @@
 #include "context.h"
 #include "domain.h"
 #include "console.h"
-#include "keyhandler.h"
 #include "lib.h"
 #include "machine.h"
 #include "mm/page_alloc.h"
@@ -77,7 +76,7 @@ static void serial_irq(unsigned int irq, struct cpu_user_regs *regs)
     (void)irq;
     (void)regs;
     while ((c = uart_getc()) >= 0)
-        console_rx_char((char)c);
+        console_rx_from_irq((char)c);
 }
 
 static void print_boot_info(void)
@@ -182,7 +181,7 @@ __noreturn void start_hypervisor(uint32_t magic, uint32_t mbi)
     bsp->online = true;
     cpu_online_map = 1;
 
-    keyhandler_init();
+    console_rx_init();
     set_irq_handler(COM1_IRQ, serial_irq);
     ioapic_route_isa_irq(COM1_IRQ, IRQ_VECTOR_BASE + COM1_IRQ, bsp->apic_id);
     uart_enable_rx_irq();

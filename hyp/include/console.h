@@ -55,6 +55,10 @@ void console_force_unlock(void);
 
 /* One received character, from the serial interrupt. */
 void console_rx_char(char c);
+/* From the serial interrupt: console_rx_char() follows in a softirq,
+ * which console_rx_init() opens. */
+void console_rx_from_irq(char c);
+void console_rx_init(void);
 
 /* Direct serial input to dom0 (true) or to the debug keys (false). */
 void console_set_input_to_dom0(bool on);

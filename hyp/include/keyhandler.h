@@ -22,14 +22,8 @@ struct keyhandler {
     static const struct keyhandler __kh_##handler __used __section(".keyhandlers")                 \
         __aligned(8) = {k, text, handler}
 
+/* Run key c's handler. Not from an interrupt: some handlers wait for
+ * other CPUs (on_selected_cpus), which may be waiting for this one. */
 void handle_keypress(char c);
-/*
- * A key from the serial line, in its interrupt: handled soon after in a
- * softirq, with interrupts on, since some handlers wait for other CPUs
- * (on_selected_cpus), which may be waiting for this one. keyhandler_init()
- * opens that softirq.
- */
-void keypress_from_irq(char c);
-void keyhandler_init(void);
 
 #endif

@@ -12,7 +12,7 @@ enum softirq {
     SCHEDULE_SOFTIRQ,    /* ask the scheduler what to run next */
     DOMAIN_REAP_SOFTIRQ, /* free domains that finished dying (CPU 0) */
     TRACE_SOFTIRQ,       /* tell dom0 a trace buffer is half full (VIRQ_TBUF) */
-    KEYPRESS_SOFTIRQ,    /* debug keys typed on the serial line */
+    SERIAL_RX_SOFTIRQ,   /* characters from the serial line (console.c) */
     NR_SOFTIRQS
 };
 

@@ -226,6 +226,13 @@ bool page_lock(struct page_info *pg)
 
 void page_unlock(struct page_info *pg)
 {
+    uint64_t x = load(&pg->type_info);
+
+    /* Unlocked and its reference dropped in one step, unless that is the
+     * last type reference (the table is torn down then: put_page_type). */
+    while ((x & PGT_count_mask) > 1)
+        if (swap(&pg->type_info, &x, (x - 1) & ~PGT_locked))
+            return;
     __atomic_fetch_and(&pg->type_info, ~PGT_locked, __ATOMIC_RELEASE);
     put_page_type(pg);
 }

@@ -65,7 +65,7 @@ qemu_test keys-registers --smp 3 --ready 3 512 --send "paravane: ready=>d" \
     --expect "${HYP}\*\*\* CPU [0-2] \(APIC id [0-9]+\) state \*\*\*" --expect "${HYP}RIP: e008:.*(idle_loop|snapshot_here)"
 qemu_test keys-crash --smp 2 --send "paravane: ready=>C" --allow-fatal --exit failure \
     --expect "${HYP}----\\[ FATAL TRAP: vector 14" --expect "${HYP}.*deliberate_fault\+0x" \
-    --expect "${HYP}.*keypress_softirq\+0x" \
+    --expect "${HYP}.*serial_rx_softirq\+0x" \
     --expect "${HYP}.*do_softirq\+0x" --expect "${HYP}paravane: fatal trap on CPU [0-9]+, system halted"
 qemu_test keys-reboot --send "paravane: ready=>R" --exit reboot --expect "paravane: restarting"
 

@@ -137,6 +137,9 @@ bool page_unpin(struct page_info *pg);
  * The entries of a validated page table, one writer at a time: false if
  * it is not (or no longer) a validated table. The lock holds a type
  * reference; page_unlock() drops it (which may devalidate the table).
+ * The caller holds a general reference across (a type reference is
+ * always backed by one: without it the frame could be freed under the
+ * lock once its other users let go).
  * Spins with interrupts enabled: a TLB shootdown may be waiting for us.
  */
 bool page_lock(struct page_info *pg);
