@@ -329,7 +329,13 @@ static int do_release(struct xs_req *r)
     if (!arg || domid_arg(arg, &domid) || domid == 0)
         return EINVAL;
     rc = xs_domain_release(r->c->d, domid);
-    return rc ? rc : ack(r);
+    if (rc)
+        return rc;
+    /* Said as the VIRQ_DOM_EXC path says its own release (daemon.c): a
+     * toolstack destroying a domain releases it at once, and whichever of
+     * the two comes first lets the domain go. */
+    fprintf(stderr, "xenstored: domain %u released by its toolstack\n", domid);
+    return ack(r);
 }
 
 static int do_resume(struct xs_req *r)

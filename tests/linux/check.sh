@@ -117,6 +117,18 @@ xenstored_said() {
     done
 }
 
+# xenstored let domain $1 go: by itself, on VIRQ_DOM_EXC, or on the XS_RELEASE
+# that vane destroy sends at once (as libxl does), whichever came first.
+xenstored_let_go() {
+    n=0
+    until grep -q -e "xenstored: domain $1 is gone, released" \
+        -e "xenstored: domain $1 released by its toolstack" /tmp/xenstored.log; do
+        n=$((n + 1))
+        [ $n -gt 60 ] && { cat /tmp/xenstored.log >/dev/console; return 1; }
+        sleep 0.5
+    done
+}
+
 released_by_xenstored() {
     # dom0's xenstored heard VIRQ_DOM_EXC and let the boot-time domU go by
     # itself (no toolstack sent RELEASE): the nodes its kernel owned are gone.
@@ -299,7 +311,7 @@ xs_dom_exc() {
     # the first event is the watch's own; the second, the shutdown
     [ "$(grep -c "^@releaseDomain" /tmp/rel)" = 2 ] || { cat /tmp/rel; return 1; }
     /bin/vane list | awk '$1 == "pvtest" {print $5}' | grep -q '^...s' || { /bin/vane list; return 1; }
-    /bin/vane destroy "$d" && /bin/vane wait "$d" 60 && xenstored_said "domain $d is gone, released"
+    /bin/vane destroy "$d" && /bin/vane wait "$d" 60 && xenstored_let_go "$d"
 }
 
 xl_figures() {
