@@ -233,45 +233,62 @@ void console_write_hwdom(const char *s)
  * it reads it (CONSOLEIO_read); when the ring is full new input is dropped.
  */
 #define SWITCH_CHAR 0x01
-#define RX_RING     1024
+
+/* A queue of characters, dropping what comes when it is full. */
+struct char_queue {
+    char *buf;
+    unsigned int size;
+    unsigned int prod, cons; /* free-running; under lock */
+    spinlock_t lock;
+};
+
+#define CHAR_QUEUE(name, bytes)                                                                    \
+    static char name##_buf[bytes];                                                                 \
+    static struct char_queue name = {name##_buf, bytes, 0, 0, SPIN_LOCK_UNLOCKED}
+
+static void cq_put(struct char_queue *q, char c)
+{
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+
+    if (q->prod - q->cons < q->size)
+        q->buf[q->prod++ % q->size] = c;
+    spin_unlock_irqrestore(&q->lock, flags);
+}
+
+/* Up to `max` characters, oldest first, into `out`: how many. */
+static unsigned int cq_take(struct char_queue *q, char *out, unsigned int max)
+{
+    unsigned long flags = spin_lock_irqsave(&q->lock);
+    unsigned int n = 0;
+
+    while (n < max && q->cons != q->prod)
+        out[n++] = q->buf[q->cons++ % q->size];
+    spin_unlock_irqrestore(&q->lock, flags);
+    return n;
+}
 
 static bool input_to_dom0;
 static unsigned int switch_count;
-static char rx_ring[RX_RING];
-static unsigned int rx_prod, rx_cons; /* free-running; under rx_lock */
-static DEFINE_SPINLOCK(rx_lock);
+CHAR_QUEUE(dom0_input, 1024);
 
 /*
  * Characters from the serial interrupt, handled in order in a softirq with
  * interrupts on (the debug keys' handlers may wait for other CPUs).
  */
-#define IRQ_QUEUE 64
-static char irq_queue[IRQ_QUEUE];
-static unsigned int irq_prod, irq_cons; /* free-running, under irq_queue_lock */
-static DEFINE_SPINLOCK(irq_queue_lock);
+CHAR_QUEUE(from_irq, 64);
 
 void console_rx_from_irq(char c)
 {
-    unsigned long flags = spin_lock_irqsave(&irq_queue_lock);
-
-    if (irq_prod - irq_cons < IRQ_QUEUE)
-        irq_queue[irq_prod++ % IRQ_QUEUE] = c;
-    spin_unlock_irqrestore(&irq_queue_lock, flags);
+    cq_put(&from_irq, c);
     raise_softirq(SERIAL_RX_SOFTIRQ);
 }
 
 static void serial_rx_softirq(void)
 {
-    for (;;) {
-        unsigned long flags = spin_lock_irqsave(&irq_queue_lock);
-        bool any = irq_cons != irq_prod;
-        char c = any ? irq_queue[irq_cons++ % IRQ_QUEUE] : 0;
+    char c;
 
-        spin_unlock_irqrestore(&irq_queue_lock, flags);
-        if (!any)
-            return;
+    while (cq_take(&from_irq, &c, 1))
         console_rx_char(c);
-    }
 }
 
 void console_rx_init(void)
@@ -296,10 +313,7 @@ void console_rx_char(char c)
         handle_keypress(c);
         return;
     }
-    unsigned long irq = spin_lock_irqsave(&rx_lock);
-    if (rx_prod - rx_cons < RX_RING)
-        rx_ring[rx_prod++ % RX_RING] = c;
-    spin_unlock_irqrestore(&rx_lock, irq);
+    cq_put(&dom0_input, c);
     send_guest_global_virq(domain_lookup(0), VIRQ_CONSOLE);
 }
 
@@ -313,12 +327,8 @@ void console_set_input_to_dom0(bool on)
 long console_read_guest(unsigned long guest_buf, unsigned int count)
 {
     char buf[64];
-    unsigned int n = 0;
-    unsigned long irq = spin_lock_irqsave(&rx_lock);
+    unsigned int n = cq_take(&dom0_input, buf, count < sizeof(buf) ? count : sizeof(buf));
 
-    while (n < count && n < sizeof(buf) && rx_cons != rx_prod)
-        buf[n++] = rx_ring[rx_cons++ % RX_RING];
-    spin_unlock_irqrestore(&rx_lock, irq);
     if (n && copy_to_guest(guest_buf, buf, n))
         return -XEN_EFAULT;
     return n;

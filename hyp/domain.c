@@ -384,15 +384,6 @@ int domain_unpause_by_controller(struct domain *d)
     return 0;
 }
 
-/*
- * Return every frame and object of a dead domain that others could reach
- * (memory, ports, grants, timers). Its vCPUs are all off-CPU. Whatever
- * state its page tables were in, dropping its base pointers and pins
- * devalidates every table, so each frame is left with just its allocation
- * reference, dropped here; a frame another domain still maps is freed when
- * that mapping goes. What stays (the structure, its vCPUs, its scheduler
- * state) is for holders of a reference to read, until domain_free().
- */
 void domain_for_each_page(struct domain *d, void (*fn)(struct page_info *pg))
 {
     struct list_head done = LIST_HEAD_INIT(done);
@@ -433,6 +424,15 @@ static void release_one(struct page_info *pg)
     page_release(pg); /* if that was the last reference, our put frees it */
 }
 
+/*
+ * Return every frame and object of a dead domain that others could reach
+ * (memory, ports, grants, timers). Its vCPUs are all off-CPU. Whatever
+ * state its page tables were in, dropping its base pointers and pins
+ * devalidates every table, so each frame is left with just its allocation
+ * reference, dropped here; a frame another domain still maps is freed when
+ * that mapping goes. What stays (the structure, its vCPUs, its scheduler
+ * state) is for holders of a reference to read, until domain_free().
+ */
 /*
  * Give back everything the domain holds. A frame someone else still uses
  * (a foreign or grant mapping in the control domain) stays d's, counted

@@ -136,20 +136,23 @@ void guest_timers_migrate(struct vcpu *v, unsigned int cpu)
     migrate_timer(&v->poll_timer, cpu);
 }
 
-void guest_timers_stop(struct vcpu *v)
+/* Each of v's guest timers through `end` (stop_timer or kill_timer). */
+static void guest_timers_end(struct vcpu *v, void (*end)(struct timer *))
 {
     v->periodic_period = 0;
-    stop_timer(&v->singleshot_timer);
-    stop_timer(&v->periodic_timer);
-    stop_timer(&v->poll_timer);
+    end(&v->singleshot_timer);
+    end(&v->periodic_timer);
+    end(&v->poll_timer);
+}
+
+void guest_timers_stop(struct vcpu *v)
+{
+    guest_timers_end(v, stop_timer);
 }
 
 void guest_timers_kill(struct vcpu *v)
 {
-    v->periodic_period = 0;
-    kill_timer(&v->singleshot_timer);
-    kill_timer(&v->periodic_timer);
-    kill_timer(&v->poll_timer);
+    guest_timers_end(v, kill_timer);
 }
 
 long do_set_timer_op(uint64_t timeout)

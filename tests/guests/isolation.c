@@ -21,6 +21,7 @@
  *    not given, platform_op, and ports it was not granted (a domU); the
  *    hypervisor's own interrupts and ports, and bad arguments (dom0).
  */
+#include "lib/pvclock.h"
 #include "lib/pvmm.h"
 #include <xen/errno.h>
 #include <xen/event_channel.h>
@@ -520,24 +521,24 @@ static unsigned long mmb_frame(unsigned int set, unsigned int n)
     return spare_mfn(100 + set * (1 + MMB_L1S + MMB_DATA) + n);
 }
 
-static void mmb_fill(unsigned long mfn, unsigned int n,
-                     unsigned long (*target)(unsigned int, unsigned int), unsigned int set,
-                     unsigned int first, uint64_t flags)
+/* Table `mfn` of set `set`: n entries, to the set's frames first.., with flags. */
+static void mmb_fill(unsigned long mfn, unsigned int n, unsigned int set, unsigned int first,
+                     uint64_t flags)
 {
     uint64_t *w = (uint64_t *)window;
 
     CHECK_EQ(map_at(window, mfn, LEAF), 0);
     memset(window, 0, sizeof(window));
     for (unsigned int i = 0; i < n; i++)
-        w[i] = (target(set, first + i) << 12) | flags;
+        w[i] = (mmb_frame(set, first + i) << 12) | flags;
     CHECK_EQ(map_at(window, mfn_of(window), LEAF), 0);
 }
 
 static void mmb_build(unsigned int set)
 {
     for (unsigned int i = 0; i < MMB_L1S; i++)
-        mmb_fill(mmb_frame(set, 1 + i), MMB_DATA, mmb_frame, set, 1 + MMB_L1S, LEAF);
-    mmb_fill(mmb_frame(set, 0), MMB_L1S, mmb_frame, set, 1, P | RW | US | A);
+        mmb_fill(mmb_frame(set, 1 + i), MMB_DATA, set, 1 + MMB_L1S, LEAF);
+    mmb_fill(mmb_frame(set, 0), MMB_L1S, set, 1, P | RW | US | A);
 }
 
 static void mmb_rounds(unsigned int set)
@@ -546,13 +547,6 @@ static void mmb_rounds(unsigned int set)
         CHECK_EQ(mmuext1(MMUEXT_PIN_L2_TABLE, mmb_frame(set, 0)), 0);
         CHECK_EQ(mmuext1(MMUEXT_UNPIN_TABLE, mmb_frame(set, 0)), 0);
     }
-}
-
-static uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
 }
 
 static void vcpu1_mmb_job(void)
@@ -572,20 +566,18 @@ PVTEST(mm_bench_one_and_two_vcpus)
     mmb_build(0);
     mmb_build(1);
     mmb_rounds(0); /* warm */
-    t0 = tsc();
+    t0 = rdtsc();
     mmb_rounds(0);
-    one = (tsc() - t0) / MMB_ROUNDS;
+    one = (rdtsc() - t0) / MMB_ROUNDS;
     mmb_go = mmb_done = 0;
     vcpu1_job = vcpu1_mmb_job;
-    CHECK_EQ(vcpu_op(VCPUOP_up, 1, NULL), 0);
-    for (unsigned long i = 0; vcpu_op(VCPUOP_is_up, 1, NULL) == 0 && i < 1000000UL; i++)
-        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-    t0 = tsc();
+    CHECK_EQ(vcpu_op(VCPUOP_up, 1, NULL), 0); /* it waits for mmb_go */
+    t0 = rdtsc();
     mmb_go = 1;
     mmb_rounds(0);
     while (!mmb_done)
         __asm__ volatile("pause");
-    two = (tsc() - t0) / (2 * MMB_ROUNDS);
+    two = (rdtsc() - t0) / (2 * MMB_ROUNDS);
     printk("pvtest isolation: bench mm pin+unpin of an L2 over %u L1s: 1 vCPU %lu cycles, "
            "2 vCPUs %lu cycles per op (x1000: %lu)\n",
            MMB_L1S, (unsigned long)one, (unsigned long)two, (unsigned long)(two * 1000 / one));

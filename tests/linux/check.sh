@@ -108,21 +108,14 @@ boot_console() {
 }
 
 # Wait up to 30 s for xenstored to log MESSAGE (its log is shown if not).
+# xenstored_said MSG...: wait (30 s at most) until xenstored has said one
+# of the messages.
 xenstored_said() {
     n=0
-    until grep -q "xenstored: $1" /tmp/xenstored.log; do
-        n=$((n + 1))
-        [ $n -gt 60 ] && { cat /tmp/xenstored.log >/dev/console; return 1; }
-        sleep 0.5
-    done
-}
-
-# xenstored let domain $1 go: by itself, on VIRQ_DOM_EXC, or on the XS_RELEASE
-# that vane destroy sends at once (as libxl does), whichever came first.
-xenstored_let_go() {
-    n=0
-    until grep -q -e "xenstored: domain $1 is gone, released" \
-        -e "xenstored: domain $1 released by its toolstack" /tmp/xenstored.log; do
+    while :; do
+        for m in "$@"; do
+            grep -q "xenstored: $m" /tmp/xenstored.log && return 0
+        done
         n=$((n + 1))
         [ $n -gt 60 ] && { cat /tmp/xenstored.log >/dev/console; return 1; }
         sleep 0.5
@@ -311,7 +304,10 @@ xs_dom_exc() {
     # the first event is the watch's own; the second, the shutdown
     [ "$(grep -c "^@releaseDomain" /tmp/rel)" = 2 ] || { cat /tmp/rel; return 1; }
     /bin/vane list | awk '$1 == "pvtest" {print $5}' | grep -q '^...s' || { /bin/vane list; return 1; }
-    /bin/vane destroy "$d" && /bin/vane wait "$d" 60 && xenstored_let_go "$d"
+    # Let go by xenstored itself, on VIRQ_DOM_EXC, or on the XS_RELEASE that
+    # vane destroy sends at once (as libxl does), whichever came first.
+    /bin/vane destroy "$d" && /bin/vane wait "$d" 60 &&
+        xenstored_said "domain $d is gone, released" "domain $d released by its toolstack"
 }
 
 xl_figures() {

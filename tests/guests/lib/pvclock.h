@@ -8,6 +8,15 @@
 
 #include "pvtest.h"
 
+/* The TSC, as a guest kernel reads it. */
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
 /* System time in ns, by vCPU 0's pvclock. */
 static inline uint64_t pvclock_now(const struct shared_info *si)
 {
@@ -17,10 +26,8 @@ static inline uint64_t pvclock_now(const struct shared_info *si)
 
     do {
         uint64_t delta;
-        uint32_t lo, hi;
         v = __atomic_load_n(&t->version, __ATOMIC_ACQUIRE);
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        delta = (((uint64_t)hi << 32) | lo) - t->tsc_timestamp;
+        delta = rdtsc() - t->tsc_timestamp;
         if (t->tsc_shift >= 0)
             delta <<= t->tsc_shift;
         else
